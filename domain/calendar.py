@@ -1,0 +1,94 @@
+"""The working-day calendar of the statutory procedure.
+
+A working day is any day except Saturday, Sunday and the bank holidays of England
+(Christmas Day, Boxing Day, Good Friday and the rest, with their substitute days), as
+published by the maintained ``holidays`` library (country ``GB``, subdivision ``ENG``),
+plus any closure days a council configures (for example between Christmas and New Year).
+
+Counting follows the regulations: the day a complaint is received is day 0 and the
+deadline is the Nth working day after it. Days on which a complaint was on hold do not
+count (the clock stops while a complaint is suspended).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import lru_cache
+
+import holidays
+
+#: A half-open run of days on which the clock stopped: ``[first, resumed)``.
+#: ``resumed`` is ``None`` while the complaint is still on hold.
+Pause = tuple[date, date | None]
+
+
+@lru_cache(maxsize=256)
+def _bank_holidays_of(year: int) -> frozenset[date]:
+    england = holidays.country_holidays("GB", subdiv="ENG", years=year)
+    return frozenset(england.keys())
+
+
+@dataclass(frozen=True)
+class WorkingDayCalendar:
+    """England's working days, less the council's own closure days."""
+
+    closure_days: frozenset[date] = field(default_factory=frozenset)
+
+    def is_bank_holiday(self, day: date) -> bool:
+        return day in _bank_holidays_of(day.year)
+
+    def is_working_day(self, day: date) -> bool:
+        return day.weekday() < 5 and not self.is_bank_holiday(day) and day not in self.closure_days
+
+    def _counts(self, day: date, pauses: Sequence[Pause]) -> bool:
+        if not self.is_working_day(day):
+            return False
+        return not any(_paused_on(day, pause) for pause in pauses)
+
+    def add_working_days(
+        self, start: date, working_days: int, pauses: Sequence[Pause] = ()
+    ) -> date:
+        """The ``working_days``-th counting day after ``start`` (``start`` is day 0).
+
+        Zero working days means ``start`` itself.
+        """
+        if working_days < 0:
+            raise ValueError("working_days must not be negative")
+        day = start
+        remaining = working_days
+        while remaining:
+            day += timedelta(days=1)
+            if self._counts(day, pauses):
+                remaining -= 1
+        return day
+
+    def working_days_between(self, start: date, end: date, pauses: Sequence[Pause] = ()) -> int:
+        """How many counting days lie after ``start`` up to and including ``end``.
+
+        This is the working-day number of ``end`` when ``start`` is day 0; it is
+        zero when ``end`` is on or before ``start``.
+        """
+        count = 0
+        day = start
+        while day < end:
+            day += timedelta(days=1)
+            if self._counts(day, pauses):
+                count += 1
+        return count
+
+    def is_within(
+        self, start: date, end: date, working_days: int, pauses: Sequence[Pause] = ()
+    ) -> bool:
+        """Whether ``end`` falls on or before the deadline of ``working_days``."""
+        return end <= self.add_working_days(start, working_days, pauses)
+
+
+def _paused_on(day: date, pause: Pause) -> bool:
+    first, resumed = pause
+    return first <= day and (resumed is None or day < resumed)
+
+
+def calendar_with_closures(closures: Iterable[date]) -> WorkingDayCalendar:
+    return WorkingDayCalendar(closure_days=frozenset(closures))

@@ -1,0 +1,156 @@
+"""Refusals: each rule of the procedure that can be broken has its own exception.
+
+Every exception carries ``rule``, a short name of the rule broken, so that callers (the
+CLI, the importer) can say which rule refused the action in one line.
+"""
+
+from __future__ import annotations
+
+
+class Refused(Exception):
+    """An action was refused; nothing is recorded."""
+
+    rule = "refused"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"{self.message} [{self.rule}]"
+
+
+class BadData(Refused):
+    """A value is malformed, impossible or not a recognised name."""
+
+    rule = "bad-data"
+
+
+class UnknownName(BadData):
+    rule = "unknown-name"
+
+
+class UnknownCase(Refused):
+    rule = "unknown-case"
+
+
+class DuplicateReference(Refused):
+    rule = "duplicate-reference"
+
+
+class DuplicateRecommendation(Refused):
+    rule = "duplicate-recommendation"
+
+
+class UnknownRecommendation(Refused):
+    rule = "unknown-recommendation"
+
+
+class DateOutOfOrder(Refused):
+    """A step dated before receipt or before the previous step, or in the future."""
+
+    rule = "date-order"
+
+
+class NotTriaged(Refused):
+    rule = "not-triaged"
+
+
+class AlreadyTriaged(Refused):
+    rule = "already-triaged"
+
+
+class CaseEnded(Refused):
+    """The case was withdrawn, resolved by dispute resolution or redirected."""
+
+    rule = "case-ended"
+
+
+class StageStillOpen(Refused):
+    rule = "stage-still-open"
+
+
+class StageAlreadyResponded(Refused):
+    rule = "stage-already-responded"
+
+
+class NoFurtherStage(Refused):
+    rule = "no-further-stage"
+
+
+class WrongStage(Refused):
+    rule = "wrong-stage"
+
+
+class LateEscalation(Refused):
+    rule = "escalation-time-limit"
+
+
+class OutOfTime(Refused):
+    rule = "one-year-time-limit"
+
+
+class ExtensionRefused(Refused):
+    rule = "extension"
+
+
+class ExtensionAfterDeadline(ExtensionRefused):
+    rule = "extension-after-deadline"
+
+
+class ExtensionBeyondMaximum(ExtensionRefused):
+    rule = "extension-maximum"
+
+
+class AlreadyExtended(ExtensionRefused):
+    rule = "single-stage1-extension"
+
+
+class Suspended(Refused):
+    rule = "case-on-hold"
+
+
+class NotSuspended(Refused):
+    rule = "case-not-on-hold"
+
+
+class AlreadyAcknowledged(Refused):
+    rule = "already-acknowledged"
+
+
+class PanelRule(Refused):
+    rule = "review-panel"
+
+
+class IndependenceRule(Refused):
+    rule = "independence"
+
+
+class InvestigationRule(Refused):
+    rule = "stage2-investigation"
+
+
+class RecommendationState(Refused):
+    rule = "recommendation-state"
+
+
+class OmbudsmanRule(Refused):
+    rule = "ombudsman"
+
+
+class AdvocacyRule(Refused):
+    rule = "advocacy"
+
+
+class DisputeResolutionRule(Refused):
+    rule = "dispute-resolution"
+
+
+class AmendmentRule(Refused):
+    rule = "amendment"
+
+
+class ConcurrentChange(Refused):
+    """Another writer changed the same case at the same moment and retries ran out."""
+
+    rule = "concurrent-change"

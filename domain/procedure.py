@@ -1,0 +1,194 @@
+"""The procedures' names, timescales and taxonomies: the configurable policy.
+
+Fixed names (procedures, stage outcomes, point findings, triage decisions, Ombudsman
+decisions) come from the regulations and the contract. Taxonomies that councils rename
+and extend (channels, complainant roles, reasons, remedies, compensation reasons,
+learning themes) are defaults that a council's settings file may extend.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from domain.calendar import WorkingDayCalendar
+from domain.errors import BadData, UnknownName
+
+STATUTORY = "statutory"
+CORPORATE = "corporate"
+PROCEDURES = (STATUTORY, CORPORATE)
+
+#: How many stages each procedure has.
+FINAL_STAGE = {STATUTORY: 3, CORPORATE: 2}
+
+TRIAGE_INTO_PROCEDURE = PROCEDURES
+TRIAGE_OUT = ("not-a-complaint", "out-of-time", "excluded")
+TRIAGE_DECISIONS = TRIAGE_INTO_PROCEDURE + TRIAGE_OUT
+
+STAGE_OUTCOMES = ("upheld", "partly-upheld", "not-upheld")
+POINT_FINDINGS = ("upheld", "partly-upheld", "not-upheld", "unable-to-determine")
+
+OMBUDSMAN_DECISIONS = (
+    "upheld",
+    "upheld-no-injustice",
+    "not-upheld",
+    "closed-after-initial-enquiries",
+    "out-of-jurisdiction",
+    "premature",
+    "referred-back",
+    "invalid",
+    "advice-given",
+)
+#: Decisions in which the Ombudsman found fault: the uphold rate counts these.
+OMBUDSMAN_UPHELD = ("upheld", "upheld-no-injustice")
+
+STAGE2_ROLES = ("investigating-officer", "independent-person")
+PANEL_ROLES = ("panel-chair", "panel-member")
+APPOINTMENT_ROLES = STAGE2_ROLES + PANEL_ROLES
+
+DISPUTE_RESOLUTION_METHODS = ("mediation", "meeting", "other")
+
+STAGE2_CLOCK_BASES = ("request", "statement")
+
+DEFAULT_CHANNELS = (
+    "email",
+    "letter",
+    "telephone",
+    "online-form",
+    "in-person",
+    "complaint-form",
+    "participation-app",
+    "via-advocate",
+    "via-councillor-mp",
+)
+DEFAULT_ROLES = (
+    "child-or-young-person",
+    "looked-after-child",
+    "child-in-need",
+    "care-leaver",
+    "parent",
+    "person-with-parental-responsibility",
+    "foster-carer",
+    "special-guardian",
+    "adopter",
+    "adoptive-family",
+    "prospective-adopter",
+    "sufficient-interest",
+    "other",
+)
+#: Roles that mean the child or young person complained directly.
+CHILD_ROLES = ("child-or-young-person", "looked-after-child", "child-in-need", "care-leaver")
+DEFAULT_REASONS = (
+    "challenge-to-assessment-outcome",
+    "challenge-to-support-provided",
+    "delays-in-service",
+    "inaccurate-recording",
+    "poor-communication",
+    "staff-behaviour",
+    "policy-or-procedure",
+    "service-quality",
+    "breakdown-in-service",
+    "payments-or-charges",
+    "foster-carer-issues",
+    "other",
+)
+DEFAULT_REMEDIES = (
+    "apology",
+    "explanation",
+    "information-provided",
+    "change-to-assessment",
+    "change-to-practice",
+    "financial-remedy",
+    "service-improvement",
+    "no-further-action",
+)
+DEFAULT_COMPENSATION_REASONS = (
+    "time-and-trouble",
+    "distress",
+    "loss",
+    "delay-or-service-failure",
+    "other",
+)
+DEFAULT_THEMES = ("communication", "service-failure", "policy-and-procedure", "other")
+
+
+def check_name(kind: str, value: str, allowed: Iterable[str]) -> str:
+    """``value`` if it is one of ``allowed``, else :class:`UnknownName`."""
+    names = tuple(allowed)
+    if value not in names:
+        raise UnknownName(f"unknown {kind} {value!r}; expected one of: {', '.join(names)}")
+    return value
+
+
+@dataclass(frozen=True)
+class StageTimescale:
+    """Working days allowed for a stage, and how far extensions may take it."""
+
+    working_days: int
+    maximum_days: int
+    single_extension: bool
+    extended_days: int | None = None  # the length a single extension sets
+
+
+@dataclass(frozen=True)
+class Timescales:
+    acknowledge: int = 2
+    statutory_stage1: StageTimescale = StageTimescale(10, 20, True, 20)
+    statutory_stage2: StageTimescale = StageTimescale(25, 65, False)
+    #: Stage 3: the panel meets within 30 of the request (not extendable).
+    statutory_stage3: StageTimescale = StageTimescale(30, 30, True)
+    panel_report: int = 5
+    panel_response: int = 15
+    corporate_stage1: StageTimescale = StageTimescale(15, 25, True, 25)
+    corporate_stage2: StageTimescale = StageTimescale(20, 30, True, 30)
+    escalation_request: int = 20
+    time_limit_days: int = 365
+    stage2_clock: str = "request"
+
+    def for_stage(self, procedure: str, stage: int) -> StageTimescale:
+        table = {
+            (STATUTORY, 1): self.statutory_stage1,
+            (STATUTORY, 2): self.statutory_stage2,
+            (STATUTORY, 3): self.statutory_stage3,
+            (CORPORATE, 1): self.corporate_stage1,
+            (CORPORATE, 2): self.corporate_stage2,
+        }
+        try:
+            return table[(procedure, stage)]
+        except KeyError:
+            raise BadData(f"the {procedure} procedure has no stage {stage}") from None
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    channels: tuple[str, ...] = DEFAULT_CHANNELS
+    roles: tuple[str, ...] = DEFAULT_ROLES
+    reasons: tuple[str, ...] = DEFAULT_REASONS
+    remedies: tuple[str, ...] = DEFAULT_REMEDIES
+    compensation_reasons: tuple[str, ...] = DEFAULT_COMPENSATION_REASONS
+    themes: tuple[str, ...] = DEFAULT_THEMES
+
+    def extended(self, extra: Mapping[str, Iterable[str]]) -> Taxonomy:
+        """A taxonomy with a council's own names added to the defaults."""
+        changes: dict[str, tuple[str, ...]] = {}
+        for kind, names in extra.items():
+            if kind not in self.__dataclass_fields__:
+                raise BadData(f"unknown taxonomy {kind!r}")
+            current: tuple[str, ...] = getattr(self, kind)
+            changes[kind] = current + tuple(n for n in names if n not in current)
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class ProcedurePolicy:
+    """Everything a rule check needs besides the case itself."""
+
+    calendar: WorkingDayCalendar = field(default_factory=WorkingDayCalendar)
+    timescales: Timescales = field(default_factory=Timescales)
+    taxonomy: Taxonomy = field(default_factory=Taxonomy)
+    reference_prefix: str = "CSC"
+    today: date | None = None
+
+    def __post_init__(self) -> None:
+        check_name("Stage 2 clock basis", self.timescales.stage2_clock, STAGE2_CLOCK_BASES)

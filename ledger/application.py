@@ -1,0 +1,327 @@
+"""The ledger application: the service layer between the CLI and the domain.
+
+Each command runs as one unit of work: one database transaction that reads the case,
+lets the domain check the rules, and writes the new events (and, later, the read
+models) together. A refusal or a crash rolls everything back, so nothing is half
+written. When another writer changed the same case at the same moment, the unit of
+work is retried from the start against the new state.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, TypeVar
+from uuid import UUID
+
+import sqlalchemy.exc
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import (
+    InfrastructureFactory,
+    IntegrityError,
+    OperationalError,
+    PersistenceError,
+    Transcoder,
+)
+from eventsourcing.utils import Environment
+from sqlalchemy import Engine
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+from domain import errors
+from domain.complaint import Complaint, case_id
+from domain.personal import PersonalDetails, personal_details_id
+from domain.procedure import ProcedurePolicy
+from domain.references import ReferenceSequence, check_reference, sequence_id
+from ledger.storage import (
+    WRITE_OPTION,
+    OrjsonTranscoder,
+    database_url,
+    make_engine,
+    schema_lock,
+)
+
+T = TypeVar("T")
+
+MAX_ATTEMPTS = 8
+
+
+class LedgerUnavailable(Exception):
+    """The database could not be opened or reached."""
+
+
+@dataclass(frozen=True)
+class RecordedEvent:
+    """One event of a case's history, as recorded."""
+
+    version: int
+    type: str
+    on: date | None
+    recorded_at: datetime
+    actor: str | None
+    data: dict[str, Any]
+
+
+class Ledger(Application[UUID]):
+    """The complaints ledger over an SQLAlchemy engine (SQLite or PostgreSQL)."""
+
+    name = "Ledger"
+
+    def __init__(self, db: str | None = None, policy: ProcedurePolicy | None = None) -> None:
+        self.url = database_url(db)
+        self.policy = policy or ProcedurePolicy()
+        self.engine: Engine = make_engine(self.url)
+        self.sessions = scoped_session(sessionmaker(bind=self.engine, autoflush=True))
+        super().__init__(
+            env={
+                "PERSISTENCE_MODULE": "eventsourcing_sqlalchemy",
+                "CREATE_TABLE": "no",
+                "IS_SNAPSHOTTING_ENABLED": "no",
+            }
+        )
+        self._create_schema()
+
+    # ------------------------------------------------------------ construction
+    def construct_factory(self, env: Environment) -> InfrastructureFactory:
+        factory = super().construct_factory(env)
+        datastore = factory.datastore  # type: ignore[attr-defined]
+        datastore.set_scoped_session(self.sessions)
+        return factory
+
+    def construct_transcoder(self) -> Transcoder:
+        return OrjsonTranscoder()
+
+    def _create_schema(self) -> None:
+        tables = list(self.recorder.tables)  # type: ignore[attr-defined]
+        try:
+            with schema_lock(self.engine) as connection:
+                for table in tables:
+                    table.create(connection, checkfirst=True)
+        except sqlalchemy.exc.SQLAlchemyError as error:
+            raise LedgerUnavailable(_first_line(error)) from None
+
+    def close(self) -> None:
+        self.sessions.remove()
+        self.engine.dispose()
+        super().close()
+
+    # ----------------------------------------------------------- unit of work
+    @contextmanager
+    def _transaction(self, write: bool) -> Iterator[None]:
+        session = self.sessions()
+        try:
+            session.connection(execution_options={WRITE_OPTION: write})
+            yield
+            if write:
+                session.commit()
+            else:
+                session.rollback()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            self.sessions.remove()
+
+    def unit_of_work(self, work: Callable[[], T], write: bool = True) -> T:
+        """Run ``work`` in one transaction, retrying when a concurrent writer won."""
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            try:
+                with self._transaction(write):
+                    return work()
+            except (IntegrityError, sqlalchemy.exc.IntegrityError):
+                if attempt == MAX_ATTEMPTS:
+                    raise errors.ConcurrentChange(
+                        "another user changed this case at the same moment; try again"
+                    ) from None
+                time.sleep(0.005 * attempt)
+            except (OperationalError, sqlalchemy.exc.OperationalError) as error:
+                if _is_transient(error) and attempt < MAX_ATTEMPTS:
+                    time.sleep(0.05 * attempt)
+                    continue
+                raise LedgerUnavailable(_first_line(error)) from None
+            except (PersistenceError, sqlalchemy.exc.SQLAlchemyError) as error:
+                raise LedgerUnavailable(_first_line(error)) from None
+        raise AssertionError("unreachable")
+
+    def read(self, work: Callable[[], T]) -> T:
+        return self.unit_of_work(work, write=False)
+
+    # --------------------------------------------------------------- loading
+    def _get(self, aggregate_id: UUID) -> Aggregate | None:
+        try:
+            return self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+
+    def _complaint(self, ref: str) -> Complaint:
+        complaint = self._get(case_id(ref))
+        if complaint is None:
+            raise errors.UnknownCase(f"no case with reference {ref!r}")
+        assert isinstance(complaint, Complaint)
+        return complaint
+
+    def _personal(self, complaint: Complaint) -> PersonalDetails:
+        details = self._get(personal_details_id(complaint.id))
+        if details is None:
+            return PersonalDetails.open(complaint.id)
+        assert isinstance(details, PersonalDetails)
+        return details
+
+    def _policy(self) -> ProcedurePolicy:
+        if self.policy.today is None:
+            from dataclasses import replace
+
+            return replace(self.policy, today=date.today())
+        return self.policy
+
+    # -------------------------------------------------------------- commands
+    def receive(
+        self,
+        *,
+        on: date,
+        actor: str,
+        ref: str | None = None,
+        procedure: str | None = None,
+        personal: dict[str, str] | None = None,
+        **details: Any,
+    ) -> str:
+        """Record a complaint's receipt (and triage, when the procedure is known)."""
+        policy = self._policy()
+        if ref is not None:
+            check_reference(ref)
+
+        def work() -> str:
+            to_save: list[Aggregate] = []
+            if ref is None:
+                new_ref, sequence = self._next_reference(on, policy)
+                to_save.append(sequence)
+            else:
+                new_ref = ref
+                if case_id(new_ref) in self.repository:
+                    raise errors.DuplicateReference(f"case {new_ref} already exists")
+            complaint = Complaint.receive(ref=new_ref, on=on, actor=actor, policy=policy, **details)
+            if procedure is not None:
+                complaint.triage(on=on, actor=actor, policy=policy, decision=procedure)
+            to_save.append(complaint)
+            notes = {k: v for k, v in (personal or {}).items() if v}
+            if notes:
+                record = PersonalDetails.open(complaint.id)
+                for key, text in notes.items():
+                    record.note(key=key, text=text, on=on, actor=actor)
+                to_save.append(record)
+            self.save(*to_save)
+            return new_ref
+
+        return self.unit_of_work(work)
+
+    def _next_reference(self, on: date, policy: ProcedurePolicy) -> tuple[str, ReferenceSequence]:
+        prefix, year = policy.reference_prefix, on.year
+        sequence = self._get(sequence_id(prefix, year))
+        if sequence is None:
+            sequence = ReferenceSequence.start(prefix, year)
+        assert isinstance(sequence, ReferenceSequence)
+        number = sequence.next_candidate()
+        from domain.references import format_reference
+
+        while case_id(format_reference(prefix, year, number)) in self.repository:
+            number += 1
+        return sequence.issue(number), sequence
+
+    def act(
+        self,
+        ref: str,
+        command: Callable[[Complaint, ProcedurePolicy], T],
+        personal: dict[str, str | None] | None = None,
+        on: date | None = None,
+        actor: str = "",
+    ) -> T:
+        """Run one domain command on case ``ref`` and record what it decided."""
+        policy = self._policy()
+
+        def work() -> T:
+            complaint = self._complaint(ref)
+            result = command(complaint, policy)
+            to_save: list[Aggregate] = [complaint]
+            notes = {k: v for k, v in (personal or {}).items() if v}
+            if notes:
+                record = self._personal(complaint)
+                for key, text in notes.items():
+                    record.note(
+                        key=key.format(result=result), text=text, on=on or date.today(), actor=actor
+                    )
+                to_save.append(record)
+            self.save(*to_save)
+            return result
+
+        return self.unit_of_work(work)
+
+    # --------------------------------------------------------------- queries
+    def complaint(self, ref: str, as_of: datetime | None = None) -> Complaint:
+        def work() -> Complaint:
+            if as_of is None:
+                return self._complaint(ref)
+            events = self._events_as_of(case_id(ref), as_of)
+            if not events:
+                raise errors.UnknownCase(f"no case with reference {ref!r} as of {as_of}")
+            complaint: Complaint | None = None
+            for domain_event in events:
+                complaint = domain_event.mutate(complaint)
+            assert complaint is not None
+            return complaint
+
+        return self.read(work)
+
+    def personal_details(self, ref: str) -> dict[str, str]:
+        def work() -> dict[str, str]:
+            complaint = self._complaint(ref)
+            details = self._get(personal_details_id(complaint.id))
+            return dict(details.notes) if isinstance(details, PersonalDetails) else {}
+
+        return self.read(work)
+
+    def _events_as_of(self, aggregate_id: UUID, as_of: datetime | None) -> list[Any]:
+        events = list(self.events.get(aggregate_id))
+        if as_of is not None:
+            events = [e for e in events if e.timestamp <= as_of]  # type: ignore[attr-defined]
+        return events
+
+    def history(self, ref: str, as_of: datetime | None = None) -> list[RecordedEvent]:
+        """The case's events in order, as recorded (only those recorded by ``as_of``)."""
+
+        def work() -> list[RecordedEvent]:
+            identity = case_id(ref)
+            events = self._events_as_of(identity, as_of)
+            if not events and identity not in self.repository:
+                raise errors.UnknownCase(f"no case with reference {ref!r}")
+            return [_recorded(e) for e in events]
+
+        return self.read(work)
+
+
+_HIDDEN_FIELDS = {"originator_id", "originator_version", "timestamp", "originator_topic"}
+
+
+def _recorded(domain_event: Any) -> RecordedEvent:
+    state = dict(vars(domain_event))
+    data = {k: v for k, v in state.items() if k not in _HIDDEN_FIELDS | {"on", "actor"}}
+    return RecordedEvent(
+        version=domain_event.originator_version,
+        type=type(domain_event).__name__,
+        on=state.get("on"),
+        recorded_at=domain_event.timestamp,
+        actor=state.get("actor"),
+        data=data,
+    )
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(getattr(error, "orig", None) or error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def _is_transient(error: BaseException) -> bool:
+    text = str(error).lower()
+    return "database is locked" in text or "deadlock" in text or "could not serialize" in text

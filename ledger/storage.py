@@ -1,0 +1,143 @@
+"""Engines, sessions, the event transcoder and schema creation.
+
+Both engines go through SQLAlchemy. SQLite runs in WAL mode with a busy timeout, and
+every writing transaction starts with ``BEGIN IMMEDIATE`` so that two processes never
+both read a case and then race to write it. PostgreSQL uses psycopg 3; its writers
+conflict on the event table's unique (case, version) index and retry.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import orjson
+from eventsourcing.persistence import Transcoder
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from domain.errors import BadData
+
+WRITE_OPTION = "complaints_write"
+SQLITE_BUSY_TIMEOUT_SECONDS = 60
+
+
+def database_url(db: str | None) -> str:
+    """An SQLAlchemy URL from ``--db``: a URL, or a bare path meaning SQLite."""
+    value = db or os.environ.get("COMPLAINTS_DB") or "complaints.db"
+    if "://" not in value:
+        return "sqlite:///" + value
+    if value.startswith("postgresql://") or value.startswith("postgres://"):
+        value = "postgresql+psycopg://" + value.split("://", 1)[1]
+    return value
+
+
+def make_engine(url: str) -> Engine:
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise BadData(f"not a database URL: {url!r}") from None
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database or ""
+        if not database or database == ":memory:":
+            raise BadData("an SQLite ledger needs a file path")
+        directory = os.path.dirname(os.path.abspath(database))
+        if not os.path.isdir(directory):
+            raise BadData(f"folder {directory} does not exist")
+        engine = create_engine(
+            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS}, future=True
+        )
+        _make_sqlite_transactional(engine)
+        return engine
+    if parsed.get_backend_name() == "postgresql":
+        return create_engine(url, future=True, pool_pre_ping=False)
+    raise BadData(f"unsupported database {parsed.get_backend_name()!r}: use SQLite or PostgreSQL")
+
+
+def _make_sqlite_transactional(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event decide how each transaction starts.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_SECONDS * 1000}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection: Any) -> None:
+        writing = connection.get_execution_options().get(WRITE_OPTION, True)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+@contextmanager
+def schema_lock(engine: Engine) -> Iterator[Any]:
+    """A connection in a transaction that no other process can be creating tables in."""
+    with engine.connect() as connection:
+        if engine.dialect.name == "postgresql":
+            with connection.begin():
+                connection.execute(text("SELECT pg_advisory_xact_lock(4242001)"))
+                yield connection
+        else:
+            with connection.begin():
+                yield connection
+
+
+# --------------------------------------------------------------------------- transcoder
+def _encode_default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return {"_type_": "datetime", "_data_": value.isoformat()}
+    if isinstance(value, date):
+        return {"_type_": "date", "_data_": value.isoformat()}
+    if isinstance(value, Decimal):
+        return {"_type_": "decimal", "_data_": str(value)}
+    if isinstance(value, (tuple, set, frozenset)):
+        return list(value)
+    raise TypeError(f"cannot store {type(value).__name__} in an event")
+
+
+_REVIVERS: dict[str, Callable[[str], Any]] = {
+    "datetime": datetime.fromisoformat,
+    "date": date.fromisoformat,
+    "decimal": Decimal,
+}
+
+
+def _revive(value: Any) -> Any:
+    if isinstance(value, dict):
+        kind = value.get("_type_")
+        if kind is not None and len(value) == 2 and "_data_" in value:
+            return _REVIVERS[kind](value["_data_"])
+        return {key: _revive(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_revive(item) for item in value]
+    return value
+
+
+class OrjsonTranscoder(Transcoder):
+    """Events as JSON through orjson; dates, times and money keep their types.
+
+    Events hold only JSON values, dates, times and :class:`~decimal.Decimal` amounts.
+    Names (outcomes, decisions, channels) are plain strings, never ``str`` enums, so
+    nothing loses its type on the way back.
+    """
+
+    def encode(self, obj: Any) -> bytes:
+        return orjson.dumps(
+            obj,
+            default=_encode_default,
+            option=orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS,
+        )
+
+    def decode(self, data: bytes) -> Any:
+        return _revive(orjson.loads(data))
