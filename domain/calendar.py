@@ -24,6 +24,10 @@ import holidays
 Pause = tuple[date, date | None]
 
 
+class ClockStopped(ValueError):
+    """The count reached a hold that has not been lifted: no deadline can be given."""
+
+
 @lru_cache(maxsize=256)
 def _bank_holidays_of(year: int) -> frozenset[date]:
     england = holidays.country_holidays("GB", subdiv="ENG", years=year)
@@ -56,10 +60,13 @@ class WorkingDayCalendar:
         """
         if working_days < 0:
             raise ValueError("working_days must not be negative")
+        held_from = min((p[0] for p in pauses if p[1] is None), default=None)
         day = start
         remaining = working_days
         while remaining:
             day += timedelta(days=1)
+            if held_from is not None and day >= held_from:
+                raise ClockStopped(f"the clock stopped on {held_from.isoformat()}")
             if self._counts(day, pauses):
                 remaining -= 1
         return day

@@ -20,7 +20,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate
 
 from domain import errors
-from domain.calendar import Pause
+from domain.calendar import ClockStopped, Pause
 from domain.procedure import (
     APPOINTMENT_ROLES,
     CHILD_ROLES,
@@ -406,14 +406,35 @@ class Complaint(Aggregate):
     def is_suspended(self) -> bool:
         return bool(self.suspensions) and self.suspensions[-1][1] is None
 
-    def stage_deadline(self, stage: StageState, policy: ProcedurePolicy) -> date:
-        """When the stage's next step is due, as validly extended and paused.
+    def pauses_for(self, stage: StageState) -> list[Pause]:
+        """The holds that stopped this stage's clock (a hold ends with the stage)."""
+        ended = stage.ended_on
+        pauses: list[Pause] = []
+        for first, resumed in self.suspensions:
+            if ended is not None and first >= ended:
+                continue
+            if resumed is not None and resumed <= stage.clock_from:
+                continue
+            if resumed is None and ended is not None:
+                resumed = ended
+            pauses.append((first, resumed))
+        return pauses
+
+    def stage_deadline(self, stage: StageState, policy: ProcedurePolicy) -> date | None:
+        """When the stage's next step is due, as validly extended and paused; ``None``
+        while the case is on hold (the clock has stopped).
 
         Stages 1, 2 and corporate stages: the response. Stage 3: the panel meeting,
         then the panel's report, then the council's response.
         """
+        try:
+            return self._stage_deadline(stage, policy)
+        except ClockStopped:
+            return None
+
+    def _stage_deadline(self, stage: StageState, policy: ProcedurePolicy) -> date:
         add = policy.calendar.add_working_days
-        pauses = self.suspensions
+        pauses = self.pauses_for(stage)
         if self.procedure == STATUTORY and stage.number == 3:
             if stage.panel_reported_on is not None:
                 return add(stage.panel_reported_on, stage.response_days, pauses)
@@ -429,28 +450,33 @@ class Complaint(Aggregate):
             start = stage.statement_agreed_on
         return add(start, stage.working_days, pauses)
 
-    def response_deadline(self, stage: StageState, policy: ProcedurePolicy) -> date:
-        """The date by which the response ending ``stage`` was due."""
-        if self.procedure == STATUTORY and stage.number == 3:
-            add = policy.calendar.add_working_days
-            pauses = self.suspensions
+    def response_deadline(self, stage: StageState, policy: ProcedurePolicy) -> date | None:
+        """The date by which the response ending ``stage`` is due; ``None`` on hold."""
+        if not (self.procedure == STATUTORY and stage.number == 3):
+            return self.stage_deadline(stage, policy)
+        add = policy.calendar.add_working_days
+        pauses = self.pauses_for(stage)
+        try:
             if stage.panel_reported_on is not None:
                 return add(stage.panel_reported_on, stage.response_days, pauses)
             panel_due = stage.panel_met_on or add(stage.clock_from, stage.working_days, pauses)
             report_due = add(panel_due, stage.report_days, pauses)
             return add(report_due, stage.response_days, pauses)
-        return self.stage_deadline(stage, policy)
+        except ClockStopped:
+            return None
 
     def responded_on_time(self, stage: StageState, policy: ProcedurePolicy) -> bool | None:
+        """Whether the stage's response came within its (validly extended) timescale."""
         if stage.responded_on is None:
             return None
-        return stage.responded_on <= self.response_deadline(stage, policy)
+        deadline = self.response_deadline(stage, policy)
+        return deadline is not None and stage.responded_on <= deadline
 
     def working_days_to_response(self, stage: StageState, policy: ProcedurePolicy) -> int | None:
         if stage.responded_on is None:
             return None
         return policy.calendar.working_days_between(
-            stage.clock_from, stage.responded_on, self.suspensions
+            stage.clock_from, stage.responded_on, self.pauses_for(stage)
         )
 
     # ---------------------------------------------------------------- rules
@@ -656,7 +682,7 @@ class Complaint(Aggregate):
         timescale = policy.timescales.for_stage(self.procedure, stage.number)
         if self.procedure == STATUTORY and stage.number == 3:
             raise errors.ExtensionRefused("Stage 3 timescales cannot be extended")
-        deadline = self.stage_deadline(stage, policy)
+        deadline = self._stage_deadline(stage, policy)
         if on > deadline:
             raise errors.ExtensionAfterDeadline(
                 f"Stage {stage.number} deadline {deadline.isoformat()} has already passed; "
@@ -746,6 +772,7 @@ class Complaint(Aggregate):
                 f"the {self.procedure} procedure has no Stage {stage.number + 1}"
                 + (" (next is the Ombudsman)" if self.procedure == CORPORATE else "")
             )
+        self._check_not_suspended("escalate")
         self._check_date(on, policy)
         timescales = policy.timescales
         request_by = policy.calendar.add_working_days(

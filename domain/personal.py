@@ -10,7 +10,7 @@ for statistics reads it, so it can later be encrypted under a key per person and
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate
@@ -28,8 +28,9 @@ def personal_details_id(case: UUID) -> UUID:
 class PersonalDetails(Aggregate):
     """Everything personal about one case, as notes keyed by what they are about."""
 
-    case_id: UUID
-    notes: dict[str, str]
+    if TYPE_CHECKING:  # attributes set by events; annotations here would become __init__ args
+        case_id: UUID
+        notes: dict[str, str]
 
     class Opened(Aggregate.Created):
         case_id: str

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate
@@ -35,9 +35,10 @@ class ReferenceSequence(Aggregate):
     """The numbers issued for one prefix and year. Two writers issuing at once
     conflict on this aggregate's version, so a number is never issued twice."""
 
-    prefix: str
-    year: int
-    last_number: int
+    if TYPE_CHECKING:  # attributes set by events; annotations here would become __init__ args
+        prefix: str
+        year: int
+        last_number: int
 
     class Started(Aggregate.Created):
         prefix: str

@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, TypeVar
 from uuid import UUID
@@ -35,7 +35,19 @@ from domain import errors
 from domain.complaint import Complaint, case_id
 from domain.personal import PersonalDetails, personal_details_id
 from domain.procedure import ProcedurePolicy
-from domain.references import ReferenceSequence, check_reference, sequence_id
+from domain.references import (
+    ReferenceSequence,
+    check_reference,
+    format_reference,
+    sequence_id,
+)
+from domain.representations import (
+    COMPLIMENT_PREFIX,
+    ENQUIRY_PREFIX,
+    Compliment,
+    Enquiry,
+    representation_id,
+)
 from ledger.storage import (
     WRITE_OPTION,
     OrjsonTranscoder,
@@ -172,8 +184,6 @@ class Ledger(Application[UUID]):
 
     def _policy(self) -> ProcedurePolicy:
         if self.policy.today is None:
-            from dataclasses import replace
-
             return replace(self.policy, today=date.today())
         return self.policy
 
@@ -196,7 +206,7 @@ class Ledger(Application[UUID]):
         def work() -> str:
             to_save: list[Aggregate] = []
             if ref is None:
-                new_ref, sequence = self._next_reference(on, policy)
+                new_ref, sequence = self._next_reference(on, policy.reference_prefix)
                 to_save.append(sequence)
             else:
                 new_ref = ref
@@ -217,18 +227,81 @@ class Ledger(Application[UUID]):
 
         return self.unit_of_work(work)
 
-    def _next_reference(self, on: date, policy: ProcedurePolicy) -> tuple[str, ReferenceSequence]:
-        prefix, year = policy.reference_prefix, on.year
+    def _next_reference(self, on: date, prefix: str) -> tuple[str, ReferenceSequence]:
+        """The next free reference for ``prefix`` and the year of ``on``.
+
+        The sequence is saved with the new record, so two writers issuing at once
+        conflict on it and one retries: no number is issued twice.
+        """
+        year = on.year
         sequence = self._get(sequence_id(prefix, year))
         if sequence is None:
             sequence = ReferenceSequence.start(prefix, year)
         assert isinstance(sequence, ReferenceSequence)
         number = sequence.next_candidate()
-        from domain.references import format_reference
-
-        while case_id(format_reference(prefix, year, number)) in self.repository:
+        while self._is_taken(format_reference(prefix, year, number)):
             number += 1
         return sequence.issue(number), sequence
+
+    def _is_taken(self, ref: str) -> bool:
+        return case_id(ref) in self.repository or representation_id(ref) in self.repository
+
+    def record_compliment(
+        self, *, on: date, actor: str, service_area: str | None, team: str | None
+    ) -> str:
+        policy = self._policy()
+
+        def work() -> str:
+            ref, sequence = self._next_reference(on, COMPLIMENT_PREFIX)
+            compliment = Compliment.receive(
+                ref=ref, on=on, actor=actor, policy=policy, service_area=service_area, team=team
+            )
+            self.save(sequence, compliment)
+            return ref
+
+        return self.unit_of_work(work)
+
+    def record_enquiry(
+        self,
+        *,
+        on: date,
+        actor: str,
+        source: str,
+        service_area: str | None,
+        team: str | None,
+        responded_on: date | None,
+    ) -> str:
+        policy = self._policy()
+
+        def work() -> str:
+            ref, sequence = self._next_reference(on, ENQUIRY_PREFIX)
+            enquiry = Enquiry.receive(
+                ref=ref,
+                on=on,
+                actor=actor,
+                policy=policy,
+                source=source,
+                service_area=service_area,
+                team=team,
+            )
+            if responded_on is not None:
+                enquiry.respond(on=responded_on, actor=actor, policy=policy)
+            self.save(sequence, enquiry)
+            return ref
+
+        return self.unit_of_work(work)
+
+    def respond_to_enquiry(self, ref: str, *, on: date, actor: str) -> None:
+        policy = self._policy()
+
+        def work() -> None:
+            enquiry = self._get(representation_id(ref))
+            if not isinstance(enquiry, Enquiry):
+                raise errors.UnknownCase(f"no enquiry with reference {ref!r}")
+            enquiry.respond(on=on, actor=actor, policy=policy)
+            self.save(enquiry)
+
+        self.unit_of_work(work)
 
     def act(
         self,

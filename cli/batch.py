@@ -1,0 +1,67 @@
+"""Many commands in one process: one command line per line of a file or stdin."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from typing import IO
+
+import click
+
+from cli.base import command
+from cli.options import ledger_options
+
+
+@command()
+@ledger_options
+@click.argument("source", metavar="[FILE]", type=click.File("r"), default="-")
+@click.pass_context
+def batch(ctx: click.Context, source: IO[str]) -> None:
+    """Run one command per line (without the program name) from FILE or stdin.
+
+    Shell quoting rules apply; blank lines and lines starting with # are skipped. Each
+    line is its own transaction. The first refused line stops the run: its line number
+    and reason go to stderr and the exit status is 1; lines before it stay recorded.
+
+    Example:
+
+        complaints batch cases.txt
+
+    where cases.txt holds lines such as:
+
+        receive --ref CSC-2025-0101 --on 2025-04-07 --procedure statutory
+        respond CSC-2025-0101 --on 2025-04-15 --outcome upheld
+    """
+    from cli.main import cli
+
+    shared = ctx.find_root().ensure_object(dict)
+    for number, line in enumerate(source, start=1):
+        text = line.strip()
+        if not text or text.startswith("#"):
+            continue
+        try:
+            args = shlex.split(text, comments=True)
+        except ValueError as error:
+            _stop(number, f"cannot read the line: {error}", 1)
+        if not args:
+            continue
+        if args[0] == "batch":
+            _stop(number, "batch cannot run batch", 2)
+        settings = {k: v for k, v in shared.items()}
+        try:
+            cli.main(args, prog_name="complaints", standalone_mode=False, obj=settings)
+        except click.ClickException as error:
+            _stop(number, error.format_message(), error.exit_code)
+        except click.exceptions.Exit as done:
+            if done.exit_code:
+                _stop(number, "stopped", done.exit_code)
+        except click.Abort:
+            _stop(number, "aborted", 1)
+
+
+def _stop(number: int, message: str, exit_code: int) -> None:
+    click.echo(f"Error: line {number}: {message}", err=True)
+    sys.exit(exit_code)
+
+
+COMMANDS = [batch]

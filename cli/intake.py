@@ -1,0 +1,260 @@
+"""Receipt, triage, acknowledgement, advocacy, holds, withdrawal and corrections."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+
+from cli.base import command, group
+from cli.options import (
+    DATE,
+    NameChoice,
+    actor,
+    ledger,
+    ledger_options,
+    on_option,
+    record,
+    split_names,
+)
+from domain.procedure import PROCEDURES, TRIAGE_DECISIONS
+
+
+@command()
+@ledger_options
+@on_option("Date the complaint was received (day 0 of the clock).")
+@click.option("--ref", help="The council's case reference; generated (CSC-YYYY-NNNN) if omitted.")
+@click.option(
+    "--procedure",
+    type=NameChoice(PROCEDURES),
+    help="Triage into this procedure's Stage 1 on the same date.",
+)
+@click.option("--channel", help="How it was received, e.g. email, letter, online-form.")
+@click.option("--role", help="Who complained, e.g. parent, child-or-young-person, foster-carer.")
+@click.option("--service-area", help="Service area complained about.")
+@click.option("--team", help="Team complained about.")
+@click.option("--reason", "reasons", multiple=True, help="Reason for complaint (repeatable).")
+@click.option("--matter-on", type=DATE, help="When the matter complained of happened.")
+@click.option("--summary", help="The complaint in brief (personal data: never in statistics).")
+@click.option("--complainant", help="Complainant's name (personal data).")
+@click.option("--contact", help="Complainant's contact details (personal data).")
+@click.pass_context
+def receive(
+    ctx: click.Context,
+    on: date,
+    ref: str | None,
+    procedure: str | None,
+    channel: str | None,
+    role: str | None,
+    service_area: str | None,
+    team: str | None,
+    reasons: tuple[str, ...],
+    matter_on: date | None,
+    summary: str | None,
+    complainant: str | None,
+    contact: str | None,
+) -> None:
+    """Record that a complaint was received; prints its reference.
+
+    Example:
+
+        complaints receive --on 2025-04-07 --procedure statutory --channel email
+        --role parent --service-area "Children in Need" --team "Locality North"
+        --reason poor-communication --reason delays-in-service
+    """
+    reference = ledger(ctx).receive(
+        on=on,
+        actor=actor(ctx),
+        ref=ref,
+        procedure=procedure,
+        channel=channel,
+        role=role,
+        service_area=service_area,
+        team=team,
+        reasons=split_names(reasons),
+        matter_on=matter_on,
+        personal={"summary": summary, "complainant": complainant, "contact": contact},
+    )
+    click.echo(reference)
+
+
+@command()
+@ledger_options
+@click.argument("ref")
+@on_option()
+@click.option("--decision", required=True, help="|".join(TRIAGE_DECISIONS))
+@click.option("--reason", help="Why (for redirected cases: where it was passed to).")
+@click.option("--late-reason", help="Why a complaint over a year late is accepted anyway.")
+@click.pass_context
+def triage(
+    ctx: click.Context,
+    ref: str,
+    on: date,
+    decision: str,
+    reason: str | None,
+    late_reason: str | None,
+) -> None:
+    """Triage a received complaint into a procedure, or out of it.
+
+    statutory and corporate open Stage 1; not-a-complaint, out-of-time and excluded
+    end the case outside the procedure.
+
+    Example:
+
+        complaints triage CSC-2025-0001 --on 2025-04-08 --decision statutory
+    """
+    record(ctx, ref, "triage", on, decision=decision, reason=reason, late_reason=late_reason)
+
+
+@command()
+@ledger_options
+@click.argument("ref")
+@on_option()
+@click.pass_context
+def acknowledge(ctx: click.Context, ref: str, on: date) -> None:
+    """Record that the complaint (at its current stage) was acknowledged.
+
+    Example:
+
+        complaints acknowledge CSC-2025-0001 --on 2025-04-09
+    """
+    record(ctx, ref, "acknowledge", on)
+
+
+@command()
+@ledger_options
+@click.argument("ref")
+@on_option()
+@click.option("--reason", help="Why (procedural; no names).")
+@click.pass_context
+def withdraw(ctx: click.Context, ref: str, on: date, reason: str | None) -> None:
+    """The complainant withdrew; the case ends at its current stage.
+
+    Example:
+
+        complaints withdraw CSC-2025-0001 --on 2025-04-20 --reason "resolved informally"
+    """
+    record(ctx, ref, "withdraw", on, reason=reason)
+
+
+@command()
+@ledger_options
+@click.argument("ref")
+@on_option()
+@click.option("--reason", required=True, help="Why, e.g. court proceedings, finding an advocate.")
+@click.pass_context
+def suspend(ctx: click.Context, ref: str, on: date, reason: str) -> None:
+    """Put a complaint on hold; its clock stops until it is resumed.
+
+    Example:
+
+        complaints suspend CSC-2025-0001 --on 2025-04-10 --reason "police investigation"
+    """
+    record(ctx, ref, "suspend", on, reason=reason)
+
+
+@command()
+@ledger_options
+@click.argument("ref")
+@on_option()
+@click.pass_context
+def resume(ctx: click.Context, ref: str, on: date) -> None:
+    """Take a complaint off hold; its clock runs again.
+
+    Example:
+
+        complaints resume CSC-2025-0001 --on 2025-05-12
+    """
+    record(ctx, ref, "resume", on)
+
+
+@group()
+def advocate() -> None:
+    """Advocacy: record the offer of an advocate and whether it was taken up."""
+
+
+@advocate.command("offer")
+@ledger_options
+@click.argument("ref")
+@on_option()
+@click.pass_context
+def advocate_offer(ctx: click.Context, ref: str, on: date) -> None:
+    """An advocate was offered.
+
+    Example:
+
+        complaints advocate offer CSC-2025-0001 --on 2025-04-08
+    """
+    record(ctx, ref, "offer_advocate", on)
+
+
+@advocate.command("accept")
+@ledger_options
+@click.argument("ref")
+@on_option()
+@click.pass_context
+def advocate_accept(ctx: click.Context, ref: str, on: date) -> None:
+    """The offer of an advocate was taken up.
+
+    Example:
+
+        complaints advocate accept CSC-2025-0001 --on 2025-04-09
+    """
+    record(ctx, ref, "answer_advocate_offer", on, accepted=True)
+
+
+@advocate.command("decline")
+@ledger_options
+@click.argument("ref")
+@on_option()
+@click.pass_context
+def advocate_decline(ctx: click.Context, ref: str, on: date) -> None:
+    """The offer of an advocate was declined.
+
+    Example:
+
+        complaints advocate decline CSC-2025-0001 --on 2025-04-09
+    """
+    record(ctx, ref, "answer_advocate_offer", on, accepted=False)
+
+
+@command()
+@ledger_options
+@click.argument("ref")
+@on_option("Date of the correction.")
+@click.option(
+    "--field",
+    "detail",
+    required=True,
+    help="service-area|team|channel|role|reasons|received-on|matter-on",
+)
+@click.option(
+    "--value",
+    "values",
+    required=True,
+    multiple=True,
+    help="The corrected value (repeat, or separate by commas, for reasons).",
+)
+@click.option("--reason", required=True, help="Why the record was wrong.")
+@click.pass_context
+def amend(
+    ctx: click.Context, ref: str, on: date, detail: str, values: tuple[str, ...], reason: str
+) -> None:
+    """Correct a recorded detail; the history keeps the original and the correction.
+
+    Example:
+
+        complaints amend CSC-2025-0001 --field team --value "Locality South"
+        --reason "recorded against the wrong team"
+    """
+    value: object
+    if detail == "reasons":
+        value = split_names(values)
+    elif detail in ("received-on", "matter-on"):
+        value = DATE.convert(values[-1], None, ctx)
+    else:
+        value = values[-1]
+    record(ctx, ref, "amend", on, field=detail, value=value, reason=reason)
+
+
+COMMANDS = [receive, triage, acknowledge, withdraw, suspend, resume, advocate, amend]

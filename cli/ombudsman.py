@@ -1,0 +1,84 @@
+"""The Local Government and Social Care Ombudsman: enquiries, decisions, compliance."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+
+from cli.base import group
+from cli.options import DATE, ledger_options, on_option, record, split_names
+from domain.procedure import OMBUDSMAN_DECISIONS
+
+
+@group()
+def ombudsman() -> None:
+    """The Ombudsman's enquiry about a case, its decision, and the council's compliance."""
+
+
+@ombudsman.command("enquiry")
+@ledger_options
+@click.argument("ref")
+@on_option("Date the Ombudsman opened the enquiry.")
+@click.option("--ombudsman-ref", help="The Ombudsman's own reference.")
+@click.pass_context
+def enquiry(ctx: click.Context, ref: str, on: date, ombudsman_ref: str | None) -> None:
+    """The Ombudsman opened an enquiry about this case.
+
+    Example:
+
+        complaints ombudsman enquiry CSC-2025-0001 --on 2025-10-01 --ombudsman-ref 25 001 234
+    """
+    record(ctx, ref, "open_ombudsman_enquiry", on, ombudsman_ref=ombudsman_ref)
+
+
+@ombudsman.command("decision")
+@ledger_options
+@click.argument("ref")
+@on_option("Date of the Ombudsman's decision.")
+@click.option("--decision", required=True, help="|".join(OMBUDSMAN_DECISIONS))
+@click.option("--remedy", "remedies", multiple=True, help="Remedy required (repeatable).")
+@click.option("--due", type=DATE, help="Date by which the council must comply.")
+@click.pass_context
+def decision(
+    ctx: click.Context,
+    ref: str,
+    on: date,
+    decision: str,
+    remedies: tuple[str, ...],
+    due: date | None,
+) -> None:
+    """Record the Ombudsman's decision.
+
+    Example:
+
+        complaints ombudsman decision CSC-2025-0001 --on 2026-01-15 --decision upheld
+        --remedy apology --due 2026-02-12
+    """
+    record(
+        ctx,
+        ref,
+        "record_ombudsman_decision",
+        on,
+        decision=decision,
+        remedies=split_names(remedies),
+        due=due,
+    )
+
+
+@ombudsman.command("complied")
+@ledger_options
+@click.argument("ref")
+@on_option("Date the council complied with the decision's remedies.")
+@click.pass_context
+def complied(ctx: click.Context, ref: str, on: date) -> None:
+    """The council complied with the Ombudsman's decision.
+
+    Example:
+
+        complaints ombudsman complied CSC-2025-0001 --on 2026-02-10
+    """
+    record(ctx, ref, "comply_with_ombudsman", on)
+
+
+COMMANDS = [ombudsman]

@@ -1,0 +1,228 @@
+"""The stages: extensions, responses, escalation, investigation, panel, dispute resolution."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+
+from cli.base import command, group
+from cli.options import COUNT, DATE, ledger_options, on_option, record, split_names
+from domain.procedure import APPOINTMENT_ROLES, DISPUTE_RESOLUTION_METHODS, POINT_FINDINGS
+
+
+@command()
+@ledger_options
+@click.argument("ref")
+@on_option("Date the extension was agreed (on or before the current deadline).")
+@click.option("--reason", required=True, help="Why, e.g. complex case, advocate needed.")
+@click.option(
+    "--working-days",
+    type=COUNT,
+    help="New timescale. Stage 1: 20 (the default). Stage 2: at most 65 (default 65).",
+)
+@click.pass_context
+def extend(ctx: click.Context, ref: str, on: date, reason: str, working_days: int | None) -> None:
+    """Extend the current stage's deadline; the complainant must be told the new date.
+
+    Refused after the current deadline has passed, beyond the stage's maximum, and for a
+    second Stage 1 extension.
+
+    Example:
+
+        complaints extend CSC-2025-0001 --on 2025-04-14 --reason "complex case"
+    """
+    record(ctx, ref, "extend", on, reason=reason, working_days=working_days)
+
+
+@command()
+@ledger_options
+@click.argument("ref")
+@on_option("Date of the response (Stage 1 letter, Stage 2 adjudication, Stage 3 response).")
+@click.option("--outcome", required=True, help="upheld|partly-upheld|not-upheld")
+@click.option("--stage", type=int, help="Must match the current stage if given.")
+@click.option(
+    "--remedy", "remedies", multiple=True, help="Remedy given (repeatable), e.g. apology."
+)
+@click.pass_context
+def respond(
+    ctx: click.Context,
+    ref: str,
+    on: date,
+    outcome: str,
+    stage: int | None,
+    remedies: tuple[str, ...],
+) -> None:
+    """Record the response that ends the current stage, with its outcome.
+
+    Example:
+
+        complaints respond CSC-2025-0001 --on 2025-04-17 --outcome partly-upheld
+        --remedy apology --remedy explanation
+    """
+    record(ctx, ref, "respond", on, outcome=outcome, stage=stage, remedies=split_names(remedies))
+
+
+@command()
+@ledger_options
+@click.argument("ref")
+@on_option("Date the complainant asked for the next stage.")
+@click.option("--late-reason", help="Why a request after 20 working days is accepted.")
+@click.pass_context
+def escalate(ctx: click.Context, ref: str, on: date, late_reason: str | None) -> None:
+    """The complainant asks for the next stage (1 to 2, 2 to 3; corporate 1 to 2).
+
+    Refused unless the current stage has been responded to.
+
+    Example:
+
+        complaints escalate CSC-2025-0001 --on 2025-04-30
+    """
+    record(ctx, ref, "escalate", on, late_reason=late_reason)
+
+
+@command()
+@ledger_options
+@click.argument("ref")
+@on_option()
+@click.option("--role", required=True, help="|".join(APPOINTMENT_ROLES))
+@click.option("--person", required=True, help="The person's register id (not their name).")
+@click.option("--name", help="The person's name (personal data: never in statistics).")
+@click.option("--internal", is_flag=True, help="A council officer (never allowed for IPs/panel).")
+@click.pass_context
+def appoint(
+    ctx: click.Context,
+    ref: str,
+    on: date,
+    role: str,
+    person: str,
+    name: str | None,
+    internal: bool,
+) -> None:
+    """Appoint a Stage 2 investigator or independent person, or a Stage 3 panel member.
+
+    Example:
+
+        complaints appoint CSC-2025-0001 --on 2025-05-02 --role independent-person
+        --person IP-014
+    """
+    record(
+        ctx,
+        ref,
+        "appoint",
+        on,
+        personal={f"person:{person}": name},
+        role=role,
+        person=person,
+        internal=internal,
+    )
+
+
+@command()
+@ledger_options
+@click.argument("ref")
+@on_option("Date the statement of complaint was agreed.")
+@click.option("--points", type=COUNT, required=True, help="How many numbered points.")
+@click.pass_context
+def statement(ctx: click.Context, ref: str, on: date, points: int) -> None:
+    """Record the agreed Stage 2 statement of complaint and its number of points.
+
+    Example:
+
+        complaints statement CSC-2025-0001 --on 2025-05-09 --points 4
+    """
+    record(ctx, ref, "agree_statement", on, points=points)
+
+
+@command()
+@ledger_options
+@click.argument("ref")
+@on_option()
+@click.option("--point", type=COUNT, required=True, help="Point number in the statement.")
+@click.option("--finding", required=True, help="|".join(POINT_FINDINGS))
+@click.pass_context
+def finding(ctx: click.Context, ref: str, on: date, point: int, finding: str) -> None:
+    """Record the investigation's (Stage 2) or the panel's (Stage 3) finding on a point.
+
+    Example:
+
+        complaints finding CSC-2025-0001 --on 2025-06-10 --point 1 --finding upheld
+    """
+    record(ctx, ref, "record_finding", on, point=point, finding=finding)
+
+
+@command()
+@ledger_options
+@click.argument("ref")
+@on_option("Date the review panel met.")
+@click.option("--report-on", type=DATE, help="Date the panel chair issued the panel's report.")
+@click.pass_context
+def panel(ctx: click.Context, ref: str, on: date, report_on: date | None) -> None:
+    """The Stage 3 review panel met (and, with --report-on, issued its report).
+
+    Example:
+
+        complaints panel CSC-2025-0001 --on 2025-08-01 --report-on 2025-08-06
+    """
+    record(ctx, ref, "hold_panel", on)
+    if report_on is not None:
+        record(ctx, ref, "report_panel", report_on)
+
+
+@command("panel-report")
+@ledger_options
+@click.argument("ref")
+@on_option("Date the panel's report was issued.")
+@click.pass_context
+def panel_report(ctx: click.Context, ref: str, on: date) -> None:
+    """The review panel's chair issued its report and recommendations.
+
+    Example:
+
+        complaints panel-report CSC-2025-0001 --on 2025-08-06
+    """
+    record(ctx, ref, "report_panel", on)
+
+
+@group()
+def adr() -> None:
+    """Alternative dispute resolution (mediation, a meeting) and its result."""
+
+
+@adr.command("offer")
+@ledger_options
+@click.argument("ref")
+@on_option()
+@click.option(
+    "--method", default="meeting", show_default=True, help="|".join(DISPUTE_RESOLUTION_METHODS)
+)
+@click.pass_context
+def adr_offer(ctx: click.Context, ref: str, on: date, method: str) -> None:
+    """Alternative dispute resolution was offered.
+
+    Example:
+
+        complaints adr offer CSC-2025-0001 --on 2025-04-28 --method mediation
+    """
+    record(ctx, ref, "offer_dispute_resolution", on, method=method)
+
+
+@adr.command("result")
+@ledger_options
+@click.argument("ref")
+@on_option()
+@click.option("--resolved/--not-resolved", default=None, help="Whether it resolved the complaint.")
+@click.pass_context
+def adr_result(ctx: click.Context, ref: str, on: date, resolved: bool | None) -> None:
+    """Its result; --resolved ends the case there.
+
+    Example:
+
+        complaints adr result CSC-2025-0001 --on 2025-05-06 --resolved
+    """
+    if resolved is None:
+        raise click.UsageError("say --resolved or --not-resolved")
+    record(ctx, ref, "conclude_dispute_resolution", on, resolved=resolved)
+
+
+COMMANDS = [extend, respond, escalate, appoint, statement, finding, panel, panel_report, adr]
