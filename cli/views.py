@@ -162,9 +162,8 @@ def _text(view: dict[str, Any], personal: dict[str, str]) -> str:
             f"due {stage['response_due']}; {state}"
         )
         if stage["panel_met_on"]:
-            lines.append(
-                f"    panel met {stage['panel_met_on']}, reported {stage['panel_reported_on'] or '-'}"
-            )
+            reported = stage["panel_reported_on"] or "-"
+            lines.append(f"    panel met {stage['panel_met_on']}, reported {reported}")
         if stage["findings"]:
             lines.append(
                 "    findings: " + ", ".join(f"{p}: {f}" for p, f in stage["findings"].items())
