@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint clean
+.PHONY: demo test lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,3 +26,6 @@ test: lint
 
 clean:
 	rm -rf $(VENV) build *.egg-info demo.db demo.db-wal demo.db-shm
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py

@@ -74,11 +74,23 @@ def parse_amount(text: str) -> Decimal:
         raise errors.BadData(f"amount {text!r} is not a number of pounds") from None
     if not amount.is_finite():
         raise errors.BadData(f"amount {text!r} is not a number of pounds")
+    return check_amount(amount)
+
+
+#: No single payment is anywhere near this; larger figures are typing mistakes.
+LARGEST_PAYMENT = Decimal("10000000.00")
+
+
+def check_amount(amount: Decimal) -> Decimal:
+    """A payment in pounds and pence: more than zero, at most two decimal places."""
     if amount <= 0:
-        raise errors.BadData(f"amount {text!r} must be more than zero")
-    if amount != amount.quantize(Decimal("0.01")):
-        raise errors.BadData(f"amount {text!r} has more than two decimal places")
-    return amount.quantize(Decimal("0.01"))
+        raise errors.BadData(f"amount {amount} must be more than zero")
+    if amount > LARGEST_PAYMENT:
+        raise errors.BadData(f"amount {amount} is larger than any payment ({LARGEST_PAYMENT})")
+    pence = amount.quantize(Decimal("0.01"))
+    if amount != pence:
+        raise errors.BadData(f"amount {amount} has more than two decimal places")
+    return pence
 
 
 class Complaint(Aggregate):
@@ -441,14 +453,18 @@ class Complaint(Aggregate):
             if stage.panel_met_on is not None:
                 return add(stage.panel_met_on, stage.report_days, pauses)
             return add(stage.clock_from, stage.working_days, pauses)
-        start = stage.clock_from
+        return add(self.clock_start(stage, policy), stage.working_days, pauses)
+
+    def clock_start(self, stage: StageState, policy: ProcedurePolicy) -> date:
+        """Day 0 of the stage's timescale: receipt for Stage 1, the request for later
+        stages, or the agreed statement at Stage 2 where the council counts from it."""
         if (
             stage.number == 2
             and policy.timescales.stage2_clock == "statement"
             and stage.statement_agreed_on is not None
         ):
-            start = stage.statement_agreed_on
-        return add(start, stage.working_days, pauses)
+            return stage.statement_agreed_on
+        return stage.clock_from
 
     def response_deadline(self, stage: StageState, policy: ProcedurePolicy) -> date | None:
         """The date by which the response ending ``stage`` is due; ``None`` on hold."""
@@ -476,7 +492,7 @@ class Complaint(Aggregate):
         if stage.responded_on is None:
             return None
         return policy.calendar.working_days_between(
-            stage.clock_from, stage.responded_on, self.pauses_for(stage)
+            self.clock_start(stage, policy), stage.responded_on, self.pauses_for(stage)
         )
 
     # ---------------------------------------------------------------- rules
@@ -586,10 +602,10 @@ class Complaint(Aggregate):
         self._check_date(on, policy)
         working_days = 0
         if decision in TRIAGE_INTO_PROCEDURE:
-            limit = policy.timescales.time_limit_days
             if (
                 self.matter_on is not None
-                and (self.received_on - self.matter_on).days > limit
+                and self.received_on
+                > _years_after(self.matter_on, policy.timescales.time_limit_years)
                 and not late_reason
             ):
                 raise errors.OutOfTime(
@@ -1094,8 +1110,7 @@ class Complaint(Aggregate):
     ) -> None:
         if reason is not None:
             check_name("compensation reason", reason, policy.taxonomy.compensation_reasons)
-        if amount <= 0:
-            raise errors.BadData("a payment must be more than zero")
+        amount = check_amount(amount)
         decided = any(o.decided_on is not None for o in self.ombudsman)
         if stage is None:
             if decided:
@@ -1230,6 +1245,11 @@ class Complaint(Aggregate):
                     f"receipt cannot move to {value.isoformat()}, after the first step "
                     f"({first_step.isoformat()})"
                 )
+            if self.matter_on is not None and value < self.matter_on:
+                raise errors.DateOutOfOrder(
+                    f"receipt cannot move to {value.isoformat()}, before the matter "
+                    f"complained of ({self.matter_on.isoformat()})"
+                )
             _check_not_future(value, policy)
         elif field == "matter-on" and value > self.received_on:
             raise errors.DateOutOfOrder("the matter cannot be after receipt")
@@ -1247,13 +1267,23 @@ class Complaint(Aggregate):
         )
 
     def _first_step_on(self) -> date | None:
-        candidates = [d for d in (self.triaged_on, self.acknowledged_before_triage) if d]
+        candidates = [
+            d for d in (self.triaged_on, self.acknowledged_before_triage, self.ended_on) if d
+        ]
         candidates += [s.started_on for s in self.stages]
         if self.advocate_offered_on:
             candidates.append(self.advocate_offered_on)
         candidates += [p[0] for p in self.suspensions]
         candidates += [o.enquiry_on for o in self.ombudsman]
         return min(candidates) if candidates else None
+
+
+def _years_after(day: date, years: int) -> date:
+    """The same calendar day ``years`` later (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
 
 
 def _check_not_future(on: date, policy: ProcedurePolicy) -> None:

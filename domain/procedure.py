@@ -143,7 +143,7 @@ class Timescales:
     corporate_stage1: StageTimescale = StageTimescale(15, 25, True, 25)
     corporate_stage2: StageTimescale = StageTimescale(20, 30, True, 30)
     escalation_request: int = 20
-    time_limit_days: int = 365
+    time_limit_years: int = 1
     stage2_clock: str = "request"
 
     def for_stage(self, procedure: str, stage: int) -> StageTimescale:

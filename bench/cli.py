@@ -1,0 +1,64 @@
+"""Measure the CLI: one command's wall time beside `python -c pass`, and `batch` rate."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BIN = Path(sys.executable).with_name("complaints")
+
+
+def wall(argv: list[str], env: dict[str, str], runs: int = 7) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(argv, env=env, check=True, capture_output=True)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def main() -> list[str]:
+    with tempfile.TemporaryDirectory() as folder:
+        db = os.path.join(folder, "bench.db")
+        env = {**os.environ, "COMPLAINTS_DB": db, "COMPLAINTS_ACTOR": "bench"}
+        subprocess.run(
+            [str(BIN), "receive", "--on", "2025-04-01", "--ref", "B-0"],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        python_pass = wall([sys.executable, "-c", "pass"], env)
+        show = wall([str(BIN), "show", "B-0"], env)
+        receive = wall([str(BIN), "receive", "--on", "2025-04-02", "--procedure", "statutory"], env)
+        lines = 400
+        script = "\n".join(
+            f"receive --ref BATCH-{n} --on 2025-04-03 --procedure statutory" for n in range(lines)
+        )
+        started = time.perf_counter()
+        subprocess.run(
+            [str(BIN), "batch"], input=script, text=True, env=env, check=True, capture_output=True
+        )
+        batch_rate = lines / (time.perf_counter() - started)
+    return [
+        "## Command line",
+        "",
+        "Median of 7 runs on an SQLite file; baseline `python -c pass` in the same run.",
+        "",
+        "| measure | value | baseline | ratio |",
+        "| --- | ---: | ---: | ---: |",
+        f"| `complaints show` wall time | {show * 1000:.0f} ms | {python_pass * 1000:.0f} ms "
+        f"| {show / python_pass:.1f}x |",
+        f"| `complaints receive` wall time | {receive * 1000:.0f} ms | "
+        f"{python_pass * 1000:.0f} ms | {receive / python_pass:.1f}x |",
+        f"| `batch` of {lines} receipts | {batch_rate:,.0f} commands/s | | |",
+        "",
+    ]
+
+
+if __name__ == "__main__":
+    print("\n".join(main()))
