@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import platform
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import cli, transcoder  # noqa: E402
+from bench import cli, transcoder
 
 
 def main() -> None:
     lines = [
         "# Benchmarks",
         "",
-        f"Written by `make bench` on {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; "
+        f"Written by `make bench` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; "
         f"{platform.machine()}, {platform.processor() or 'unknown cpu'}, "
         f"Python {platform.python_version()}, {_cores()} cores.",
         "Every figure stands beside a baseline measured in the same run. Timings are "
