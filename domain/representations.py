@@ -34,6 +34,9 @@ class Compliment(Aggregate):
 
     if TYPE_CHECKING:  # attributes set by events; annotations here would become __init__ args
         ref: str
+        received_on: date
+        service_area: str | None
+        team: str | None
 
     class Received(Aggregate.Created):
         on: date
@@ -77,6 +80,9 @@ class Enquiry(Aggregate):
     if TYPE_CHECKING:  # attributes set by events; annotations here would become __init__ args
         ref: str
         received_on: date
+        source: str
+        service_area: str | None
+        team: str | None
         working_days: int
         responded_on: date | None
 

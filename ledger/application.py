@@ -10,7 +10,7 @@ work is retried from the start against the new state.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -23,12 +23,13 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import (
     InfrastructureFactory,
     IntegrityError,
+    Notification,
     OperationalError,
     PersistenceError,
     Transcoder,
 )
 from eventsourcing.utils import Environment
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from domain import errors
@@ -55,6 +56,8 @@ from ledger.storage import (
     make_engine,
     schema_lock,
 )
+from projections import tables as read_models
+from projections.projector import CaseFactsProjection, Status
 
 T = TypeVar("T")
 
@@ -87,6 +90,7 @@ class Ledger(Application[UUID]):
         self.policy = policy or ProcedurePolicy()
         self.engine: Engine = make_engine(self.url)
         self.sessions = scoped_session(sessionmaker(bind=self.engine, autoflush=True))
+        self.projection = CaseFactsProjection(self.policy)
         super().__init__(
             env={
                 "PERSISTENCE_MODULE": "eventsourcing_sqlalchemy",
@@ -108,6 +112,7 @@ class Ledger(Application[UUID]):
 
     def _create_schema(self) -> None:
         tables = list(self.recorder.tables)  # type: ignore[attr-defined]
+        tables += list(read_models.metadata.sorted_tables)
         try:
             with schema_lock(self.engine) as connection:
                 for table in tables:
@@ -125,9 +130,15 @@ class Ledger(Application[UUID]):
     def _transaction(self, write: bool) -> Iterator[None]:
         session = self.sessions()
         try:
-            session.connection(execution_options={WRITE_OPTION: write})
+            connection = session.connection(execution_options={WRITE_OPTION: write})
+            if write and connection.dialect.name == "postgresql":
+                # One writer at a time, as SQLite's BEGIN IMMEDIATE gives: the event
+                # insert takes an exclusive table lock anyway, and taking turns from the
+                # start means writers never read a case that another is changing.
+                connection.execute(text("SELECT pg_advisory_xact_lock(4242002)"))
             yield
             if write:
+                self.projection.catch_up(session, self)
                 session.commit()
             else:
                 session.rollback()
@@ -160,6 +171,45 @@ class Ledger(Application[UUID]):
 
     def read(self, work: Callable[[], T]) -> T:
         return self.unit_of_work(work, write=False)
+
+    # ------------------------------------------------- the projections' event source
+    def notifications_after(self, position: int, limit: int) -> Sequence[Notification]:
+        return self.recorder.select_notifications(
+            start=position, limit=limit, inclusive_of_start=False
+        )
+
+    def aggregate_at(self, aggregate_id: UUID, version: int) -> Aggregate:
+        return self.repository.get(aggregate_id, version=version)
+
+    def last_position(self) -> int:
+        return self.recorder.max_notification_id() or 0
+
+    def catch_up_projections(self) -> int:
+        """Bring the read models up to date (reports call this first)."""
+        return self.unit_of_work(lambda: 0)
+
+    def projection_status(self) -> Status:
+        return self.read(lambda: self.projection.status(self.sessions(), self))
+
+    def rebuild_projections(self, progress: Callable[[int], None] | None = None) -> int:
+        """Rebuild every read model from the first event, one committed batch at a time."""
+
+        def first() -> int:
+            self.projection.reset(self.sessions())
+            return self.projection.catch_up(
+                self.sessions(), self, max_batches=1, progress=progress
+            )
+
+        def more() -> int:
+            return self.projection.catch_up(
+                self.sessions(), self, max_batches=1, progress=progress
+            )
+
+        total = step = self.unit_of_work(first)
+        while step:
+            step = self.unit_of_work(more)
+            total += step
+        return total
 
     # --------------------------------------------------------------- loading
     def _get(self, aggregate_id: UUID) -> Aggregate | None:

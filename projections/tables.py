@@ -1,0 +1,157 @@
+"""The read-model tables. No personal data: no names, contact details or narratives,
+only the facts the figures are built from (dates, taxonomy names, counts, money)."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+)
+
+metadata = MetaData()
+
+NAME = String(200)
+CASE = String(36)
+
+tracking = Table(
+    "projection_tracking",
+    metadata,
+    Column("projection", String(64), primary_key=True),
+    Column("position", BigInteger, nullable=False),
+    Column("version", String(200), nullable=False),
+)
+
+cases = Table(
+    "rm_case",
+    metadata,
+    Column("case_id", CASE, primary_key=True),
+    Column("ref", String(40), nullable=False, index=True),
+    Column("procedure", String(20)),
+    Column("triage", String(30)),
+    Column("received_on", Date, nullable=False),
+    Column("triaged_on", Date),
+    Column("channel", NAME),
+    Column("role", NAME),
+    Column("direct_from_child", Boolean, nullable=False),
+    Column("service_area", NAME),
+    Column("team", NAME),
+    Column("advocate_offered", Boolean, nullable=False),
+    Column("advocate_accepted", Boolean),
+    Column("ended", String(20)),
+    Column("ended_on", Date),
+    Column("on_hold", Boolean, nullable=False),
+    Column("current_stage", Integer),
+)
+
+case_reasons = Table(
+    "rm_case_reason",
+    metadata,
+    Column("case_id", CASE, primary_key=True),
+    Column("reason", NAME, primary_key=True),
+)
+
+stages = Table(
+    "rm_stage",
+    metadata,
+    Column("case_id", CASE, primary_key=True),
+    Column("stage", Integer, primary_key=True),
+    Column("procedure", String(20), nullable=False),
+    Column("started_on", Date, nullable=False),
+    Column("clock_from", Date, nullable=False),
+    Column("working_days", Integer, nullable=False),
+    Column("extended", Boolean, nullable=False),
+    Column("deadline", Date),
+    Column("response_due", Date),
+    Column("responded_on", Date),
+    Column("outcome", String(20)),
+    Column("withdrawn_on", Date),
+    Column("on_time", Boolean),
+    Column("working_days_taken", Integer),
+    Column("panel_met_on", Date),
+    Column("panel_reported_on", Date),
+    Column("points", Integer, nullable=False),
+    Column("findings_changed", Boolean),
+)
+
+points = Table(
+    "rm_point",
+    metadata,
+    Column("case_id", CASE, primary_key=True),
+    Column("stage", Integer, primary_key=True),
+    Column("point", Integer, primary_key=True),
+    Column("finding", String(30), nullable=False),
+)
+
+remedies = Table(
+    "rm_remedy",
+    metadata,
+    Column("case_id", CASE, primary_key=True),
+    Column("stage", String(10), primary_key=True),
+    Column("remedy", NAME, primary_key=True),
+    Column("given_on", Date, nullable=False),
+)
+
+recommendations = Table(
+    "rm_recommendation",
+    metadata,
+    Column("case_id", CASE, primary_key=True),
+    Column("recommendation_id", String(40), primary_key=True),
+    Column("ref", String(40), nullable=False),
+    Column("procedure", String(20)),
+    Column("stage", String(10), nullable=False),
+    Column("theme", NAME),
+    Column("made_on", Date, nullable=False),
+    Column("decision", String(10)),
+    Column("decided_on", Date),
+    Column("owner", NAME),
+    Column("due", Date),
+    Column("completed_on", Date),
+)
+
+payments = Table(
+    "rm_payment",
+    metadata,
+    Column("case_id", CASE, primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("procedure", String(20)),
+    Column("paid_on", Date, nullable=False),
+    Column("stage", String(10), nullable=False),
+    Column("amount", Numeric(12, 2), nullable=False),
+    Column("reason", NAME),
+)
+
+ombudsman = Table(
+    "rm_ombudsman",
+    metadata,
+    Column("case_id", CASE, primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("procedure", String(20)),
+    Column("enquiry_on", Date, nullable=False),
+    Column("decided_on", Date),
+    Column("decision", String(40)),
+    Column("due", Date),
+    Column("complied_on", Date),
+)
+
+representations = Table(
+    "rm_representation",
+    metadata,
+    Column("ref", String(40), primary_key=True),
+    Column("kind", String(20), nullable=False),
+    Column("source", String(20)),
+    Column("received_on", Date, nullable=False),
+    Column("service_area", NAME),
+    Column("team", NAME),
+    Column("due", Date),
+    Column("responded_on", Date),
+)
+
+CASE_TABLES = (cases, case_reasons, stages, points, remedies, recommendations, payments, ombudsman)
+READ_MODEL_TABLES = (*CASE_TABLES, representations)
