@@ -31,6 +31,7 @@ def _register() -> None:
         ombudsman,
         payments,
         recommendations,
+        reporting,
         representations,
         stages,
         views,
@@ -44,6 +45,7 @@ def _register() -> None:
         ombudsman,
         views,
         representations,
+        reporting,
         batch,
     ):
         for command in module.COMMANDS:

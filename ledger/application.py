@@ -58,6 +58,7 @@ from ledger.storage import (
 )
 from projections import tables as read_models
 from projections.projector import CaseFactsProjection, Status
+from reports.annual import AnnualReport, Period
 
 T = TypeVar("T")
 
@@ -196,20 +197,20 @@ class Ledger(Application[UUID]):
 
         def first() -> int:
             self.projection.reset(self.sessions())
-            return self.projection.catch_up(
-                self.sessions(), self, max_batches=1, progress=progress
-            )
+            return self.projection.catch_up(self.sessions(), self, max_batches=1, progress=progress)
 
         def more() -> int:
-            return self.projection.catch_up(
-                self.sessions(), self, max_batches=1, progress=progress
-            )
+            return self.projection.catch_up(self.sessions(), self, max_batches=1, progress=progress)
 
         total = step = self.unit_of_work(first)
         while step:
             step = self.unit_of_work(more)
             total += step
         return total
+
+    def annual_report(self, period: Period, procedure: str) -> dict[str, Any]:
+        """The annual report's document, from read models caught up first."""
+        return self.unit_of_work(lambda: AnnualReport(self.sessions(), procedure).build(period))
 
     # --------------------------------------------------------------- loading
     def _get(self, aggregate_id: UUID) -> Aggregate | None:

@@ -80,9 +80,7 @@ class Status:
 
 def projection_version(policy: ProcedurePolicy) -> str:
     """The code version plus a fingerprint of the settings that change the rows."""
-    settings = repr(
-        (sorted(policy.calendar.closure_days), policy.timescales.stage2_clock)
-    ).encode()
+    settings = repr((sorted(policy.calendar.closure_days), policy.timescales.stage2_clock)).encode()
     return f"{CODE_VERSION}:{hashlib.sha256(settings).hexdigest()[:12]}"
 
 
@@ -190,9 +188,7 @@ class CaseFactsProjection:
                 assert isinstance(aggregate, (Compliment, Enquiry))
                 row = representation_row(aggregate, self.policy)
                 session.execute(
-                    delete(tables.representations).where(
-                        tables.representations.c.ref == row["ref"]
-                    )
+                    delete(tables.representations).where(tables.representations.c.ref == row["ref"])
                 )
                 session.execute(insert(tables.representations), [row])
 

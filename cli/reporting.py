@@ -1,0 +1,105 @@
+"""Reports and the read models behind them."""
+
+from __future__ import annotations
+
+import click
+
+from cli.base import group
+from cli.options import NameChoice, emit_json, ledger, ledger_options
+from domain.procedure import PROCEDURES
+
+
+@group()
+def report() -> None:
+    """Reports built from the read models (caught up first, never stale).
+
+    Example:
+
+        complaints report annual --year 2024/25
+    """
+
+
+@report.command("annual")
+@ledger_options
+@click.option("--year", required=True, help="Financial year: 2024, 2024/25 or 2024-25.")
+@click.option("--procedure", type=NameChoice(PROCEDURES), default="statutory", show_default=True)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["md", "json", "html", "csv"]),
+    default="md",
+    show_default=True,
+    help="Output format.",
+)
+@click.pass_context
+def annual(ctx: click.Context, year: str, procedure: str, output_format: str) -> None:
+    """The annual report for the financial year starting 1 April of YEAR.
+
+    Example:
+
+        complaints report annual --year 2024/25 --format json
+    """
+    from reports import render
+    from reports.annual import parse_year
+
+    document = ledger(ctx).annual_report(parse_year(year), procedure)
+    if output_format == "json":
+        emit_json(document)
+    elif output_format == "csv":
+        click.echo(render.csv_text(document), nl=False)
+    elif output_format == "html":
+        click.echo(render.html(document))
+    else:
+        click.echo(render.markdown(document))
+
+
+@group()
+def projections() -> None:
+    """The read models: their position in the event log, and rebuilding them.
+
+    Example:
+
+        complaints projections rebuild
+    """
+
+
+@projections.command("status")
+@ledger_options
+@click.pass_context
+def status(ctx: click.Context) -> None:
+    """Each projection's position, the log's head and the lag between them.
+
+    Example:
+
+        complaints projections status
+    """
+    state = ledger(ctx).projection_status()
+    stale = " (settings or code changed: rebuilds on next use)" if state.stale else ""
+    click.echo(
+        f"{state.projection}: position {state.position} of {state.head}, "
+        f"lag {state.lag}, version {state.version}{stale}"
+    )
+
+
+@projections.command("rebuild")
+@ledger_options
+@click.pass_context
+def rebuild(ctx: click.Context) -> None:
+    """Rebuild every read model from the first event, in committed batches.
+
+    Stopping it part way loses nothing: the next catch-up carries on from the last batch.
+
+    Example:
+
+        complaints projections rebuild
+    """
+    app = ledger(ctx)
+    head = app.projection_status().head
+    with click.progressbar(
+        length=head, label="Rebuilding", file=click.get_text_stream("stderr")
+    ) as bar:
+        total = app.rebuild_projections(progress=bar.update)
+    click.echo(f"rebuilt from {total} events")
+
+
+COMMANDS = [report, projections]

@@ -1,0 +1,1 @@
+"""Reports built from the read models: the annual report and its formats."""

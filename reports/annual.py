@@ -1,0 +1,412 @@
+"""The annual report: every figure computed from the read models, with last year beside it.
+
+Counting rules (the contract's): ``received`` by the date a stage was entered (Stage 1:
+triage into the procedure; Stages 2 and 3: the request); ``by_*`` over Stage 1 received;
+``responded``, ``on_time``, ``response_bands`` and ``outcomes`` by the date the stage
+ended (a response, or a withdrawal for ``withdrawn``; ``responded`` excludes
+withdrawals); recommendations ``made`` by date made, the rest as they stood at the end
+of the period, over the recommendations made in the period.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import and_, select
+from sqlalchemy.orm import Session
+
+from domain.errors import BadData
+from domain.procedure import FINAL_STAGE, OMBUDSMAN_UPHELD, POINT_FINDINGS, PROCEDURES
+from projections import tables as t
+
+NOT_RECORDED = "not recorded"
+TREND_YEARS = 5
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date
+
+    @property
+    def label(self) -> str:
+        return f"{self.start.year}/{(self.start.year + 1) % 100:02d}"
+
+    def previous(self) -> Period:
+        return financial_year(self.start.year - 1)
+
+    def contains(self, day: date | None) -> bool:
+        return day is not None and self.start <= day <= self.end
+
+
+def financial_year(start_year: int) -> Period:
+    return Period(date(start_year, 4, 1), date(start_year + 1, 3, 31))
+
+
+def parse_year(text: str) -> Period:
+    """``2024``, ``2024/25`` and ``2024-25`` all mean 1 April 2024 to 31 March 2025."""
+    match = re.fullmatch(r"\s*(\d{4})(?:[/-](\d{2}|\d{4}))?\s*", text)
+    if not match:
+        raise BadData(f"year {text!r} must look like 2024, 2024/25 or 2024-25")
+    start = int(match.group(1))
+    if match.group(2):
+        following = int(match.group(2))
+        if following % 100 != (start + 1) % 100:
+            raise BadData(f"year {text!r}: the second year must follow the first")
+    return financial_year(start)
+
+
+def _key(name: str) -> str:
+    return name.replace("-", "_")
+
+
+def _percent(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def _money(amount: Decimal) -> str:
+    return f"{amount:.2f}"
+
+
+class AnnualReport:
+    """Builds the report's document from the read models in one session."""
+
+    def __init__(self, session: Session, procedure: str) -> None:
+        if procedure not in PROCEDURES:
+            raise BadData(f"unknown procedure {procedure!r}")
+        self.session = session
+        self.procedure = procedure
+
+    def _rows(self, query: Any) -> list[Any]:
+        return list(self.session.execute(query))
+
+    # ------------------------------------------------------------------ stages
+    def _stage_rows(self, stage: int, start: date, end: date, column: str) -> list[Any]:
+        s = t.stages
+        return self._rows(
+            select(
+                s,
+                t.cases.c.service_area,
+                t.cases.c.team,
+                t.cases.c.channel,
+                t.cases.c.role,
+                t.cases.c.direct_from_child,
+                t.cases.c.advocate_offered,
+                t.cases.c.advocate_accepted,
+            )
+            .join(t.cases, t.cases.c.case_id == s.c.case_id)
+            .where(
+                and_(
+                    s.c.procedure == self.procedure,
+                    s.c.stage == stage,
+                    s.c[column] >= start,
+                    s.c[column] <= end,
+                )
+            )
+        )
+
+    def received(self, stage: int, period: Period) -> int:
+        return len(self._stage_rows(stage, period.start, period.end, "started_on"))
+
+    def _closed(self, stage: int, period: Period) -> dict[str, Any]:
+        responded = self._stage_rows(stage, period.start, period.end, "responded_on")
+        withdrawn = self._stage_rows(stage, period.start, period.end, "withdrawn_on")
+        outcomes = Counter(_key(r.outcome) for r in responded)
+        figures: dict[str, Any] = {
+            "responded": len(responded),
+            "on_time": sum(1 for r in responded if r.on_time),
+            "on_time_percent": _percent(sum(1 for r in responded if r.on_time), len(responded)),
+            "outcomes": {
+                "upheld": outcomes["upheld"],
+                "partly_upheld": outcomes["partly_upheld"],
+                "not_upheld": outcomes["not_upheld"],
+                "withdrawn": len(withdrawn),
+            },
+        }
+        figures["some_merit_found"] = outcomes["upheld"] + outcomes["partly_upheld"]
+        figures["extended"] = sum(1 for r in responded if r.extended)
+        return figures
+
+    def _breakdowns(self, rows: list[Any]) -> dict[str, dict[str, int]]:
+        def count(field: str) -> dict[str, int]:
+            counter = Counter((getattr(r, field) or NOT_RECORDED) for r in rows)
+            return dict(sorted(counter.items(), key=lambda item: (-item[1], item[0])))
+
+        case_ids = [r.case_id for r in rows]
+        reasons: Counter[str] = Counter()
+        if case_ids:
+            for row in self._rows(
+                select(t.case_reasons.c.reason).where(t.case_reasons.c.case_id.in_(case_ids))
+            ):
+                reasons[row.reason] += 1
+        return {
+            "by_service_area": count("service_area"),
+            "by_team": count("team"),
+            "by_reason": dict(sorted(reasons.items(), key=lambda item: (-item[1], item[0]))),
+            "by_channel": count("channel"),
+            "by_role": count("role"),
+        }
+
+    def stage1(self, period: Period) -> dict[str, Any]:
+        rows = self._stage_rows(1, period.start, period.end, "started_on")
+        figures: dict[str, Any] = {
+            "received": len(rows),
+            "received_previous": self.received(1, period.previous()),
+        }
+        figures["change_percent"] = _change(figures["received"], figures["received_previous"])
+        figures.update(self._breakdowns(rows))
+        figures["direct_from_child"] = sum(1 for r in rows if r.direct_from_child)
+        figures["advocate_offered"] = sum(1 for r in rows if r.advocate_offered)
+        figures["advocate_used"] = sum(1 for r in rows if r.advocate_accepted)
+        figures.update(self._closed(1, period))
+        responded = self._stage_rows(1, period.start, period.end, "responded_on")
+        taken = [r.working_days_taken for r in responded]
+        figures["response_bands"] = {
+            "within_10": sum(1 for d in taken if d <= 10),
+            "11_to_20": sum(1 for d in taken if 10 < d <= 20),
+            "over_20": sum(1 for d in taken if d > 20),
+        }
+        return figures
+
+    def stage2(self, period: Period) -> dict[str, Any]:
+        figures: dict[str, Any] = {
+            "received": self.received(2, period),
+            "received_previous": self.received(2, period.previous()),
+        }
+        figures["change_percent"] = _change(figures["received"], figures["received_previous"])
+        figures.update(self._closed(2, period))
+        responded = self._stage_rows(2, period.start, period.end, "responded_on")
+        findings: Counter[str] = Counter()
+        ids = [r.case_id for r in responded]
+        if ids:
+            for row in self._rows(
+                select(t.points.c.finding).where(
+                    and_(t.points.c.stage == 2, t.points.c.case_id.in_(ids))
+                )
+            ):
+                findings[_key(row.finding)] += 1
+        figures["points_by_finding"] = {_key(f): findings[_key(f)] for f in POINT_FINDINGS}
+        return figures
+
+    def stage3(self, period: Period) -> dict[str, Any]:
+        s = t.stages
+        panels = self._rows(
+            select(s.c.findings_changed).where(
+                and_(
+                    s.c.procedure == self.procedure,
+                    s.c.stage == 3,
+                    s.c.panel_met_on >= period.start,
+                    s.c.panel_met_on <= period.end,
+                )
+            )
+        )
+        figures: dict[str, Any] = {
+            "received": self.received(3, period),
+            "received_previous": self.received(3, period.previous()),
+            "panels_held": len(panels),
+            "panels_changed_stage2_findings": sum(1 for p in panels if p.findings_changed),
+        }
+        figures["change_percent"] = _change(figures["received"], figures["received_previous"])
+        figures.update(self._closed(3, period))
+        return figures
+
+    # ------------------------------------------------------------- ombudsman
+    def ombudsman(self, period: Period) -> dict[str, Any]:
+        o = t.ombudsman
+        mine = o.c.procedure == self.procedure
+        enquiries = self._rows(
+            select(o.c.case_id).where(
+                and_(mine, o.c.enquiry_on >= period.start, o.c.enquiry_on <= period.end)
+            )
+        )
+        previous = period.previous()
+        enquiries_previous = self._rows(
+            select(o.c.case_id).where(
+                and_(mine, o.c.enquiry_on >= previous.start, o.c.enquiry_on <= previous.end)
+            )
+        )
+        decided = self._rows(
+            select(o).where(
+                and_(mine, o.c.decided_on >= period.start, o.c.decided_on <= period.end)
+            )
+        )
+        decisions = Counter(_key(r.decision) for r in decided)
+        upheld = sum(decisions[_key(d)] for d in OMBUDSMAN_UPHELD)
+        with_deadline = [r for r in decided if r.due is not None]
+        return {
+            "enquiries": len(enquiries),
+            "enquiries_previous": len(enquiries_previous),
+            "decisions": dict(sorted(decisions.items())),
+            "decided": len(decided),
+            "upheld": upheld,
+            "uphold_rate_percent": _percent(upheld, len(decided)),
+            "compliance_due": len(with_deadline),
+            "complied_on_time": sum(
+                1 for r in with_deadline if r.complied_on is not None and r.complied_on <= r.due
+            ),
+        }
+
+    # ------------------------------------------------------------------ money
+    def compensation(self, period: Period) -> dict[str, Any]:
+        p = t.payments
+        rows = self._rows(
+            select(p).where(
+                and_(
+                    p.c.procedure == self.procedure,
+                    p.c.paid_on >= period.start,
+                    p.c.paid_on <= period.end,
+                )
+            )
+        )
+        stages = [str(n) for n in range(1, FINAL_STAGE[self.procedure] + 1)] + ["ombudsman"]
+        if self.procedure == "corporate":
+            stages = ["1", "2", "3", "ombudsman"]
+        by_stage = {stage: Decimal("0") for stage in stages}
+        by_reason: dict[str, Decimal] = {}
+        for row in rows:
+            amount = Decimal(row.amount)
+            by_stage[row.stage] = by_stage.get(row.stage, Decimal("0")) + amount
+            reason = row.reason or NOT_RECORDED
+            by_reason[reason] = by_reason.get(reason, Decimal("0")) + amount
+        total = sum((Decimal(r.amount) for r in rows), Decimal("0"))
+        return {
+            "total": _money(total),
+            "cases": len({r.case_id for r in rows}),
+            "payments": len(rows),
+            "by_stage": {k: _money(v) for k, v in by_stage.items()},
+            "by_reason": {k: _money(v) for k, v in sorted(by_reason.items())},
+        }
+
+    # -------------------------------------------------------- recommendations
+    def recommendations(self, period: Period) -> dict[str, Any]:
+        r = t.recommendations
+        rows = self._rows(
+            select(r).where(
+                and_(
+                    r.c.procedure == self.procedure,
+                    r.c.made_on >= period.start,
+                    r.c.made_on <= period.end,
+                )
+            )
+        )
+        end = period.end
+
+        def by_end(day: date | None) -> bool:
+            return day is not None and day <= end
+
+        accepted = [x for x in rows if x.decision == "accepted" and by_end(x.decided_on)]
+        rejected = [x for x in rows if x.decision == "rejected" and by_end(x.decided_on)]
+        completed = [x for x in accepted if by_end(x.completed_on)]
+        still_open = [x for x in rows if x not in rejected and x not in completed]
+        overdue = [
+            x for x in accepted if not by_end(x.completed_on) and x.due is not None and x.due < end
+        ]
+        themes = Counter(x.theme or NOT_RECORDED for x in rows)
+        return {
+            "made": len(rows),
+            "accepted": len(accepted),
+            "rejected": len(rejected),
+            "completed": len(completed),
+            "open": len(still_open),
+            "overdue": len(overdue),
+            "by_theme": dict(sorted(themes.items())),
+        }
+
+    # ------------------------------------------------------ representations
+    def _representations(self, kind: str, period: Period) -> list[Any]:
+        rep = t.representations
+        return self._rows(
+            select(rep).where(
+                and_(
+                    rep.c.kind == kind,
+                    rep.c.received_on >= period.start,
+                    rep.c.received_on <= period.end,
+                )
+            )
+        )
+
+    def compliments(self, period: Period) -> dict[str, Any]:
+        rows = self._representations("compliment", period)
+        teams = Counter(r.team or NOT_RECORDED for r in rows)
+        return {
+            "received": len(rows),
+            "received_previous": len(self._representations("compliment", period.previous())),
+            "by_team": dict(sorted(teams.items(), key=lambda item: (-item[1], item[0]))),
+        }
+
+    def enquiries(self, period: Period) -> dict[str, Any]:
+        rows = self._representations("enquiry", period)
+        answered = [r for r in rows if r.responded_on is not None]
+        return {
+            "councillor": sum(1 for r in rows if r.source == "councillor"),
+            "mp": sum(1 for r in rows if r.source == "mp"),
+            "responded": len(answered),
+            "on_time": sum(1 for r in answered if r.due is None or r.responded_on <= r.due),
+        }
+
+    # ------------------------------------------------------------------ whole
+    def trend(self, period: Period) -> list[dict[str, Any]]:
+        years = []
+        for back in range(TREND_YEARS - 1, -1, -1):
+            year = financial_year(period.start.year - back)
+            years.append(
+                {
+                    "label": year.label,
+                    "stage1": self.received(1, year),
+                    "stage2": self.received(2, year),
+                    "stage3": self.received(3, year),
+                    "ombudsman": len(
+                        self._rows(
+                            select(t.ombudsman.c.case_id).where(
+                                and_(
+                                    t.ombudsman.c.procedure == self.procedure,
+                                    t.ombudsman.c.enquiry_on >= year.start,
+                                    t.ombudsman.c.enquiry_on <= year.end,
+                                )
+                            )
+                        )
+                    ),
+                }
+            )
+        return years
+
+    def build(self, period: Period) -> dict[str, Any]:
+        stage1 = self.stage1(period)
+        stage2 = self.stage2(period)
+        document: dict[str, Any] = {
+            "period": {
+                "label": period.label,
+                "start": period.start.isoformat(),
+                "end": period.end.isoformat(),
+            },
+            "procedure": self.procedure,
+            "stage1": stage1,
+            "stage2": stage2,
+        }
+        if self.procedure == "statutory":
+            document["stage3"] = self.stage3(period)
+        else:
+            document["stage3"] = {
+                "received": 0,
+                "panels_held": 0,
+                "responded": 0,
+                "on_time": 0,
+                "outcomes": {"upheld": 0, "partly_upheld": 0, "not_upheld": 0, "withdrawn": 0},
+            }
+        document["escalation_rate_percent"] = _percent(stage2["received"], stage1["received"])
+        document["ombudsman"] = self.ombudsman(period)
+        document["compensation"] = self.compensation(period)
+        document["recommendations"] = self.recommendations(period)
+        document["compliments"] = self.compliments(period)
+        document["enquiries"] = self.enquiries(period)
+        document["trend"] = self.trend(period)
+        return document
+
+
+def _change(now: int, before: int) -> float | None:
+    return round(100 * (now - before) / before, 1) if before else None

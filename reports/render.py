@@ -1,0 +1,234 @@
+"""The annual report as Markdown and CSV (JSON is the document itself)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from typing import Any
+
+STAGE_TITLES = {"stage1": "Stage 1", "stage2": "Stage 2", "stage3": "Stage 3"}
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}%"
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.1f}%" if whole else "-"
+
+
+def sections(report: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any]]]]:
+    """The report's tables: (title, header, rows), shared by Markdown and CSV."""
+    tables: list[tuple[str, list[str], list[list[Any]]]] = []
+    received = [
+        [
+            STAGE_TITLES[key],
+            report[key]["received"],
+            report[key].get("received_previous", 0),
+            _pct(report[key].get("change_percent")),
+        ]
+        for key in ("stage1", "stage2", "stage3")
+    ]
+    ombudsman = report["ombudsman"]
+    received.append(
+        ["Ombudsman enquiries", ombudsman["enquiries"], ombudsman["enquiries_previous"], "-"]
+    )
+    tables.append(("Complaints received", ["stage", "this year", "last year", "change"], received))
+    stage1 = report["stage1"]
+    for key, title in (
+        ("by_service_area", "Stage 1 by service area"),
+        ("by_team", "Stage 1 by team"),
+        ("by_reason", "Stage 1 by reason"),
+        ("by_channel", "Stage 1 by how received"),
+        ("by_role", "Stage 1 by who complained"),
+    ):
+        rows = [[name, n, _share(n, stage1["received"])] for name, n in stage1[key].items()]
+        tables.append((title, ["name", "count", "share"], rows))
+    outcome_rows = []
+    for key in ("stage1", "stage2", "stage3"):
+        figures = report[key]
+        outcomes = figures["outcomes"]
+        closed = figures["responded"] + outcomes["withdrawn"]
+        outcome_rows.append(
+            [STAGE_TITLES[key]]
+            + [
+                f"{outcomes[o]} ({_share(outcomes[o], closed)})"
+                for o in ("upheld", "partly_upheld", "not_upheld", "withdrawn")
+            ]
+        )
+    tables.append(
+        (
+            "Outcomes (by date closed)",
+            ["stage", "upheld", "partly upheld", "not upheld", "withdrawn"],
+            outcome_rows,
+        )
+    )
+    timeliness = [
+        [
+            STAGE_TITLES[key],
+            report[key]["responded"],
+            report[key]["on_time"],
+            _pct(report[key].get("on_time_percent")),
+        ]
+        for key in ("stage1", "stage2", "stage3")
+    ]
+    tables.append(("Timeliness", ["stage", "responded", "on time", "on time %"], timeliness))
+    bands = stage1["response_bands"]
+    tables.append(
+        (
+            "Stage 1 response times (working days)",
+            ["band", "count", "share"],
+            [
+                [band.replace("_", " "), n, _share(n, stage1["responded"])]
+                for band, n in bands.items()
+            ],
+        )
+    )
+    if "points_by_finding" in report["stage2"]:
+        tables.append(
+            (
+                "Stage 2 points by finding",
+                ["finding", "points"],
+                [
+                    [k.replace("_", " "), v]
+                    for k, v in report["stage2"]["points_by_finding"].items()
+                ],
+            )
+        )
+    if "panels_held" in report["stage3"]:
+        stage3 = report["stage3"]
+        tables.append(
+            (
+                "Stage 3 review panels",
+                ["measure", "count"],
+                [
+                    ["panels held", stage3["panels_held"]],
+                    [
+                        "panels that changed Stage 2 findings",
+                        stage3.get("panels_changed_stage2_findings", 0),
+                    ],
+                ],
+            )
+        )
+    tables.append(
+        (
+            "Ombudsman decisions",
+            ["decision", "count"],
+            [[k.replace("_", " "), v] for k, v in ombudsman["decisions"].items()]
+            + [["uphold rate", _pct(ombudsman["uphold_rate_percent"])]],
+        )
+    )
+    money = report["compensation"]
+    tables.append(
+        (
+            "Compensation",
+            ["stage", "amount (£)"],
+            [[k, v] for k, v in money["by_stage"].items()]
+            + [["total", money["total"]], ["cases", money["cases"]]],
+        )
+    )
+    recs = report["recommendations"]
+    tables.append(
+        (
+            "Recommendations",
+            ["measure", "count"],
+            [
+                [k, recs[k]]
+                for k in ("made", "accepted", "rejected", "completed", "open", "overdue")
+            ],
+        )
+    )
+    compliments = report["compliments"]
+    tables.append(
+        (
+            "Compliments",
+            ["team", "count"],
+            [[k, v] for k, v in compliments["by_team"].items()]
+            + [["total", compliments["received"]], ["last year", compliments["received_previous"]]],
+        )
+    )
+    enquiries = report["enquiries"]
+    tables.append(
+        (
+            "Councillor and MP enquiries",
+            ["from", "count"],
+            [
+                ["councillor", enquiries["councillor"]],
+                ["MP", enquiries["mp"]],
+                ["answered on time", enquiries["on_time"]],
+            ],
+        )
+    )
+    tables.append(
+        (
+            "Five-year trend (received)",
+            ["year", "Stage 1", "Stage 2", "Stage 3", "Ombudsman"],
+            [
+                [y["label"], y["stage1"], y["stage2"], y["stage3"], y["ombudsman"]]
+                for y in report["trend"]
+            ],
+        )
+    )
+    return tables
+
+
+def markdown(report: dict[str, Any]) -> str:
+    period = report["period"]
+    lines = [
+        f"# Complaints annual report {period['label']} ({report['procedure']} procedure)",
+        "",
+        f"Period {period['start']} to {period['end']}. Counted by date received for receipts, "
+        "by date closed for outcomes and timeliness.",
+        "",
+    ]
+    for title, header, rows in sections(report):
+        lines += [f"## {title}", "", _md_row(header), _md_row(["---"] * len(header))]
+        lines += [_md_row(row) for row in rows] or [_md_row(["(none)"] + [""] * (len(header) - 1))]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _md_row(cells: Iterable[Any]) -> str:
+    return "| " + " | ".join(str(c) for c in cells) + " |"
+
+
+def csv_text(report: dict[str, Any]) -> str:
+    """One table per section: a title row, a header row, the rows, a blank row."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for title, header, rows in sections(report):
+        writer.writerow([title])
+        writer.writerow(header)
+        writer.writerows(rows)
+        writer.writerow([])
+    return out.getvalue()
+
+
+def html(report: dict[str, Any]) -> str:
+    """A single self-contained page with every table; printable."""
+    from html import escape
+
+    period = report["period"]
+    title = f"Complaints annual report {period['label']} ({report['procedure']} procedure)"
+    parts = [
+        "<!doctype html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>{escape(title)}</title>",
+        "<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;"
+        "color:#1b1b1b}table{border-collapse:collapse;margin:0 0 1.5rem}"
+        "th,td{border:1px solid #bbb;padding:.3rem .6rem;text-align:left}"
+        "th{background:#eef}h2{break-after:avoid}table{break-inside:avoid}</style>",
+        "</head><body>",
+        f"<h1>{escape(title)}</h1>",
+        f"<p>Period {period['start']} to {period['end']}.</p>",
+    ]
+    for name, header, rows in sections(report):
+        parts.append(f"<h2>{escape(name)}</h2><table><thead><tr>")
+        parts += [f"<th>{escape(str(h))}</th>" for h in header]
+        parts.append("</tr></thead><tbody>")
+        for row in rows:
+            parts.append("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in row) + "</tr>")
+        parts.append("</tbody></table>")
+    parts.append("</body></html>")
+    return "\n".join(parts)
