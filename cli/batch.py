@@ -35,6 +35,7 @@ def batch(ctx: click.Context, source: IO[str]) -> None:
     from cli.main import cli
 
     shared = ctx.find_root().ensure_object(dict)
+    shared.setdefault("ledgers", {})  # every line shares the open ledgers
     for number, line in enumerate(source, start=1):
         text = line.strip()
         if not text or text.startswith("#"):

@@ -35,6 +35,9 @@ from domain.procedure import PROCEDURES, TRIAGE_DECISIONS
 @click.option("--team", help="Team complained about.")
 @click.option("--reason", "reasons", multiple=True, help="Reason for complaint (repeatable).")
 @click.option("--matter-on", type=DATE, help="When the matter complained of happened.")
+@click.option(
+    "--late-reason", help="With --procedure: why a complaint over a year late is accepted."
+)
 @click.option("--summary", help="The complaint in brief (personal data: never in statistics).")
 @click.option("--complainant", help="Complainant's name (personal data).")
 @click.option("--contact", help="Complainant's contact details (personal data).")
@@ -50,6 +53,7 @@ def receive(
     team: str | None,
     reasons: tuple[str, ...],
     matter_on: date | None,
+    late_reason: str | None,
     summary: str | None,
     complainant: str | None,
     contact: str | None,
@@ -73,6 +77,7 @@ def receive(
         team=team,
         reasons=split_names(reasons),
         matter_on=matter_on,
+        late_reason=late_reason,
         personal={"summary": summary, "complainant": complainant, "contact": contact},
     )
     click.echo(reference)
@@ -170,7 +175,12 @@ def resume(ctx: click.Context, ref: str, on: date) -> None:
 
 @group()
 def advocate() -> None:
-    """Advocacy: record the offer of an advocate and whether it was taken up."""
+    """Advocacy: record the offer of an advocate and whether it was taken up.
+
+    Example:
+
+        complaints advocate offer CSC-2025-0001 --on 2025-04-08
+    """
 
 
 @advocate.command("offer")

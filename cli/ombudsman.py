@@ -13,7 +13,12 @@ from domain.procedure import OMBUDSMAN_DECISIONS
 
 @group()
 def ombudsman() -> None:
-    """The Ombudsman's enquiry about a case, its decision, and the council's compliance."""
+    """The Ombudsman's enquiry about a case, its decision, and the council's compliance.
+
+    Example:
+
+        complaints ombudsman decision CSC-2025-0001 --on 2026-01-15 --decision not-upheld
+    """
 
 
 @ombudsman.command("enquiry")

@@ -50,7 +50,12 @@ def recommend(
 
 @group()
 def recommendation() -> None:
-    """The council's decision on a recommendation, and the action that follows."""
+    """The council's decision on a recommendation, and the action that follows.
+
+    Example:
+
+        complaints recommendation accept CSC-2025-0001 R1 --owner "Front Door" --due 2025-09-30
+    """
 
 
 @recommendation.command("accept")

@@ -7,8 +7,23 @@ from datetime import date
 import click
 
 from cli.base import command, group
-from cli.options import COUNT, DATE, ledger_options, on_option, record, split_names
-from domain.procedure import APPOINTMENT_ROLES, DISPUTE_RESOLUTION_METHODS, POINT_FINDINGS
+from cli.options import (
+    COUNT,
+    DATE,
+    actor,
+    ledger,
+    ledger_options,
+    on_option,
+    record,
+    split_names,
+)
+from domain.complaint import Complaint
+from domain.procedure import (
+    APPOINTMENT_ROLES,
+    DISPUTE_RESOLUTION_METHODS,
+    POINT_FINDINGS,
+    ProcedurePolicy,
+)
 
 
 @command()
@@ -40,7 +55,7 @@ def extend(ctx: click.Context, ref: str, on: date, reason: str, working_days: in
 @click.argument("ref")
 @on_option("Date of the response (Stage 1 letter, Stage 2 adjudication, Stage 3 response).")
 @click.option("--outcome", required=True, help="upheld|partly-upheld|not-upheld")
-@click.option("--stage", type=int, help="Must match the current stage if given.")
+@click.option("--stage", type=COUNT, help="Must match the current stage if given.")
 @click.option(
     "--remedy", "remedies", multiple=True, help="Remedy given (repeatable), e.g. apology."
 )
@@ -164,9 +179,15 @@ def panel(ctx: click.Context, ref: str, on: date, report_on: date | None) -> Non
 
         complaints panel CSC-2025-0001 --on 2025-08-01 --report-on 2025-08-06
     """
-    record(ctx, ref, "hold_panel", on)
-    if report_on is not None:
-        record(ctx, ref, "report_panel", report_on)
+    app = ledger(ctx)
+    who = actor(ctx)
+
+    def meet_and_report(complaint: Complaint, policy: ProcedurePolicy) -> None:
+        complaint.hold_panel(on=on, actor=who, policy=policy)
+        if report_on is not None:
+            complaint.report_panel(on=report_on, actor=who, policy=policy)
+
+    app.act(ref, meet_and_report)
 
 
 @command("panel-report")
@@ -186,7 +207,12 @@ def panel_report(ctx: click.Context, ref: str, on: date) -> None:
 
 @group()
 def adr() -> None:
-    """Alternative dispute resolution (mediation, a meeting) and its result."""
+    """Alternative dispute resolution (mediation, a meeting) and its result.
+
+    Example:
+
+        complaints adr offer CSC-2025-0001 --on 2025-04-28 --method mediation
+    """
 
 
 @adr.command("offer")

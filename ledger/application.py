@@ -246,7 +246,8 @@ class Ledger(Application[UUID]):
         actor: str,
         ref: str | None = None,
         procedure: str | None = None,
-        personal: dict[str, str] | None = None,
+        late_reason: str | None = None,
+        personal: dict[str, str | None] | None = None,
         **details: Any,
     ) -> str:
         """Record a complaint's receipt (and triage, when the procedure is known)."""
@@ -265,7 +266,9 @@ class Ledger(Application[UUID]):
                     raise errors.DuplicateReference(f"case {new_ref} already exists")
             complaint = Complaint.receive(ref=new_ref, on=on, actor=actor, policy=policy, **details)
             if procedure is not None:
-                complaint.triage(on=on, actor=actor, policy=policy, decision=procedure)
+                complaint.triage(
+                    on=on, actor=actor, policy=policy, decision=procedure, late_reason=late_reason
+                )
             to_save.append(complaint)
             notes = {k: v for k, v in (personal or {}).items() if v}
             if notes:
