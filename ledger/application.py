@@ -173,6 +173,14 @@ class Ledger(Application[UUID]):
     def read(self, work: Callable[[], T]) -> T:
         return self.unit_of_work(work, write=False)
 
+    def record_many(self, aggregates: Sequence[Aggregate]) -> None:
+        """Save the pending events of many aggregates in one transaction (bulk loads).
+
+        The caller has already run every domain command, so every rule was checked.
+        The read models catch up in the same transaction.
+        """
+        self.unit_of_work(lambda: self.save(*aggregates) and None)
+
     # ------------------------------------------------- the projections' event source
     def notifications_after(self, position: int, limit: int) -> Sequence[Notification]:
         return self.recorder.select_notifications(
