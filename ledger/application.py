@@ -149,20 +149,25 @@ class Ledger(Application[UUID]):
         finally:
             self.sessions.remove()
 
-    def unit_of_work(self, work: Callable[[], T], write: bool = True) -> T:
-        """Run ``work`` in one transaction, retrying when a concurrent writer won."""
-        for attempt in range(1, MAX_ATTEMPTS + 1):
+    def unit_of_work(
+        self, work: Callable[[], T], write: bool = True, attempts: int = MAX_ATTEMPTS
+    ) -> T:
+        """Run ``work`` in one transaction, retrying when a concurrent writer won.
+
+        ``work`` must be repeatable: it reads what it needs afresh on every attempt.
+        """
+        for attempt in range(1, attempts + 1):
             try:
                 with self._transaction(write):
                     return work()
             except (IntegrityError, sqlalchemy.exc.IntegrityError):
-                if attempt == MAX_ATTEMPTS:
+                if attempt == attempts:
                     raise errors.ConcurrentChange(
                         "another user changed this case at the same moment; try again"
                     ) from None
                 time.sleep(0.005 * attempt)
             except (OperationalError, sqlalchemy.exc.OperationalError) as error:
-                if _is_transient(error) and attempt < MAX_ATTEMPTS:
+                if _is_transient(error) and attempt < attempts:
                     time.sleep(0.05 * attempt)
                     continue
                 raise LedgerUnavailable(_first_line(error)) from None
@@ -179,7 +184,12 @@ class Ledger(Application[UUID]):
         The caller has already run every domain command, so every rule was checked.
         The read models catch up in the same transaction.
         """
-        self.unit_of_work(lambda: self.save(*aggregates) and None)
+        try:
+            self.unit_of_work(lambda: self.save(*aggregates) and None, attempts=1)
+        except errors.ConcurrentChange:
+            raise errors.DuplicateReference(
+                "some of these records already exist in the ledger; nothing was written"
+            ) from None
 
     # ------------------------------------------------- the projections' event source
     def notifications_after(self, position: int, limit: int) -> Sequence[Notification]:
