@@ -128,7 +128,7 @@ class Ledger(Application[UUID]):
 
     # ----------------------------------------------------------- unit of work
     @contextmanager
-    def _transaction(self, write: bool) -> Iterator[None]:
+    def _transaction(self, write: bool, catch_up: bool = True) -> Iterator[None]:
         session = self.sessions()
         try:
             connection = session.connection(execution_options={WRITE_OPTION: write})
@@ -139,7 +139,8 @@ class Ledger(Application[UUID]):
                 connection.execute(text("SELECT pg_advisory_xact_lock(4242002)"))
             yield
             if write:
-                self.projection.catch_up(session, self)
+                if catch_up:
+                    self.projection.catch_up(session, self)
                 session.commit()
             else:
                 session.rollback()
@@ -150,7 +151,11 @@ class Ledger(Application[UUID]):
             self.sessions.remove()
 
     def unit_of_work(
-        self, work: Callable[[], T], write: bool = True, attempts: int = MAX_ATTEMPTS
+        self,
+        work: Callable[[], T],
+        write: bool = True,
+        attempts: int = MAX_ATTEMPTS,
+        catch_up: bool = True,
     ) -> T:
         """Run ``work`` in one transaction, retrying when a concurrent writer won.
 
@@ -158,7 +163,7 @@ class Ledger(Application[UUID]):
         """
         for attempt in range(1, attempts + 1):
             try:
-                with self._transaction(write):
+                with self._transaction(write, catch_up):
                     return work()
             except (IntegrityError, sqlalchemy.exc.IntegrityError):
                 if attempt == attempts:
@@ -220,15 +225,21 @@ class Ledger(Application[UUID]):
         def more() -> int:
             return self.projection.catch_up(self.sessions(), self, max_batches=1, progress=progress)
 
-        total = step = self.unit_of_work(first)
+        total = step = self.unit_of_work(first, catch_up=False)
         while step:
-            step = self.unit_of_work(more)
+            step = self.unit_of_work(more, catch_up=False)
             total += step
         return total
 
     def annual_report(self, period: Period, procedure: str) -> dict[str, Any]:
         """The annual report's document, from read models caught up first."""
-        return self.unit_of_work(lambda: AnnualReport(self.sessions(), procedure).build(period))
+
+        def work() -> dict[str, Any]:
+            session = self.sessions()
+            self.projection.catch_up(session, self)
+            return AnnualReport(session, procedure).build(period)
+
+        return self.unit_of_work(work)
 
     # --------------------------------------------------------------- loading
     def _get(self, aggregate_id: UUID) -> Aggregate | None:

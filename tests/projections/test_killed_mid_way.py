@@ -1,0 +1,160 @@
+"""A rebuild or a catch-up killed half-way (a real SIGKILL) loses nothing and counts
+nothing twice: the next run completes the work and the read models equal a clean
+rebuild."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import sqlalchemy
+from sqlalchemy import select, update
+
+from domain.complaint import Complaint
+from domain.procedure import ProcedurePolicy
+from ledger.application import Ledger
+from projections import tables
+from tests.projections.test_rebuild_equals_incremental import snapshot
+
+COMPLAINTS = str(Path(sys.executable).with_name("complaints"))
+POLICY = ProcedurePolicy(today=date(2026, 11, 23))
+CASES = 1500
+
+
+def fill(url: str) -> Ledger:
+    ledger = Ledger(url, POLICY)
+    start = date(2023, 4, 3)
+    chunk = []
+    for n in range(CASES):
+        on = start + timedelta(days=n % 300)
+        case = Complaint.receive(
+            ref=f"K-{n}",
+            on=on,
+            actor="fill",
+            policy=POLICY,
+            team=f"Team {n % 7}",
+            reasons=["delays-in-service"],
+        )
+        case.triage(on=on, actor="fill", policy=POLICY, decision="statutory")
+        case.respond(
+            on=on + timedelta(days=14),
+            actor="fill",
+            policy=POLICY,
+            outcome=["upheld", "not-upheld"][n % 2],
+        )
+        chunk.append(case)
+        if len(chunk) == 500:
+            ledger.record_many(chunk)
+            chunk = []
+    if chunk:
+        ledger.record_many(chunk)
+    return ledger
+
+
+def position(url: str) -> int:
+    engine = sqlalchemy.create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    try:
+        with engine.connect() as connection:
+            value = connection.execute(select(tables.tracking.c.position)).scalar()
+            return int(value or 0)
+    finally:
+        engine.dispose()
+
+
+def writer_busy(url: str) -> bool:
+    """Whether some process is inside a writing transaction on this ledger."""
+    if url.startswith("sqlite"):
+        connection = sqlite3.connect(url.removeprefix("sqlite:///"), timeout=0)
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            connection.rollback()
+            return False
+        except sqlite3.OperationalError:
+            return True
+        finally:
+            connection.close()
+    engine = sqlalchemy.create_engine(url)
+    try:
+        with engine.connect() as connection:
+            held = connection.execute(
+                sqlalchemy.text(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+                    "AND objid = 4242002 AND granted"
+                )
+            ).scalar()
+            return bool(held)
+    finally:
+        engine.dispose()
+
+
+def kill_when(process: subprocess.Popen[bytes], url: str, low: int, high: int) -> int:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        seen = position(url)
+        if low < seen < high:
+            os.kill(process.pid, signal.SIGKILL)
+            process.wait()
+            return seen
+        time.sleep(0.01)
+    raise AssertionError("the rebuild finished before it could be killed")
+
+
+def test_rebuild_killed_half_way_then_caught_up_equals_clean_rebuild(db_url: str) -> None:
+    ledger = fill(db_url)
+    head = ledger.projection_status().head
+    reference = snapshot(ledger)
+    env = {**os.environ, "COMPLAINTS_DB": db_url}
+    process = subprocess.Popen(
+        [COMPLAINTS, "projections", "rebuild"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    killed_at = kill_when(process, db_url, 0, head)
+    assert 0 < killed_at < head
+    assert ledger.projection_status().position == killed_at
+    ledger.catch_up_projections()
+    assert ledger.projection_status().position == head
+    assert snapshot(ledger) == reference
+    ledger.close()
+
+
+def test_catch_up_killed_half_way_writes_nothing_and_a_rerun_completes(db_url: str) -> None:
+    ledger = fill(db_url)
+    head = ledger.projection_status().head
+    reference = snapshot(ledger)
+    # Make the read models stale, so the next command catches up over every event.
+    ledger.unit_of_work(
+        lambda: ledger.sessions().execute(update(tables.tracking).values(version="stale")),
+        catch_up=False,
+    )
+    env = {**os.environ, "COMPLAINTS_DB": db_url}
+    process = subprocess.Popen(
+        [COMPLAINTS, "report", "annual", "--year", "2023"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while not writer_busy(db_url):
+        assert process.poll() is None, "the catch-up finished before it could be killed"
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+    time.sleep(0.3)  # well into the catch-up's single transaction
+    assert process.poll() is None, "the catch-up finished before it could be killed"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    # One transaction: the kill rolled it back, so the old rows and position stand.
+    status = ledger.projection_status()
+    assert status.version == "stale" and status.position == head
+    assert snapshot(ledger) == reference
+    ledger.catch_up_projections()
+    assert ledger.projection_status().stale is False
+    assert snapshot(ledger) == reference
+    ledger.close()
