@@ -160,14 +160,15 @@ def actor(ctx: click.Context) -> str:
 def ledger(ctx: click.Context) -> Any:
     """The open ledger for this process (one per database, reused by ``batch``)."""
     from ledger.application import Ledger
-    from ledger.settings import load_policy
+    from ledger.settings import load_settings
 
     state = ctx.ensure_object(dict)
     root = ctx.find_root().ensure_object(dict)
     cache: dict[tuple[str | None, str | None], Any] = root.setdefault("ledgers", {})
     key = (state.get("db"), state.get("config"))
     if key not in cache:
-        cache[key] = Ledger(state.get("db"), load_policy(state.get("config")))
+        policy, council = load_settings(state.get("config"))
+        cache[key] = Ledger(state.get("db"), policy, council)
     return cache[key]
 
 
@@ -223,3 +224,30 @@ class NameChoice(click.Choice):  # type: ignore[type-arg]
     ) -> Any:
         label = param.opts[0] if param and param.opts else "value"
         raise Refusal(f"{label}: {message} [unknown-name]")
+
+
+def emit_rows(rows: list[dict[str, Any]], output_format: str, empty: str = "(none)") -> None:
+    """Rows as an aligned text table, a JSON list or CSV with a header row."""
+    if output_format == "json":
+        emit_json(rows)
+        return
+    if output_format == "csv":
+        import csv
+        import io
+
+        out = io.StringIO()
+        if rows:
+            writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+        click.echo(out.getvalue(), nl=False)
+        return
+    if not rows:
+        click.echo(empty)
+        return
+    columns = list(rows[0])
+    cells = [[("" if row[c] is None else str(row[c])) for c in columns] for row in rows]
+    widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
+    click.echo("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip())
+    for row in cells:
+        click.echo("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import click
 
 from cli.base import group
-from cli.options import NameChoice, emit_json, ledger, ledger_options
+from cli.options import (
+    COUNT,
+    DATE,
+    NameChoice,
+    emit_json,
+    emit_rows,
+    format_option,
+    ledger,
+    ledger_options,
+)
 from domain.procedure import PROCEDURES
 
 
@@ -31,8 +42,20 @@ def report() -> None:
     show_default=True,
     help="Output format.",
 )
+@click.option(
+    "--suppress-below",
+    type=COUNT,
+    default=None,
+    help="Public version: show counts below N as <N (and withhold their percentages).",
+)
 @click.pass_context
-def annual(ctx: click.Context, year: str, procedure: str, output_format: str) -> None:
+def annual(
+    ctx: click.Context,
+    year: str,
+    procedure: str,
+    output_format: str,
+    suppress_below: int | None,
+) -> None:
     """The annual report for the financial year starting 1 April of YEAR.
 
     Example:
@@ -42,7 +65,7 @@ def annual(ctx: click.Context, year: str, procedure: str, output_format: str) ->
     from reports import render
     from reports.annual import parse_year
 
-    document = ledger(ctx).annual_report(parse_year(year), procedure)
+    document = ledger(ctx).annual_report(parse_year(year), procedure, suppress_below or 0)
     if output_format == "json":
         emit_json(document)
     elif output_format == "csv":
@@ -51,6 +74,53 @@ def annual(ctx: click.Context, year: str, procedure: str, output_format: str) ->
         click.echo(render.html(document))
     else:
         click.echo(render.markdown(document))
+
+
+@report.command("open")
+@ledger_options
+@click.option("--as-of", type=DATE, help="The day to list open cases for (default today).")
+@format_option("text", "json", "csv")
+@click.pass_context
+def open_cases(ctx: click.Context, as_of: date | None, output_format: str) -> None:
+    """The weekly list: cases open on a day, by service area, with what is due in the
+    next five working days (due-soon), what is overdue and what is on hold.
+
+    Example:
+
+        complaints report open --as-of 2025-06-06
+    """
+    from reports.operational import open_cases as listing
+
+    app = ledger(ctx)
+    day = as_of or date.today()
+    rows = app.query(lambda session: listing(session, day, app.policy.calendar))
+    emit_rows(rows, output_format, empty=f"no cases open on {day.isoformat()}")
+
+
+@report.command("recommendations")
+@ledger_options
+@click.option(
+    "--status",
+    type=NameChoice(["open", "overdue", "completed"]),
+    help="Only those open (accepted or awaiting a decision), overdue or completed.",
+)
+@click.option("--as-of", type=DATE, help="Status as it stood on this day (default today).")
+@format_option("text", "json", "csv")
+@click.pass_context
+def recommendations_report(
+    ctx: click.Context, status: str | None, as_of: date | None, output_format: str
+) -> None:
+    """Recommendation tracking: each recommendation with its owner, due date and status.
+
+    Example:
+
+        complaints report recommendations --status overdue
+    """
+    from reports.operational import recommendations
+
+    day = as_of or date.today()
+    rows = ledger(ctx).query(lambda session: recommendations(session, day, status))
+    emit_rows(rows, output_format, empty="no recommendations")
 
 
 @group()

@@ -8,9 +8,19 @@ from typing import Any
 import click
 
 from cli.base import command
-from cli.options import DATETIME, emit_json, format_option, ledger, ledger_options
+from cli.options import (
+    COUNT,
+    DATE,
+    DATETIME,
+    NameChoice,
+    emit_json,
+    emit_rows,
+    format_option,
+    ledger,
+    ledger_options,
+)
 from domain.complaint import Complaint
-from domain.procedure import ProcedurePolicy
+from domain.procedure import PROCEDURES, ProcedurePolicy
 
 
 def _iso(value: date | None) -> str | None:
@@ -253,4 +263,41 @@ def history(ctx: click.Context, ref: str, output_format: str, as_of: datetime | 
         )
 
 
-COMMANDS = [show, history]
+@command("list")
+@ledger_options
+@click.option("--procedure", type=NameChoice(PROCEDURES), help="Only this procedure.")
+@click.option("--stage", type=COUNT, help="Only cases now at this stage.")
+@click.option("--service-area", help="Only this service area.")
+@click.option("--team", help="Only this team.")
+@click.option("--open", "only_open", is_flag=True, help="Only cases with a stage open.")
+@click.option("--overdue", "only_overdue", is_flag=True, help="Only cases past their deadline.")
+@click.option("--as-of", type=DATE, help="Judge overdue on this day (default today).")
+@format_option("text", "json", "csv")
+@click.pass_context
+def list_cases(
+    ctx: click.Context,
+    procedure: str | None,
+    stage: int | None,
+    service_area: str | None,
+    team: str | None,
+    only_open: bool,
+    only_overdue: bool,
+    as_of: date | None,
+    output_format: str,
+) -> None:
+    """List cases with their current stage and status, filtered for day-to-day work.
+
+    Example:
+
+        complaints list --open --team "Locality North"
+    """
+    from reports.operational import CaseFilter, case_list
+
+    app = ledger(ctx)
+    chosen = CaseFilter(procedure, stage, service_area, team, only_open, only_overdue)
+    day = as_of or date.today()
+    rows = app.query(lambda session: case_list(session, day, app.policy.calendar, chosen))
+    emit_rows(rows, output_format, empty="no cases")
+
+
+COMMANDS = [show, history, list_cases]

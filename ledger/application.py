@@ -30,7 +30,7 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.utils import Environment
 from sqlalchemy import Engine, text
-from sqlalchemy.orm import scoped_session, sessionmaker
+from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from domain import errors
 from domain.complaint import Complaint, case_id
@@ -59,6 +59,8 @@ from ledger.storage import (
 from projections import tables as read_models
 from projections.projector import CaseFactsProjection, Status
 from reports.annual import AnnualReport, Period
+from reports.council import CouncilSettings, council_sections
+from reports.suppression import suppress
 
 T = TypeVar("T")
 
@@ -86,9 +88,15 @@ class Ledger(Application[UUID]):
 
     name = "Ledger"
 
-    def __init__(self, db: str | None = None, policy: ProcedurePolicy | None = None) -> None:
+    def __init__(
+        self,
+        db: str | None = None,
+        policy: ProcedurePolicy | None = None,
+        council: CouncilSettings | None = None,
+    ) -> None:
         self.url = database_url(db)
         self.policy = policy or ProcedurePolicy()
+        self.council = council or CouncilSettings()
         self.engine: Engine = make_engine(self.url)
         self.sessions = scoped_session(sessionmaker(bind=self.engine, autoflush=True))
         self.projection = CaseFactsProjection(self.policy)
@@ -231,15 +239,23 @@ class Ledger(Application[UUID]):
             total += step
         return total
 
-    def annual_report(self, period: Period, procedure: str) -> dict[str, Any]:
-        """The annual report's document, from read models caught up first."""
+    def query(self, question: Callable[[Session], T]) -> T:
+        """Answer ``question`` from the read models, caught up first (never stale)."""
 
-        def work() -> dict[str, Any]:
+        def work() -> T:
             session = self.sessions()
             self.projection.catch_up(session, self)
-            return AnnualReport(session, procedure).build(period)
+            return question(session)
 
         return self.unit_of_work(work)
+
+    def annual_report(
+        self, period: Period, procedure: str, suppress_below: int = 0
+    ) -> dict[str, Any]:
+        """The annual report's document; with ``suppress_below``, the public version."""
+        document = self.query(lambda session: AnnualReport(session, procedure).build(period))
+        document.update(council_sections(document, self.council, period.start.year))
+        return suppress(document, suppress_below) if suppress_below else document
 
     # --------------------------------------------------------------- loading
     def _get(self, aggregate_id: UUID) -> Aggregate | None:

@@ -17,6 +17,7 @@ from typing import Any
 from domain.calendar import WorkingDayCalendar
 from domain.errors import BadData
 from domain.procedure import ProcedurePolicy, StageTimescale, Taxonomy, Timescales
+from reports.council import CouncilSettings, council_from_settings
 
 DEFAULT_FILE = "complaints.toml"
 
@@ -32,15 +33,25 @@ def settings_path(explicit: str | None) -> Path | None:
     return default if default.is_file() else None
 
 
-def load_policy(explicit: str | None = None) -> ProcedurePolicy:
+def _read(explicit: str | None) -> tuple[dict[str, Any], str]:
     path = settings_path(explicit)
     if path is None:
-        return ProcedurePolicy()
+        return {}, "defaults"
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8")), str(path)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise BadData(f"settings file {path}: {error}") from None
-    return policy_from_settings(data, source=str(path))
+
+
+def load_policy(explicit: str | None = None) -> ProcedurePolicy:
+    data, source = _read(explicit)
+    return policy_from_settings(data, source=source)
+
+
+def load_settings(explicit: str | None = None) -> tuple[ProcedurePolicy, CouncilSettings]:
+    """The procedure policy and the council's report settings from one file."""
+    data, source = _read(explicit)
+    return policy_from_settings(data, source=source), council_from_settings(data)
 
 
 def policy_from_settings(data: dict[str, Any], source: str = "settings") -> ProcedurePolicy:

@@ -14,8 +14,54 @@ def _pct(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f}%"
 
 
-def _share(part: int, whole: int) -> str:
-    return f"{100 * part / whole:.1f}%" if whole else "-"
+def _share(part: int | str, whole: int | str) -> str:
+    """``part`` as a share of ``whole``; withheld when either was suppressed."""
+    if not isinstance(part, int) or not isinstance(whole, int) or not whole:
+        return "-"
+    return f"{100 * part / whole:.1f}%"
+
+
+def report_title(report: dict[str, Any]) -> str:
+    council = report.get("council") or ""
+    name = f"{council}: c" if council else "C"
+    return (
+        f"{name}omplaints annual report {report['period']['label']} "
+        f"({report['procedure']} procedure)"
+    )
+
+
+def _council_tables(report: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any]]]]:
+    tables: list[tuple[str, list[str], list[list[Any]]]] = []
+    targets = report.get("targets") or {}
+    if targets:
+        tables.append(
+            ("Timeliness against targets", ["stage", "target", "on time", "met"],
+             [[STAGE_TITLES[stage], _pct(t["target_percent"]), _pct(t["actual_percent"]),
+               {True: "yes", False: "no", None: "-"}[t["met"]]]
+              for stage, t in targets.items()])
+        )
+    rates = report.get("rates") or {}
+    if rates.get("child_population") or rates.get("referrals"):
+        rows = []
+        for stage in ("stage1", "stage2", "stage3"):
+            per_children = rates.get(f"{stage}_per_100000_children")
+            per_referrals = rates.get(f"{stage}_per_1000_referrals")
+            rows.append([STAGE_TITLES[stage],
+                         "-" if per_children is None else f"{per_children:.1f}",
+                         "-" if per_referrals is None else f"{per_referrals:.1f}"])
+        tables.append(("Rates", ["stage", "per 100,000 children", "per 1,000 referrals"], rows))
+    benchmarks = report.get("benchmarks") or []
+    if len(benchmarks) > 1:
+        tables.append(
+            ("Statistical neighbours (Stage 1)",
+             ["council", "received", "child population", "per 100,000 children"],
+             [[b["council"], b["stage1_received"] if b["stage1_received"] is not None else "-",
+               b["child_population"] or "-",
+               "-" if b["stage1_per_100000_children"] is None
+               else f"{b['stage1_per_100000_children']:.1f}"]
+              for b in benchmarks])
+        )
+    return tables
 
 
 def sections(report: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any]]]]:
@@ -49,7 +95,8 @@ def sections(report: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any
     for key in ("stage1", "stage2", "stage3"):
         figures = report[key]
         outcomes = figures["outcomes"]
-        closed = figures["responded"] + outcomes["withdrawn"]
+        parts = (figures["responded"], outcomes["withdrawn"])
+        closed = sum(parts) if all(isinstance(p, int) for p in parts) else "-"
         outcome_rows.append(
             [STAGE_TITLES[key]]
             + [
@@ -74,6 +121,7 @@ def sections(report: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any
         for key in ("stage1", "stage2", "stage3")
     ]
     tables.append(("Timeliness", ["stage", "responded", "on time", "on time %"], timeliness))
+    tables.extend(_council_tables(report))
     bands = stage1["response_bands"]
     tables.append(
         (
@@ -176,12 +224,18 @@ def sections(report: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any
 def markdown(report: dict[str, Any]) -> str:
     period = report["period"]
     lines = [
-        f"# Complaints annual report {period['label']} ({report['procedure']} procedure)",
+        f"# {report_title(report)}",
         "",
         f"Period {period['start']} to {period['end']}. Counted by date received for receipts, "
         "by date closed for outcomes and timeliness.",
         "",
     ]
+    if report.get("suppressed_below"):
+        lines += [
+            f"Public version: counts below {report['suppressed_below']} are shown as "
+            f"<{report['suppressed_below']} and their percentages withheld.",
+            "",
+        ]
     for title, header, rows in sections(report):
         lines += [f"## {title}", "", _md_row(header), _md_row(["---"] * len(header))]
         lines += [_md_row(row) for row in rows] or [_md_row(["(none)"] + [""] * (len(header) - 1))]
