@@ -66,10 +66,10 @@ def test_open_cases_list_shows_due_soon_overdue_and_on_hold(ledger: Ledger) -> N
     # Tue 11 Jun 2024: A-2 is due Mon 17 Jun, within five working days.
     rows = ledger.query(lambda s: open_cases(s, date(2024, 6, 11), POLICY.calendar))
     assert {r["ref"]: r["status"] for r in rows} == {"A-2": "due-soon", "A-3": "on-hold"}
-    assert [r for r in rows if r["ref"] == "A-2"][0]["working_days_left"] == 4
+    assert next(r for r in rows if r["ref"] == "A-2")["working_days_left"] == 4
     late = ledger.query(lambda s: open_cases(s, date(2024, 6, 19), POLICY.calendar))
     assert {r["ref"]: r["status"] for r in late}["A-2"] == "overdue"
-    assert [r for r in late if r["ref"] == "A-2"][0]["working_days_left"] == -2
+    assert next(r for r in late if r["ref"] == "A-2")["working_days_left"] == -2
     before = ledger.query(lambda s: open_cases(s, date(2024, 6, 2), POLICY.calendar))
     assert before == []
 
