@@ -251,6 +251,27 @@ class AnnualReport:
             ),
         }
 
+    # --------------------------------------------------------------- remedies
+    def remedies(self, period: Period) -> dict[str, dict[str, int]]:
+        """Remedies given at each stage's response and required by the Ombudsman,
+        counted by the date they were given."""
+        rm, c = t.remedies, t.cases
+        rows = self._rows(
+            select(rm.c.stage, rm.c.remedy)
+            .join(c, c.c.case_id == rm.c.case_id)
+            .where(
+                and_(
+                    c.c.procedure == self.procedure,
+                    rm.c.given_on >= period.start,
+                    rm.c.given_on <= period.end,
+                )
+            )
+        )
+        by_stage: dict[str, Counter[str]] = {}
+        for row in rows:
+            by_stage.setdefault(row.stage, Counter())[_key(row.remedy)] += 1
+        return {stage: dict(sorted(counts.items())) for stage, counts in sorted(by_stage.items())}
+
     # ------------------------------------------------------------------ money
     def compensation(self, period: Period) -> dict[str, Any]:
         p = t.payments
@@ -401,6 +422,7 @@ class AnnualReport:
         document["escalation_rate_percent"] = _percent(stage2["received"], stage1["received"])
         document["ombudsman"] = self.ombudsman(period)
         document["compensation"] = self.compensation(period)
+        document["remedies"] = self.remedies(period)
         document["recommendations"] = self.recommendations(period)
         document["compliments"] = self.compliments(period)
         document["enquiries"] = self.enquiries(period)

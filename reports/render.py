@@ -176,6 +176,12 @@ def sections(report: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any
             + [["total", money["total"]], ["cases", money["cases"]]],
         )
     )
+    remedy_rows = [
+        [("Ombudsman" if stage == "ombudsman" else f"Stage {stage}"), name.replace("_", " "), n]
+        for stage, counts in report.get("remedies", {}).items()
+        for name, n in counts.items()
+    ]
+    tables.append(("Remedies", ["given at", "remedy", "count"], remedy_rows))
     recs = report["recommendations"]
     tables.append(
         (
