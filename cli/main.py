@@ -1,14 +1,64 @@
-"""The ``complaints`` program: one group, each command group in its own module."""
+"""The ``complaints`` program: one group; each command group lives in its own module,
+imported only when one of its commands runs (start-up time matters)."""
 
 from __future__ import annotations
+
+import importlib
 
 import click
 
 from cli.base import LedgerGroup
 from cli.options import ledger_options
 
+#: Command name -> the module that defines it (as ``COMMANDS`` there).
+COMMAND_MODULES = {
+    "receive": "intake",
+    "triage": "intake",
+    "acknowledge": "intake",
+    "withdraw": "intake",
+    "suspend": "intake",
+    "resume": "intake",
+    "advocate": "intake",
+    "amend": "intake",
+    "extend": "stages",
+    "respond": "stages",
+    "escalate": "stages",
+    "appoint": "stages",
+    "statement": "stages",
+    "finding": "stages",
+    "panel": "stages",
+    "panel-report": "stages",
+    "adr": "stages",
+    "recommend": "recommendations",
+    "recommendation": "recommendations",
+    "compensate": "payments",
+    "ombudsman": "ombudsman",
+    "show": "views",
+    "history": "views",
+    "list": "views",
+    "compliment": "representations",
+    "enquiry": "representations",
+    "report": "reporting",
+    "projections": "reporting",
+    "batch": "batch",
+}
 
-@click.group(cls=LedgerGroup, context_settings={"help_option_names": ["-h", "--help"]})
+
+class ComplaintsGroup(LedgerGroup):
+    """The root group: commands are loaded from their modules on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMAND_MODULES, *self.commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMAND_MODULES:
+            module = importlib.import_module(f"cli.{COMMAND_MODULES[cmd_name]}")
+            for command in module.COMMANDS:
+                self.commands.setdefault(str(command.name), command)
+        return self.commands.get(cmd_name)
+
+
+@click.group(cls=ComplaintsGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @ledger_options
 @click.version_option(package_name="complaints-ledger")
 def cli() -> None:
@@ -22,37 +72,6 @@ def cli() -> None:
 
         complaints receive --on 2025-04-07 --procedure statutory --channel email
     """
-
-
-def _register() -> None:
-    from cli import (
-        batch,
-        intake,
-        ombudsman,
-        payments,
-        recommendations,
-        reporting,
-        representations,
-        stages,
-        views,
-    )
-
-    for module in (
-        intake,
-        stages,
-        recommendations,
-        payments,
-        ombudsman,
-        views,
-        representations,
-        reporting,
-        batch,
-    ):
-        for command in module.COMMANDS:
-            cli.add_command(command)
-
-
-_register()
 
 
 def main() -> None:

@@ -39,7 +39,10 @@ CONTRACT_SUBCOMMANDS = {
 def walk(command: click.Command, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
     yield path
     if isinstance(command, click.Group):
-        for name, sub in sorted(command.commands.items()):
+        ctx = click.Context(command)
+        for name in command.list_commands(ctx):
+            sub = command.get_command(ctx, name)
+            assert sub is not None, name
             yield from walk(sub, (*path, name))
 
 
@@ -66,14 +69,14 @@ def test_short_help_flag_works_too(path: tuple[str, ...]) -> None:
 
 
 def test_contract_commands_exist() -> None:
-    assert set(CONTRACT_COMMANDS) <= set(cli.commands), sorted(
-        set(CONTRACT_COMMANDS) - set(cli.commands)
-    )
+    names = set(cli.list_commands(click.Context(cli)))
+    assert set(CONTRACT_COMMANDS) <= names, sorted(set(CONTRACT_COMMANDS) - names)
 
 
 @pytest.mark.parametrize("group", sorted(CONTRACT_SUBCOMMANDS))
 def test_contract_subcommands_exist(group: str) -> None:
-    command = cli.commands[group]
+    command = cli.get_command(click.Context(cli), group)
+    assert isinstance(command, click.Group)
     assert isinstance(command, click.Group)
     assert CONTRACT_SUBCOMMANDS[group] <= set(command.commands)
 
@@ -91,3 +94,14 @@ def test_help_needs_no_database(tmp_path_factory: pytest.TempPathFactory) -> Non
     result = CliRunner().invoke(cli, ["--db", missing, "receive", "--help"], obj={})
     assert result.exit_code == 0
     assert not (folder / "missing").exists()
+
+
+def test_every_command_module_is_mapped_for_lazy_loading() -> None:
+    import importlib
+
+    from cli.main import COMMAND_MODULES
+
+    for module_name in set(COMMAND_MODULES.values()):
+        module = importlib.import_module(f"cli.{module_name}")
+        for command in module.COMMANDS:
+            assert COMMAND_MODULES.get(command.name) == module_name, command.name
