@@ -1,12 +1,13 @@
 # Two commands do everything on a fresh machine:
-#   make demo   builds .venv, fills an SQLite ledger with realistic cases and prints them
+#   make demo   builds .venv, generates a realistic five-year SQLite ledger (demo.db) and
+#               prints its latest full year's annual report
 #   make test   builds .venv, runs ruff, mypy and the whole test suite (SQLite + PostgreSQL)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo tour test lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +16,9 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
+	$(BIN)/complaints demo --db demo.db
+
+tour: $(STAMP)
 	bash examples/demo.sh
 
 lint: $(STAMP)

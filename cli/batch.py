@@ -46,8 +46,8 @@ def batch(ctx: click.Context, source: IO[str]) -> None:
             _stop(number, f"cannot read the line: {error}", 1)
         if not args:
             continue
-        if args[0] == "batch":
-            _stop(number, "batch cannot run batch", 2)
+        if args[0] in ("batch", "demo"):
+            _stop(number, f"batch cannot run {args[0]}", 2)
         settings = {k: v for k, v in shared.items()}
         try:
             cli.main(args, prog_name="complaints", standalone_mode=False, obj=settings)

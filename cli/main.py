@@ -41,6 +41,7 @@ COMMAND_MODULES = {
     "report": "reporting",
     "projections": "reporting",
     "batch": "batch",
+    "demo": "demo",
 }
 
 

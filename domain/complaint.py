@@ -482,11 +482,35 @@ class Complaint(Aggregate):
             return None
 
     def responded_on_time(self, stage: StageState, policy: ProcedurePolicy) -> bool | None:
-        """Whether the stage's response came within its (validly extended) timescale."""
+        """Whether the stage's response came within its (validly extended) timescale.
+
+        Stage 3 is on time only if every step was: the panel met within its timescale
+        of the request, reported within its days of meeting, and the council responded
+        within its days of the report.
+        """
         if stage.responded_on is None:
             return None
+        if self.procedure == STATUTORY and stage.number == 3:
+            panel = self.panel_on_time(stage, policy)
+            if panel is False:
+                return False
+            if stage.panel_reported_on is not None and stage.panel_met_on is not None:
+                report_due = policy.calendar.add_working_days(
+                    stage.panel_met_on, stage.report_days, self.pauses_for(stage)
+                )
+                if stage.panel_reported_on > report_due:
+                    return False
         deadline = self.response_deadline(stage, policy)
         return deadline is not None and stage.responded_on <= deadline
+
+    def panel_on_time(self, stage: StageState, policy: ProcedurePolicy) -> bool | None:
+        """Whether the review panel met within its timescale of the Stage 3 request."""
+        if stage.panel_met_on is None:
+            return None
+        due = policy.calendar.add_working_days(
+            stage.clock_from, stage.working_days, self.pauses_for(stage)
+        )
+        return stage.panel_met_on <= due
 
     def working_days_to_response(self, stage: StageState, policy: ProcedurePolicy) -> int | None:
         if stage.responded_on is None:

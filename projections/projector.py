@@ -30,7 +30,7 @@ from projections.rows import complaint_rows, representation_row
 
 #: Bump when the rows a projection writes change; a different stored version makes
 #: the next catch-up rebuild the read models from the first event.
-CODE_VERSION = "case-facts-1"
+CODE_VERSION = "case-facts-2"
 NAME = "case_facts"
 
 COMPLAINT_TOPIC = "domain.complaint:Complaint."
@@ -159,9 +159,13 @@ class CaseFactsProjection:
         return read
 
     def reset(self, session: Session) -> None:
-        """Empty the read models and start again from the first event."""
+        """Recreate the read models empty (in their current shape, so a new column
+        needs no migration) and start again from the first event."""
+        connection = session.connection()
+        for table in reversed(tables.READ_MODEL_TABLES):
+            table.drop(connection, checkfirst=True)
         for table in tables.READ_MODEL_TABLES:
-            session.execute(delete(table))
+            table.create(connection)
         self._lock_position(session)
         self._record_position(session, 0)
 

@@ -73,6 +73,7 @@ def complaint_rows(complaint: Complaint, policy: ProcedurePolicy) -> Rows:
                 "working_days_taken": complaint.working_days_to_response(stage, policy),
                 "panel_met_on": stage.panel_met_on,
                 "panel_reported_on": stage.panel_reported_on,
+                "panel_on_time": complaint.panel_on_time(stage, policy),
                 "points": stage.points,
                 "findings_changed": findings_changed,
             }

@@ -76,6 +76,7 @@ stages = Table(
     Column("working_days_taken", Integer),
     Column("panel_met_on", Date),
     Column("panel_reported_on", Date),
+    Column("panel_on_time", Boolean),
     Column("points", Integer, nullable=False),
     Column("findings_changed", Boolean),
 )

@@ -196,7 +196,7 @@ class AnnualReport:
     def stage3(self, period: Period) -> dict[str, Any]:
         s = t.stages
         panels = self._rows(
-            select(s.c.findings_changed).where(
+            select(s.c.findings_changed, s.c.panel_on_time).where(
                 and_(
                     s.c.procedure == self.procedure,
                     s.c.stage == 3,
@@ -209,6 +209,7 @@ class AnnualReport:
             "received": self.received(3, period),
             "received_previous": self.received(3, period.previous()),
             "panels_held": len(panels),
+            "panels_on_time": sum(1 for p in panels if p.panel_on_time),
             "panels_changed_stage2_findings": sum(1 for p in panels if p.findings_changed),
         }
         figures["change_percent"] = _change(figures["received"], figures["received_previous"])

@@ -1,0 +1,181 @@
+"""The demo ledger: deterministic by seed, every report section filled, rebuild-stable."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from click.testing import CliRunner
+
+from cli.main import cli
+from domain.complaint import Complaint
+from domain.errors import BadData
+from domain.procedure import ProcedurePolicy
+from ledger.application import Ledger
+from ledger.demo import build_demo_ledger, default_first_year, generate
+from reports.annual import parse_year
+
+SEED = 7
+YEARS = 2
+CASES = 120
+FIRST_YEAR = 2023
+LAST_YEAR = parse_year(str(FIRST_YEAR + YEARS - 1))
+
+
+def _build(url: str, seed: int = SEED) -> dict[str, Any]:
+    ledger = Ledger(url)
+    try:
+        written = build_demo_ledger(ledger, seed, YEARS, CASES, first_year=FIRST_YEAR)
+        assert written == ledger.read(ledger.last_position)
+        return ledger.annual_report(LAST_YEAR, "statutory")
+    finally:
+        ledger.close()
+
+
+def _json(document: dict[str, Any]) -> bytes:
+    return orjson.dumps(document, default=str, option=orjson.OPT_SORT_KEYS)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, Any]]]:
+    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
+    yield url, _build(url)
+
+
+def test_same_seed_gives_the_same_report(
+    built: tuple[str, dict[str, Any]], sqlite_url: str
+) -> None:
+    _, report = built
+    assert _json(_build(sqlite_url)) == _json(report)
+
+
+def test_different_seeds_give_different_ledgers(
+    built: tuple[str, dict[str, Any]], sqlite_url: str
+) -> None:
+    _, report = built
+    assert _json(_build(sqlite_url, seed=SEED + 1)) != _json(report)
+
+
+def test_every_section_of_the_report_has_figures(built: tuple[str, dict[str, Any]]) -> None:
+    _, report = built
+    for stage in ("stage1", "stage2", "stage3"):
+        figures = report[stage]
+        assert figures["received"] > 0, stage
+        assert figures["responded"] > 0, stage
+        assert figures["on_time"] > 0, stage
+        assert sum(figures["outcomes"].values()) > 0, stage
+    assert report["stage1"]["received"] > report["stage2"]["received"]
+    assert report["stage2"]["received"] > report["stage3"]["received"]
+    assert report["stage1"]["received_previous"] > 0
+    assert all(report["stage1"]["outcomes"].values())  # upheld, partly, not, withdrawn
+    assert report["stage1"]["extended"] > 0
+    assert 0 < report["stage1"]["on_time"] < report["stage1"]["responded"]  # some are late
+    assert report["stage1"]["advocate_offered"] > 0
+    assert sum(report["stage2"]["points_by_finding"].values()) > 0
+    assert report["stage3"]["panels_held"] > 0
+    ombudsman = report["ombudsman"]
+    assert ombudsman["enquiries"] > 0
+    assert ombudsman["decided"] > 0 and ombudsman["decisions"]
+    money = report["compensation"]
+    assert float(money["total"]) > 0 and money["cases"] > 0
+    recommendations = report["recommendations"]
+    for measure in ("made", "accepted", "completed", "open", "overdue"):
+        assert recommendations[measure] > 0, measure
+    assert report["compliments"]["received"] > 0
+    enquiries = report["enquiries"]
+    assert enquiries["councillor"] > 0 and enquiries["mp"] > 0 and enquiries["on_time"] > 0
+
+
+def test_rebuilding_the_projections_leaves_the_report_unchanged(
+    built: tuple[str, dict[str, Any]],
+) -> None:
+    url, report = built
+    ledger = Ledger(url)
+    try:
+        assert ledger.rebuild_projections() == ledger.read(ledger.last_position)
+        assert _json(ledger.annual_report(LAST_YEAR, "statutory")) == _json(report)
+    finally:
+        ledger.close()
+
+
+def test_generated_records_are_new_unique_and_never_after_today() -> None:
+    today = date(FIRST_YEAR + 1, 3, 31)
+    refs: list[str] = []
+    open_cases = 0
+    for chunk in generate(3, 1, 60, FIRST_YEAR, ProcedurePolicy()):
+        for aggregate in chunk:
+            events = aggregate.pending_events
+            assert events and events[0].originator_version == 1
+            days = [e.on for e in events if hasattr(e, "on")]  # type: ignore[attr-defined]
+            assert days == sorted(days) and all(d <= today for d in days)
+            ref = getattr(aggregate, "ref", None)
+            if ref is not None:
+                refs.append(ref)
+            if isinstance(aggregate, Complaint) and aggregate.ended is None:
+                stage = aggregate.stage
+                open_cases += stage is not None and stage.is_open
+    assert len(refs) == len(set(refs))
+    assert {r.split("-")[0] for r in refs} == {"CSC", "CMP", "ENQ"}
+    assert open_cases > 0  # cases received near the end are still open
+
+
+def test_the_default_years_end_with_the_last_complete_financial_year() -> None:
+    assert default_first_year(5, date(2026, 11, 23)) == 2021
+    assert default_first_year(5, date(2026, 4, 1)) == 2021
+    assert default_first_year(5, date(2026, 3, 31)) == 2020
+
+
+def test_the_demo_refuses_a_ledger_with_events(db_url: str) -> None:
+    ledger = Ledger(db_url)
+    try:
+        build_demo_ledger(ledger, SEED, 1, 10, first_year=FIRST_YEAR)
+        before = ledger.read(ledger.last_position)
+        with pytest.raises(BadData):
+            build_demo_ledger(ledger, SEED, 1, 10, first_year=FIRST_YEAR)
+        assert ledger.read(ledger.last_position) == before
+    finally:
+        ledger.close()
+
+
+def test_the_command_replaces_an_sqlite_file_and_prints_the_report(tmp_path: Path) -> None:
+    db = tmp_path / "demo.db"
+    args = ["--db", str(db), "--years", "1", "--cases-per-year", "30"]
+    args += ["--first-year", str(FIRST_YEAR), "--format", "json"]
+    runner = CliRunner()
+    first = runner.invoke(cli, ["demo", *args], obj={}, catch_exceptions=False)
+    assert first.exit_code == 0, first.output
+    again = runner.invoke(cli, ["demo", *args], obj={}, catch_exceptions=False)
+    assert again.exit_code == 0, again.output
+    assert orjson.loads(again.stdout) == orjson.loads(first.stdout)
+    assert orjson.loads(first.stdout)["period"]["label"] == f"{FIRST_YEAR}/{FIRST_YEAR % 100 + 1}"
+    assert "events written" in first.stderr
+
+
+def test_the_command_refuses_a_year_not_yet_over_and_a_file_that_is_not_sqlite(
+    tmp_path: Path,
+) -> None:
+    runner = CliRunner()
+    future = runner.invoke(
+        cli, ["demo", "--db", str(tmp_path / "x.db"), "--first-year", "2100"], obj={}
+    )
+    assert future.exit_code == 1 and "[bad-data]" in future.stderr
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a ledger")
+    refused = runner.invoke(cli, ["demo", "--db", str(notes), "--first-year", "2020"], obj={})
+    assert refused.exit_code == 1 and "not an SQLite file" in refused.stderr
+    assert notes.read_text() == "not a ledger"
+
+
+def test_every_event_can_be_recorded_as_one_actor() -> None:
+    chunks = generate(5, 1, 20, FIRST_YEAR, ProcedurePolicy(), actor="demo-loader")
+    actors = {
+        getattr(event, "actor", "demo-loader")
+        for chunk in chunks
+        for aggregate in chunk
+        for event in aggregate.pending_events
+    }
+    assert actors == {"demo-loader"}
