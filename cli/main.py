@@ -42,6 +42,7 @@ COMMAND_MODULES = {
     "projections": "reporting",
     "batch": "batch",
     "demo": "demo",
+    "verify": "integrity",
 }
 
 

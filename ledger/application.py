@@ -26,6 +26,7 @@ from eventsourcing.persistence import (
     Notification,
     OperationalError,
     PersistenceError,
+    Recording,
     Transcoder,
 )
 from eventsourcing.utils import Environment
@@ -48,6 +49,12 @@ from domain.representations import (
     Compliment,
     Enquiry,
     representation_id,
+)
+from ledger.integrity import (
+    HashChain,
+    Verdict,
+    chain_metadata,
+    install_append_only_triggers,
 )
 from ledger.storage import (
     WRITE_OPTION,
@@ -100,6 +107,7 @@ class Ledger(Application[UUID]):
         self.engine: Engine = make_engine(self.url)
         self.sessions = scoped_session(sessionmaker(bind=self.engine, autoflush=True))
         self.projection = CaseFactsProjection(self.policy)
+        self._written: list[int] = []
         super().__init__(
             env={
                 "PERSISTENCE_MODULE": "eventsourcing_sqlalchemy",
@@ -110,6 +118,33 @@ class Ledger(Application[UUID]):
         self._create_schema()
 
     # ------------------------------------------------------------ construction
+    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
+        """Record pending events, noting their positions for the hash chain."""
+        recordings = super().save(*objs, **kwargs)
+        self._written.extend(r.notification.id for r in recordings)
+        return recordings
+
+    def note_written(self, positions: Sequence[int]) -> None:
+        """Events stored through the recorder directly (bulk restore) join the chain."""
+        self._written.extend(positions)
+
+    @property
+    def chain(self) -> HashChain:
+        return HashChain(self.recorder)
+
+    def verify(self) -> Verdict:
+        """Recompute the hash chain over the whole event log."""
+        return self.read(lambda: self.chain.verify(self.sessions()))
+
+    def head(self) -> tuple[int, str]:
+        """The chain's head: position and hash, for publishing."""
+
+        def work() -> tuple[int, str]:
+            position, digest = self.chain.head(self.sessions())
+            return position, digest.hex()
+
+        return self.read(work)
+
     def construct_factory(self, env: Environment) -> InfrastructureFactory:
         factory = super().construct_factory(env)
         datastore = factory.datastore  # type: ignore[attr-defined]
@@ -121,11 +156,13 @@ class Ledger(Application[UUID]):
 
     def _create_schema(self) -> None:
         tables = list(self.recorder.tables)  # type: ignore[attr-defined]
+        tables += list(chain_metadata.sorted_tables)
         tables += list(read_models.metadata.sorted_tables)
         try:
             with schema_lock(self.engine) as connection:
                 for table in tables:
                     table.create(connection, checkfirst=True)
+                install_append_only_triggers(connection)
         except sqlalchemy.exc.SQLAlchemyError as error:
             raise LedgerUnavailable(_first_line(error)) from None
 
@@ -145,8 +182,10 @@ class Ledger(Application[UUID]):
                 # insert takes an exclusive table lock anyway, and taking turns from the
                 # start means writers never read a case that another is changing.
                 connection.execute(text("SELECT pg_advisory_xact_lock(4242002)"))
+            self._written = []
             yield
             if write:
+                self.chain.extend(session, self._written)
                 if catch_up:
                     self.projection.catch_up(session, self)
                 session.commit()

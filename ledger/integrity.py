@@ -1,0 +1,244 @@
+"""Tamper evidence: a hash chain over the event log, and append-only triggers.
+
+Every stored event gets a row in ``ledger_chain`` written in the same transaction as
+the event: ``hash = SHA-256(previous hash, position, aggregate id, version, topic,
+stored bytes)``. Recomputing the chain shows the first position where an event was
+altered, removed or inserted behind the application's back. The database itself
+refuses UPDATE and DELETE on the event log and the chain (triggers), so changing
+history needs someone to disable a trigger first: the chain shows what they did.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import BigInteger, Column, LargeBinary, MetaData, Table, select, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+GENESIS = bytes(32)
+BATCH = 2000
+
+chain_metadata = MetaData()
+chain = Table(
+    "ledger_chain",
+    chain_metadata,
+    Column(
+        "position",
+        BigInteger().with_variant(BigInteger, "sqlite"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    Column("previous_position", BigInteger, nullable=False),
+    Column("hash", LargeBinary(32), nullable=False),
+)
+
+APPEND_ONLY_TABLES = ("ledger_events", "ledger_chain")
+
+
+def event_hash(
+    previous: bytes,
+    position: int,
+    aggregate_id: UUID | str,
+    version: int,
+    topic: str,
+    state: bytes | str,
+) -> bytes:
+    identity = UUID(str(aggregate_id)).bytes
+    topic_bytes = topic.encode()
+    digest = hashlib.sha256()
+    digest.update(previous)
+    digest.update(struct.pack(">qq", position, version))
+    digest.update(identity)
+    digest.update(struct.pack(">I", len(topic_bytes)))
+    digest.update(topic_bytes)
+    digest.update(state.encode() if isinstance(state, str) else bytes(state))
+    return digest.digest()
+
+
+def install_append_only_triggers(connection: Connection) -> None:
+    """Make the database refuse UPDATE and DELETE on the event log and the chain."""
+    if connection.dialect.name == "sqlite":
+        for table in APPEND_ONLY_TABLES:
+            for action in ("UPDATE", "DELETE"):
+                connection.execute(
+                    text(
+                        f"CREATE TRIGGER IF NOT EXISTS {table}_no_{action.lower()} "
+                        f"BEFORE {action} ON {table} BEGIN "
+                        f"SELECT RAISE(ABORT, 'the {table} table is append-only'); END"
+                    )
+                )
+        return
+    connection.execute(
+        text(
+            "CREATE OR REPLACE FUNCTION complaints_refuse_change() RETURNS trigger "
+            "LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION "
+            "'the % table is append-only', TG_TABLE_NAME; END $$"
+        )
+    )
+    for table in APPEND_ONLY_TABLES:
+        connection.execute(
+            text(
+                f"CREATE OR REPLACE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE "
+                f"ON {table} FOR EACH ROW EXECUTE FUNCTION complaints_refuse_change()"
+            )
+        )
+        connection.execute(
+            text(
+                f"CREATE OR REPLACE TRIGGER {table}_no_truncate BEFORE TRUNCATE "
+                f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION complaints_refuse_change()"
+            )
+        )
+
+
+@dataclass(frozen=True)
+class Verdict:
+    verified: int
+    head_position: int
+    head_hash: str
+    problem: str | None = None
+    problem_position: int | None = None
+
+    @property
+    def intact(self) -> bool:
+        return self.problem is None
+
+
+class HashChain:
+    """Extends and verifies the chain; reads events through the application recorder."""
+
+    def __init__(self, recorder: Any) -> None:
+        self.recorder = recorder
+
+    def head(self, session: Session) -> tuple[int, bytes]:
+        row = session.execute(
+            select(chain.c.position, chain.c.hash).order_by(chain.c.position.desc()).limit(1)
+        ).first()
+        return (int(row.position), bytes(row.hash)) if row else (0, GENESIS)
+
+    def extend(self, session: Session, written: list[int]) -> int:
+        """Chain the events this transaction wrote (their positions in ``written``).
+
+        Only those: an event slipped into the table behind the application's back is
+        never chained by a later write, so verification still finds it.
+        """
+        if not written:
+            return 0
+        members = set(written)
+        wanted = sorted(members)
+        position, previous = self.head(session)
+        rows = []
+        start = wanted[0] - 1
+        while start < wanted[-1]:
+            notifications = self.recorder.select_notifications(
+                start=start, limit=BATCH, stop=wanted[-1], inclusive_of_start=False
+            )
+            if not notifications:
+                break
+            for n in notifications:
+                if n.id not in members:
+                    continue
+                digest = event_hash(
+                    previous, n.id, n.originator_id, n.originator_version, n.topic, n.state
+                )
+                rows.append({"position": n.id, "previous_position": position, "hash": digest})
+                position, previous = n.id, digest
+            start = notifications[-1].id
+        if len(rows) != len(wanted):
+            raise RuntimeError("events written in this transaction could not be read back")
+        for offset in range(0, len(rows), BATCH):
+            session.execute(chain.insert(), rows[offset : offset + BATCH])
+        return len(rows)
+
+    def verify(self, session: Session) -> Verdict:
+        """Recompute the chain from the first event and compare it with what is stored."""
+        events = self._events(session)
+        links = self._links(session)
+        previous_position, previous_hash = 0, GENESIS
+        verified = 0
+        event = next(events, None)
+        link = next(links, None)
+        while event is not None or link is not None:
+            if link is None or (event is not None and event.id < link[0]):
+                assert event is not None
+                return self._broken(
+                    verified,
+                    previous_position,
+                    previous_hash,
+                    "inserted: an event with no place in the chain",
+                    event.id,
+                )
+            if event is None or link[0] < event.id:
+                return self._broken(
+                    verified,
+                    previous_position,
+                    previous_hash,
+                    "removed: the chain records an event that is gone",
+                    link[0],
+                )
+            position, linked_from, stored = link
+            if linked_from != previous_position:
+                return self._broken(
+                    verified,
+                    previous_position,
+                    previous_hash,
+                    f"removed: events after {previous_position} and before {position} are missing",
+                    position,
+                )
+            expected = event_hash(
+                previous_hash,
+                event.id,
+                event.originator_id,
+                event.originator_version,
+                event.topic,
+                event.state,
+            )
+            if expected != stored:
+                return self._broken(
+                    verified,
+                    previous_position,
+                    previous_hash,
+                    "altered: the stored event differs from the one chained",
+                    position,
+                )
+            verified += 1
+            previous_position, previous_hash = position, stored
+            event = next(events, None)
+            link = next(links, None)
+        return Verdict(verified, previous_position, previous_hash.hex())
+
+    @staticmethod
+    def _broken(verified: int, position: int, digest: bytes, problem: str, at: int) -> Verdict:
+        return Verdict(verified, position, digest.hex(), problem, at)
+
+    def _events(self, session: Session) -> Iterator[Any]:
+        position = 0
+        while True:
+            batch = self.recorder.select_notifications(
+                start=position, limit=BATCH, inclusive_of_start=False
+            )
+            yield from batch
+            if len(batch) < BATCH:
+                return
+            position = batch[-1].id
+
+    @staticmethod
+    def _links(session: Session) -> Iterator[tuple[int, int, bytes]]:
+        position = 0
+        while True:
+            rows = session.execute(
+                select(chain.c.position, chain.c.previous_position, chain.c.hash)
+                .where(chain.c.position > position)
+                .order_by(chain.c.position)
+                .limit(BATCH)
+            ).all()
+            for row in rows:
+                yield int(row.position), int(row.previous_position), bytes(row.hash)
+            if len(rows) < BATCH:
+                return
+            position = int(rows[-1].position)
