@@ -294,6 +294,8 @@ class Ledger(Application[UUID]):
         """The annual report's document; with ``suppress_below``, the public version."""
         document = self.query(lambda session: AnnualReport(session, procedure).build(period))
         document.update(council_sections(document, self.council, period.start.year))
+        position, digest = self.head()
+        document["integrity"] = {"events": position, "head_hash": digest}
         return suppress(document, suppress_below) if suppress_below else document
 
     # --------------------------------------------------------------- loading

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-UNTOUCHED = {"period", "procedure", "council", "suppressed_below"}
+UNTOUCHED = {"period", "procedure", "council", "suppressed_below", "integrity"}
 
 
 def suppress(document: dict[str, Any], threshold: int) -> dict[str, Any]:

@@ -37,7 +37,10 @@ def _build(url: str, seed: int = SEED) -> dict[str, Any]:
 
 
 def _json(document: dict[str, Any]) -> bytes:
-    return orjson.dumps(document, default=str, option=orjson.OPT_SORT_KEYS)
+    """The report's figures; the integrity stamp (head hash) covers recording times,
+    which differ between two builds of the same ledger."""
+    figures = {k: v for k, v in document.items() if k != "integrity"}
+    return orjson.dumps(figures, default=str, option=orjson.OPT_SORT_KEYS)
 
 
 @pytest.fixture(scope="module")
@@ -150,7 +153,7 @@ def test_the_command_replaces_an_sqlite_file_and_prints_the_report(tmp_path: Pat
     assert first.exit_code == 0, first.output
     again = runner.invoke(cli, ["demo", *args], obj={}, catch_exceptions=False)
     assert again.exit_code == 0, again.output
-    assert orjson.loads(again.stdout) == orjson.loads(first.stdout)
+    assert _json(orjson.loads(again.stdout)) == _json(orjson.loads(first.stdout))
     assert orjson.loads(first.stdout)["period"]["label"] == f"{FIRST_YEAR}/{FIRST_YEAR % 100 + 1}"
     assert "events written" in first.stderr
 
