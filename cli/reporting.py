@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import click
 
@@ -10,6 +10,7 @@ from cli.base import group
 from cli.options import (
     COUNT,
     DATE,
+    DATETIME,
     NameChoice,
     emit_json,
     emit_rows,
@@ -48,6 +49,11 @@ def report() -> None:
     default=None,
     help="Public version: show counts below N as <N (and withhold their percentages).",
 )
+@click.option(
+    "--as-of",
+    type=DATETIME,
+    help="The report exactly as the ledger stood then, ignoring everything recorded later.",
+)
 @click.pass_context
 def annual(
     ctx: click.Context,
@@ -55,6 +61,7 @@ def annual(
     procedure: str,
     output_format: str,
     suppress_below: int | None,
+    as_of: datetime | None,
 ) -> None:
     """The annual report for the financial year starting 1 April of YEAR.
 
@@ -65,7 +72,9 @@ def annual(
     from reports import render
     from reports.annual import parse_year
 
-    document = ledger(ctx).annual_report(parse_year(year), procedure, suppress_below or 0)
+    document = ledger(ctx).annual_report(
+        parse_year(year), procedure, suppress_below or 0, as_of=as_of
+    )
     if output_format == "json":
         emit_json(document)
     elif output_format == "csv":

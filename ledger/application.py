@@ -63,6 +63,7 @@ from ledger.storage import (
     make_engine,
     schema_lock,
 )
+from ledger.time_travel import read_models_as_of
 from projections import tables as read_models
 from projections.projector import CaseFactsProjection, Status
 from reports.annual import AnnualReport, Period
@@ -289,14 +290,37 @@ class Ledger(Application[UUID]):
         return self.unit_of_work(work)
 
     def annual_report(
-        self, period: Period, procedure: str, suppress_below: int = 0
+        self,
+        period: Period,
+        procedure: str,
+        suppress_below: int = 0,
+        as_of: datetime | None = None,
     ) -> dict[str, Any]:
-        """The annual report's document; with ``suppress_below``, the public version."""
-        document = self.query(lambda session: AnnualReport(session, procedure).build(period))
+        """The annual report's document; with ``suppress_below``, the public version;
+        with ``as_of``, exactly as the ledger stood at that moment."""
+        if as_of is None:
+            document = self.query(lambda session: AnnualReport(session, procedure).build(period))
+            position, digest = self.head()
+        else:
+            document, position, digest = self.read(
+                lambda: self._annual_report_as_of(period, procedure, as_of)
+            )
         document.update(council_sections(document, self.council, period.start.year))
-        position, digest = self.head()
         document["integrity"] = {"events": position, "head_hash": digest}
+        if as_of is not None:
+            document["integrity"]["as_of"] = as_of.isoformat()
         return suppress(document, suppress_below) if suppress_below else document
+
+    def _annual_report_as_of(
+        self, period: Period, procedure: str, as_of: datetime
+    ) -> tuple[dict[str, Any], int, str]:
+        session, position = read_models_as_of(self, as_of)
+        try:
+            document = AnnualReport(session, procedure).build(period)
+        finally:
+            session.close()
+        digest = self.chain.hash_at(self.sessions(), position)
+        return document, position, digest
 
     # --------------------------------------------------------------- loading
     def _get(self, aggregate_id: UUID) -> Aggregate | None:

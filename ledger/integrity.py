@@ -121,6 +121,15 @@ class HashChain:
         ).first()
         return (int(row.position), bytes(row.hash)) if row else (0, GENESIS)
 
+    def hash_at(self, session: Session, position: int) -> str:
+        """The chain's hash at ``position`` (the head as it stood then)."""
+        if position == 0:
+            return GENESIS.hex()
+        digest = session.execute(
+            select(chain.c.hash).where(chain.c.position == position)
+        ).scalar_one()
+        return bytes(digest).hex()
+
     def extend(self, session: Session, written: list[int]) -> int:
         """Chain the events this transaction wrote (their positions in ``written``).
 

@@ -1,0 +1,60 @@
+"""The ledger as it stood at a past moment: read models rebuilt in memory from only
+the events recorded by then (corrections made later included, so they are ignored)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import StaticPool
+
+from projections import tables
+from projections.projector import CaseFactsProjection
+
+BATCH = 1000
+
+
+class EventsRecordedBy:
+    """An event source that offers the projection only what was recorded by ``as_of``."""
+
+    def __init__(self, ledger: Any, as_of: datetime) -> None:
+        self.ledger = ledger
+        self.as_of = as_of
+        self.notifications: list[Any] = []
+        position = 0
+        while True:
+            batch = ledger.notifications_after(position, BATCH)
+            for notification in batch:
+                event = ledger.mapper.to_domain_event(notification)
+                if event.timestamp <= as_of:
+                    self.notifications.append(notification)
+            if len(batch) < BATCH:
+                break
+            position = batch[-1].id
+
+    def notifications_after(self, position: int, limit: int) -> Sequence[Any]:
+        later = [n for n in self.notifications if n.id > position]
+        return later[:limit]
+
+    def aggregate_at(self, aggregate_id: UUID, version: int) -> Any:
+        return self.ledger.aggregate_at(aggregate_id, version)
+
+    def last_position(self) -> int:
+        return self.notifications[-1].id if self.notifications else 0
+
+
+def read_models_as_of(ledger: Any, as_of: datetime) -> tuple[Session, int]:
+    """A session on in-memory read models built from the events recorded by ``as_of``,
+    and the position of the last of those events."""
+    engine = create_engine(
+        "sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}
+    )
+    tables.metadata.create_all(engine)
+    session = sessionmaker(bind=engine)()
+    source = EventsRecordedBy(ledger, as_of)
+    CaseFactsProjection(ledger.policy).catch_up(session, source, batch_size=BATCH)
+    return session, source.last_position()
