@@ -44,8 +44,7 @@ def verify(ctx: click.Context, output_format: str) -> None:
             f"{verdict.problem} ({verdict.verified} events before it verified) [hash-chain]"
         )
     click.echo(
-        f"verified {verdict.verified} events; head {verdict.head_position} "
-        f"hash {verdict.head_hash}"
+        f"verified {verdict.verified} events; head {verdict.head_position} hash {verdict.head_hash}"
     )
 
 

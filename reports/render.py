@@ -35,10 +35,19 @@ def _council_tables(report: dict[str, Any]) -> list[tuple[str, list[str], list[l
     targets = report.get("targets") or {}
     if targets:
         tables.append(
-            ("Timeliness against targets", ["stage", "target", "on time", "met"],
-             [[STAGE_TITLES[stage], _pct(t["target_percent"]), _pct(t["actual_percent"]),
-               {True: "yes", False: "no", None: "-"}[t["met"]]]
-              for stage, t in targets.items()])
+            (
+                "Timeliness against targets",
+                ["stage", "target", "on time", "met"],
+                [
+                    [
+                        STAGE_TITLES[stage],
+                        _pct(t["target_percent"]),
+                        _pct(t["actual_percent"]),
+                        {True: "yes", False: "no", None: "-"}[t["met"]],
+                    ]
+                    for stage, t in targets.items()
+                ],
+            )
         )
     rates = report.get("rates") or {}
     if rates.get("child_population") or rates.get("referrals"):
@@ -46,20 +55,32 @@ def _council_tables(report: dict[str, Any]) -> list[tuple[str, list[str], list[l
         for stage in ("stage1", "stage2", "stage3"):
             per_children = rates.get(f"{stage}_per_100000_children")
             per_referrals = rates.get(f"{stage}_per_1000_referrals")
-            rows.append([STAGE_TITLES[stage],
-                         "-" if per_children is None else f"{per_children:.1f}",
-                         "-" if per_referrals is None else f"{per_referrals:.1f}"])
+            rows.append(
+                [
+                    STAGE_TITLES[stage],
+                    "-" if per_children is None else f"{per_children:.1f}",
+                    "-" if per_referrals is None else f"{per_referrals:.1f}",
+                ]
+            )
         tables.append(("Rates", ["stage", "per 100,000 children", "per 1,000 referrals"], rows))
     benchmarks = report.get("benchmarks") or []
     if len(benchmarks) > 1:
         tables.append(
-            ("Statistical neighbours (Stage 1)",
-             ["council", "received", "child population", "per 100,000 children"],
-             [[b["council"], b["stage1_received"] if b["stage1_received"] is not None else "-",
-               b["child_population"] or "-",
-               "-" if b["stage1_per_100000_children"] is None
-               else f"{b['stage1_per_100000_children']:.1f}"]
-              for b in benchmarks])
+            (
+                "Statistical neighbours (Stage 1)",
+                ["council", "received", "child population", "per 100,000 children"],
+                [
+                    [
+                        b["council"],
+                        b["stage1_received"] if b["stage1_received"] is not None else "-",
+                        b["child_population"] or "-",
+                        "-"
+                        if b["stage1_per_100000_children"] is None
+                        else f"{b['stage1_per_100000_children']:.1f}",
+                    ]
+                    for b in benchmarks
+                ],
+            )
         )
     return tables
 
@@ -152,6 +173,7 @@ def sections(report: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any
                 ["measure", "count"],
                 [
                     ["panels held", stage3["panels_held"]],
+                    ["panels held within 30 working days", stage3.get("panels_on_time", 0)],
                     [
                         "panels that changed Stage 2 findings",
                         stage3.get("panels_changed_stage2_findings", 0),
@@ -246,7 +268,22 @@ def markdown(report: dict[str, Any]) -> str:
         lines += [f"## {title}", "", _md_row(header), _md_row(["---"] * len(header))]
         lines += [_md_row(row) for row in rows] or [_md_row(["(none)"] + [""] * (len(header) - 1))]
         lines.append("")
+    note = integrity_note(report)
+    if note:
+        lines += ["---", "", note, ""]
     return "\n".join(lines)
+
+
+def integrity_note(report: dict[str, Any]) -> str | None:
+    """The ledger's head hash when the report was made: anyone can later check that
+    the ledger still leads to it (``complaints verify``)."""
+    stamp = report.get("integrity")
+    if not stamp:
+        return None
+    return (
+        f"Made from a ledger of {stamp['events']} events whose hash chain ends in "
+        f"{stamp['head_hash']}. `complaints verify` shows whether it still does."
+    )
 
 
 def _md_row(cells: Iterable[Any]) -> str:
@@ -266,29 +303,126 @@ def csv_text(report: dict[str, Any]) -> str:
 
 
 def html(report: dict[str, Any]) -> str:
-    """A single self-contained page with every table; printable."""
+    """A single self-contained, printable page: every table, with charts as inline SVG.
+
+    Nothing is fetched from elsewhere (no scripts, stylesheets, fonts or images), so
+    the file can be mailed or archived as it is. The charts come from
+    :mod:`reports.charts`, imported here so that only this format loads matplotlib;
+    each sits under the heading of the table it draws, and prints A4 without being split.
+    """
     from html import escape
 
+    from reports.charts import Chart, charts
+
+    style = """
+:root{color-scheme:light}
+body{font:16px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;
+ color:#1b1b1b;background:#fff;max-width:52rem;margin:2rem auto;padding:0 1rem}
+h1{font-size:1.6rem;line-height:1.2;margin:0 0 .4rem}
+h2{font-size:1.15rem;margin:2rem 0 .7rem;padding-bottom:.2rem;border-bottom:2px solid #0b3c78}
+.intro{color:#404040;margin:0 0 1rem}
+table{border-collapse:collapse;margin:0 0 1rem;min-width:22rem;font-variant-numeric:tabular-nums}
+th,td{border:1px solid #b5b5b5;padding:.28rem .6rem;text-align:left;vertical-align:top}
+thead th{background:#e4ebf5}
+tbody th{font-weight:normal}
+.num{text-align:right}
+figure.chart{margin:0 0 1rem}
+figure.chart svg{display:block;width:100%;height:auto}
+figcaption{font-size:.9rem;color:#404040;margin-top:.3rem}
+figcaption b{color:#1b1b1b}
+@page{size:A4;margin:16mm 15mm}
+@media print{
+ body{font-size:10pt;max-width:none;margin:0;padding:0}
+ h2{margin-top:1.1rem}
+ h2{break-after:avoid;page-break-after:avoid}
+ .keep,figure,tr{break-inside:avoid;page-break-inside:avoid}
+ thead{display:table-header-group}
+ thead th{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+}
+""".strip()
     period = report["period"]
-    title = f"Complaints annual report {period['label']} ({report['procedure']} procedure)"
+    title = report_title(report)
+    tables = sections(report)
+    titles = {name for name, _, _ in tables}
+    placed: dict[str, list[Chart]] = {}
+    for chart in charts(report):
+        placed.setdefault(chart.after if chart.after in titles else "", []).append(chart)
+    numbered: list[Chart] = []
+    long_table = 15  # rows: a longer table may break across printed pages
+
+    def figure(chart: Chart) -> str:
+        numbered.append(chart)
+        return (
+            f'<figure class="chart" id="figure-{chart.key}">\n{chart.svg}\n'
+            f"<figcaption><b>Figure {len(numbered)}. {escape(chart.title)}.</b> "
+            f"{escape(chart.note)}</figcaption>\n"
+            "</figure>"
+        )
+
+    def numeric(cell: Any) -> bool:
+        # counts, money, shares, "-" and the public version's "<N": no letters
+        text = str(cell)
+        return isinstance(cell, int | float) or (
+            text[:1] in "<-0123456789" and not any(c.isalpha() for c in text)
+        )
+
+    def table(name: str, header: list[str], rows: list[list[Any]]) -> str:
+        align = [
+            ' class="num"' if i and rows and all(numeric(r[i]) for r in rows) else ""
+            for i in range(len(header))
+        ]
+        head = "".join(
+            f'<th scope="col"{a}>{escape(str(h))}</th>' for h, a in zip(header, align, strict=True)
+        )
+        body = [
+            "<tr>"
+            + "".join(
+                f'<th scope="row">{escape(str(c))}</th>'
+                if i == 0
+                else f"<td{align[i]}>{escape(str(c))}</td>"
+                for i, c in enumerate(row)
+            )
+            + "</tr>"
+            for row in rows
+        ] or [f'<tr><td colspan="{len(header)}">(none)</td></tr>']
+        return (
+            f'<table aria-label="{escape(name)}"><thead><tr>{head}</tr></thead>\n'
+            "<tbody>\n" + "\n".join(body) + "\n</tbody></table>"
+        )
+
+    def section(name: str, blocks: list[str], long: bool) -> str:
+        # The heading stays on the page of the block under it, unless that block is a
+        # table too long to keep whole: then only its rows are kept whole.
+        keep = "" if long and len(blocks) == 1 else ' class="keep"'
+        first = f"<div{keep}><h2>{escape(name)}</h2>\n{blocks[0]}</div>"
+        return "<section>\n" + "\n".join([first, *blocks[1:]]) + "\n</section>"
+
+    intro = (
+        f"Period {escape(period['start'])} to {escape(period['end'])}. Counted by date "
+        "received for receipts, by date closed for outcomes and timeliness."
+    )
+    if report.get("suppressed_below"):
+        limit = report["suppressed_below"]
+        intro += (
+            f" Public version: counts below {limit} are shown as &lt;{limit}, their "
+            "percentages withheld, and they are not drawn in the charts."
+        )
     parts = [
         "<!doctype html>",
         '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        '<meta http-equiv="Content-Security-Policy" '
+        "content=\"default-src 'none'; style-src 'unsafe-inline'\">",
         f"<title>{escape(title)}</title>",
-        "<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;"
-        "color:#1b1b1b}table{border-collapse:collapse;margin:0 0 1.5rem}"
-        "th,td{border:1px solid #bbb;padding:.3rem .6rem;text-align:left}"
-        "th{background:#eef}h2{break-after:avoid}table{break-inside:avoid}</style>",
+        f"<style>{style}</style>",
         "</head><body>",
-        f"<h1>{escape(title)}</h1>",
-        f"<p>Period {period['start']} to {period['end']}.</p>",
+        f'<header><h1>{escape(title)}</h1>\n<p class="intro">{intro}</p></header>',
+        "<main>",
     ]
-    for name, header, rows in sections(report):
-        parts.append(f"<h2>{escape(name)}</h2><table><thead><tr>")
-        parts += [f"<th>{escape(str(h))}</th>" for h in header]
-        parts.append("</tr></thead><tbody>")
-        for row in rows:
-            parts.append("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in row) + "</tr>")
-        parts.append("</tbody></table>")
-    parts.append("</body></html>")
+    for name, header, rows in tables:
+        blocks = [figure(c) for c in placed.get(name, [])] + [table(name, header, rows)]
+        parts.append(section(name, blocks, long=len(rows) > long_table))
+    if placed.get(""):
+        parts.append(section("More charts", [figure(c) for c in placed[""]], long=False))
+    parts.append("</main></body></html>")
     return "\n".join(parts)
