@@ -43,6 +43,7 @@ COMMAND_MODULES = {
     "batch": "batch",
     "demo": "demo",
     "verify": "integrity",
+    "roles": "roles",
 }
 
 

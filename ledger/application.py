@@ -30,6 +30,7 @@ from eventsourcing.persistence import (
     Transcoder,
 )
 from eventsourcing.utils import Environment
+from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
@@ -73,6 +74,19 @@ from reports.suppression import suppress
 T = TypeVar("T")
 
 MAX_ATTEMPTS = 8
+
+
+class TurnTakingRecorder(SQLAlchemyApplicationRecorder):
+    """The library's recorder, without its ``LOCK TABLE ... EXCLUSIVE`` on PostgreSQL.
+
+    Every writing unit of work already takes the ledger's advisory lock first, so
+    writers take turns and positions are committed in order; the table lock would add
+    nothing but a need for UPDATE rights on the event log, which the application's
+    writer role must not have.
+    """
+
+    def _lock_table(self, session: Session) -> None:
+        return None
 
 
 class LedgerUnavailable(Exception):
@@ -148,6 +162,7 @@ class Ledger(Application[UUID]):
 
     def construct_factory(self, env: Environment) -> InfrastructureFactory:
         factory = super().construct_factory(env)
+        factory.application_recorder_class = TurnTakingRecorder  # type: ignore[attr-defined]
         datastore = factory.datastore  # type: ignore[attr-defined]
         datastore.set_scoped_session(self.sessions)
         return factory
@@ -280,7 +295,22 @@ class Ledger(Application[UUID]):
         return total
 
     def query(self, question: Callable[[Session], T]) -> T:
-        """Answer ``question`` from the read models, caught up first (never stale)."""
+        """Answer ``question`` from the read models, caught up first (never stale).
+
+        When they are already up to date the answer comes from a read-only transaction,
+        so a read-only role (an auditor) can ask too.
+        """
+
+        def read_if_current() -> tuple[bool, T | None]:
+            session = self.sessions()
+            state = self.projection.status(session, self)
+            if state.lag or state.stale:
+                return False, None
+            return True, question(session)
+
+        current, answer = self.read(read_if_current)
+        if current:
+            return answer  # type: ignore[return-value]
 
         def work() -> T:
             session = self.sessions()

@@ -74,6 +74,22 @@ def install_append_only_triggers(connection: Connection) -> None:
                     )
                 )
         return
+    # Only what is missing: a writer role that does not own the tables can still open
+    # a ledger whose triggers its owner installed.
+    present = set(
+        connection.execute(
+            text(
+                "SELECT tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                "WHERE c.relname IN ('ledger_events', 'ledger_chain') "
+                "AND c.relnamespace = current_schema()::regnamespace"
+            )
+        ).scalars()
+    )
+    wanted = {
+        f"{table}_{kind}" for table in APPEND_ONLY_TABLES for kind in ("append_only", "no_truncate")
+    }
+    if wanted <= present:
+        return
     connection.execute(
         text(
             "CREATE OR REPLACE FUNCTION complaints_refuse_change() RETURNS trigger "

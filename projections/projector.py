@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 from uuid import UUID
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
 from domain.complaint import Complaint
@@ -159,13 +159,18 @@ class CaseFactsProjection:
         return read
 
     def reset(self, session: Session) -> None:
-        """Recreate the read models empty (in their current shape, so a new column
-        needs no migration) and start again from the first event."""
+        """Empty the read models and start again from the first event. A table whose
+        shape the code has changed is recreated, so a new column needs no migration
+        (that needs the tables' owner; emptying needs only the writer's rights)."""
         connection = session.connection()
-        for table in reversed(tables.READ_MODEL_TABLES):
-            table.drop(connection, checkfirst=True)
+        existing = inspect(connection)
         for table in tables.READ_MODEL_TABLES:
-            table.create(connection)
+            columns = {c["name"] for c in existing.get_columns(table.name)}
+            if columns == set(table.c.keys()):
+                session.execute(delete(table))
+            else:
+                table.drop(connection, checkfirst=True)
+                table.create(connection)
         self._lock_position(session)
         self._record_position(session, 0)
 

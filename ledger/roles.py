@@ -1,0 +1,57 @@
+"""PostgreSQL roles for a shared ledger: a writer for the application and a read-only
+auditor. The database, not the application, enforces what each may do."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import Engine, text
+
+from domain.errors import BadData
+from ledger.integrity import chain
+from projections import tables as read_models
+
+ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+EVENT_TABLES = ("ledger_events", chain.name)
+
+
+def _check(name: str) -> str:
+    if not ROLE_NAME.match(name):
+        raise BadData(f"role name {name!r} must be lower-case letters, digits and _")
+    return name
+
+
+def grant_statements(schema: str, writer: str | None, auditor: str | None) -> list[str]:
+    """The SQL that creates (if missing) and grants the two roles in ``schema``."""
+    statements: list[str] = []
+    model_tables = [t.name for t in read_models.metadata.sorted_tables]
+    for role in filter(None, (writer, auditor)):
+        _check(role)
+        statements.append(
+            f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') "
+            f"THEN CREATE ROLE {role} LOGIN; END IF; END $$"
+        )
+        statements.append(f'GRANT USAGE ON SCHEMA "{schema}" TO {role}')
+    if writer:
+        for table in EVENT_TABLES:
+            # Append only: no UPDATE or DELETE, whatever the triggers say.
+            statements.append(f'GRANT SELECT, INSERT ON "{schema}".{table} TO {writer}')
+        for table in model_tables:
+            statements.append(
+                f'GRANT SELECT, INSERT, UPDATE, DELETE ON "{schema}".{table} TO {writer}'
+            )
+        statements.append(f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA "{schema}" TO {writer}')
+    if auditor:
+        statements.append(f'GRANT SELECT ON ALL TABLES IN SCHEMA "{schema}" TO {auditor}')
+    return statements
+
+
+def grant_roles(engine: Engine, writer: str | None, auditor: str | None) -> list[str]:
+    if engine.dialect.name != "postgresql":
+        raise BadData("roles are for PostgreSQL ledgers; an SQLite file has no users")
+    with engine.begin() as connection:
+        schema = connection.execute(text("SELECT current_schema()")).scalar_one()
+        statements = grant_statements(schema, writer, auditor)
+        for statement in statements:
+            connection.execute(text(statement))
+    return statements
