@@ -123,6 +123,9 @@ class Ledger(Application[UUID]):
         self.sessions = scoped_session(sessionmaker(bind=self.engine, autoflush=True))
         self.projection = CaseFactsProjection(self.policy)
         self._written: list[int] = []
+        #: Units of work retried because another writer got there first (for the
+        #: load test's conflict rate).
+        self.conflicts = 0
         super().__init__(
             env={
                 "PERSISTENCE_MODULE": "eventsourcing_sqlalchemy",
@@ -229,6 +232,7 @@ class Ledger(Application[UUID]):
                 with self._transaction(write, catch_up):
                     return work()
             except (IntegrityError, sqlalchemy.exc.IntegrityError):
+                self.conflicts += 1
                 if attempt == attempts:
                     raise errors.ConcurrentChange(
                         "another user changed this case at the same moment; try again"
@@ -236,6 +240,7 @@ class Ledger(Application[UUID]):
                 time.sleep(0.005 * attempt)
             except (OperationalError, sqlalchemy.exc.OperationalError) as error:
                 if _is_transient(error) and attempt < attempts:
+                    self.conflicts += 1
                     time.sleep(0.05 * attempt)
                     continue
                 raise LedgerUnavailable(_first_line(error)) from None
@@ -270,6 +275,10 @@ class Ledger(Application[UUID]):
 
     def last_position(self) -> int:
         return self.recorder.max_notification_id() or 0
+
+    def last_position_now(self) -> int:
+        """The event log's last position, in a transaction of its own."""
+        return self.read(self.last_position)
 
     def catch_up_projections(self) -> int:
         """Bring the read models up to date (reports call this first)."""
