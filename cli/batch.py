@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shlex
 import sys
 from typing import IO
@@ -9,7 +10,7 @@ from typing import IO
 import click
 
 from cli.base import command
-from cli.options import ledger_options
+from cli.options import ledger, ledger_options
 
 
 @command()
@@ -22,6 +23,10 @@ def batch(ctx: click.Context, source: IO[str]) -> None:
     Shell quoting rules apply; blank lines and lines starting with # are skipped. Each
     line is its own transaction. The first refused line stops the run: its line number
     and reason go to stderr and the exit status is 1; lines before it stay recorded.
+
+    Each recorded line is marked in the same transaction as its events, so running the
+    same file again (after a crash, or after fixing a refused line's cause) skips the
+    lines already recorded and records nothing twice.
 
     Example:
 
@@ -36,7 +41,10 @@ def batch(ctx: click.Context, source: IO[str]) -> None:
 
     shared = ctx.find_root().ensure_object(dict)
     shared.setdefault("ledgers", {})  # every line shares the open ledgers
-    for number, line in enumerate(source, start=1):
+    lines = source.read().splitlines()
+    digest = hashlib.sha256("\n".join(lines).encode()).hexdigest()
+    app = ledger(ctx)
+    for number, line in enumerate(lines, start=1):
         text = line.strip()
         if not text or text.startswith("#"):
             continue
@@ -48,7 +56,11 @@ def batch(ctx: click.Context, source: IO[str]) -> None:
             continue
         if args[0] in ("batch", "demo"):
             _stop(number, f"batch cannot run {args[0]}", 2)
+        if app.batch_line_recorded(digest, number):
+            click.echo(f"line {number}: recorded by an earlier run; skipped", err=True)
+            continue
         settings = {k: v for k, v in shared.items()}
+        app.batch_line = (digest, number)
         try:
             cli.main(args, prog_name="complaints", standalone_mode=False, obj=settings)
         except click.ClickException as error:
@@ -58,6 +70,8 @@ def batch(ctx: click.Context, source: IO[str]) -> None:
                 _stop(number, "stopped", done.exit_code)
         except click.Abort:
             _stop(number, "aborted", 1)
+        finally:
+            app.batch_line = None
 
 
 def _stop(number: int, message: str, exit_code: int) -> None:

@@ -51,6 +51,7 @@ from domain.representations import (
     Enquiry,
     representation_id,
 )
+from ledger.batches import batch_metadata, is_recorded, mark_recorded
 from ledger.integrity import (
     HashChain,
     Verdict,
@@ -123,6 +124,8 @@ class Ledger(Application[UUID]):
         self.sessions = scoped_session(sessionmaker(bind=self.engine, autoflush=True))
         self.projection = CaseFactsProjection(self.policy)
         self._written: list[int] = []
+        #: The batch line being run, marked recorded in the same transaction as its events.
+        self.batch_line: tuple[str, int] | None = None
         #: Units of work retried because another writer got there first (for the
         #: load test's conflict rate).
         self.conflicts = 0
@@ -176,6 +179,7 @@ class Ledger(Application[UUID]):
     def _create_schema(self) -> None:
         tables = list(self.recorder.tables)  # type: ignore[attr-defined]
         tables += list(chain_metadata.sorted_tables)
+        tables += list(batch_metadata.sorted_tables)
         tables += list(read_models.metadata.sorted_tables)
         try:
             with schema_lock(self.engine) as connection:
@@ -204,6 +208,8 @@ class Ledger(Application[UUID]):
             self._written = []
             yield
             if write:
+                if self._written and self.batch_line is not None:
+                    mark_recorded(session, *self.batch_line)
                 self.chain.extend(session, self._written)
                 if catch_up:
                     self.projection.catch_up(session, self)
@@ -275,6 +281,9 @@ class Ledger(Application[UUID]):
 
     def last_position(self) -> int:
         return self.recorder.max_notification_id() or 0
+
+    def batch_line_recorded(self, source: str, line: int) -> bool:
+        return self.read(lambda: is_recorded(self.sessions(), source, line))
 
     def last_position_now(self) -> int:
         """The event log's last position, in a transaction of its own."""

@@ -20,6 +20,7 @@ from domain.complaint import Complaint
 from domain.procedure import ProcedurePolicy
 from ledger.application import Ledger
 from projections import tables
+from reports.annual import parse_year
 from tests.projections.test_rebuild_equals_incremental import snapshot
 
 COMPLAINTS = str(Path(sys.executable).with_name("complaints"))
@@ -158,3 +159,63 @@ def test_catch_up_killed_half_way_writes_nothing_and_a_rerun_completes(db_url: s
     assert ledger.projection_status().stale is False
     assert snapshot(ledger) == reference
     ledger.close()
+
+
+def test_batch_killed_half_way_then_run_again_records_every_line_once(
+    db_url: str, tmp_path: Path
+) -> None:
+    lines = []
+    for n in range(150):
+        lines.append(f"receive --ref B-{n} --on 2024-05-01 --procedure statutory --team T{n % 4}")
+        lines.append(f"respond B-{n} --on 2024-05-08 --outcome upheld")
+    script = tmp_path / "cases.txt"
+    script.write_text("\n".join(lines) + "\n")
+    env = {**os.environ, "COMPLAINTS_DB": db_url, "COMPLAINTS_ACTOR": "batch"}
+    Ledger(db_url, POLICY).close()  # tables exist before we start watching them
+    process = subprocess.Popen(
+        [COMPLAINTS, "batch", str(script)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "the batch finished before it could be killed"
+        if events_recorded(db_url) > 100:
+            break
+        time.sleep(0.01)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    ledger = Ledger(db_url, POLICY)
+    assert 100 < ledger.last_position_now() < 4 * 150
+    assert ledger.verify().intact
+    again = subprocess.run(
+        [COMPLAINTS, "batch", str(script)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert again.returncode == 0, again.stderr
+    assert "recorded by an earlier run; skipped" in again.stderr
+    report = ledger.annual_report(parse_year("2024"), "statutory")
+    assert report["stage1"]["received"] == 150
+    assert report["stage1"]["responded"] == 150
+    assert ledger.verify().intact
+    incremental = snapshot(ledger)
+    ledger.rebuild_projections()
+    assert snapshot(ledger) == incremental
+    ledger.close()
+
+
+def events_recorded(url: str) -> int:
+    engine = sqlalchemy.create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return int(
+                connection.execute(sqlalchemy.text("SELECT count(*) FROM ledger_events")).scalar()
+                or 0
+            )
+    finally:
+        engine.dispose()
