@@ -267,4 +267,40 @@ def amend(
     record(ctx, ref, "amend", on, field=detail, value=value, reason=reason)
 
 
-COMMANDS = [receive, triage, acknowledge, withdraw, suspend, resume, advocate, amend]
+@command()
+@ledger_options
+@click.argument("ref")
+@on_option("Date the complainant gave it.")
+@click.option("--age-band", help="e.g. 12-15, 25-34, 65-and-over.")
+@click.option("--ethnicity", help="As the complainant described it.")
+@click.option("--disability", help="yes|no|prefer-not-to-say")
+@click.pass_context
+def profile(
+    ctx: click.Context,
+    ref: str,
+    on: date,
+    age_band: str | None,
+    ethnicity: str | None,
+    disability: str | None,
+) -> None:
+    """Record the complainant's equality-monitoring profile, only as they gave it.
+
+    Reports count these with "not recorded" shown, and the public version suppresses
+    small numbers.
+
+    Example:
+
+        complaints profile CSC-2025-0001 --age-band 35-44 --ethnicity "White British"
+    """
+    record(
+        ctx,
+        ref,
+        "record_profile",
+        on,
+        age_band=age_band,
+        ethnicity=ethnicity,
+        disability=disability,
+    )
+
+
+COMMANDS = [receive, triage, acknowledge, withdraw, suspend, resume, advocate, amend, profile]

@@ -1,41 +1,114 @@
-"""Compliments and councillor or MP enquiries."""
+"""Representations that are not complaints: compliments, councillor and MP enquiries,
+initial feedback and advocacy referrals. Each group records a new one when called with
+options alone (``complaints compliment --on DATE``) and has subcommands for what follows.
+"""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import click
 
-from cli.base import LedgerGroup, command
-from cli.options import DATE, NameChoice, actor, ledger, ledger_options, on_option
-from domain.representations import ENQUIRY_SOURCES
+from cli.base import LedgerGroup
+from cli.options import DATE, NameChoice, actor, ledger, ledger_options, on_option, split_names
+from domain.procedure import PROCEDURES
+from domain.representations import (
+    ADVOCACY_PREFIX,
+    ENQUIRY_SOURCES,
+    FEEDBACK_KINDS,
+    FEEDBACK_PREFIX,
+    AdvocacyReferral,
+    Compliment,
+    Enquiry,
+    InitialFeedback,
+    Representation,
+)
 
 
-@command()
+class RecordingGroup(LedgerGroup):
+    """A group that records a new representation when no subcommand is named."""
+
+
+def _amend_command(kind: type[Representation]) -> click.Command:
+    fields = "|".join(kind.AMENDABLE)
+
+    @click.command("amend", cls=RecordingGroup.command_class)
+    @ledger_options
+    @click.argument("ref")
+    @on_option("Date of the correction.")
+    @click.option("--field", "detail", required=True, help=fields)
+    @click.option("--value", required=True, help="The corrected value.")
+    @click.option("--reason", required=True, help="Why the record was wrong.")
+    @click.pass_context
+    def amend(ctx: click.Context, ref: str, on: date, detail: str, value: str, reason: str) -> None:
+        who = actor(ctx)
+        ledger(ctx).act_on_representation(
+            ref,
+            kind,
+            lambda record, policy: record.amend(
+                on=on, actor=who, policy=policy, field=detail, value=value, reason=reason
+            ),
+        )
+
+    amend.help = (
+        f"Correct a recorded detail of a {kind.KIND}; the history keeps both.\n\n"
+        f"Example:\n\n    complaints {kind.KIND.split()[0]} amend REF --field team "
+        '--value "Locality South" --reason "recorded against the wrong team"'
+    )
+    return amend
+
+
+# ----------------------------------------------------------------------- compliments
+@click.group(cls=RecordingGroup, invoke_without_command=True)
 @ledger_options
-@on_option("Date the compliment was received.")
+@click.option("--on", "on", type=DATE, default=None, help="Date received (default today).")
 @click.option("--service-area", help="Service area complimented.")
 @click.option("--team", help="Team complimented.")
+@click.option("--channel", help="How it was received, e.g. email, letter.")
+@click.option("--role", help="Who it was from, e.g. parent, foster-carer.")
+@click.option("--text", help="What they said (personal data: quoted only once approved).")
+@click.option("--from-name", help="Who sent it (personal data: never published).")
 @click.pass_context
-def compliment(ctx: click.Context, on: date, service_area: str | None, team: str | None) -> None:
+def compliment(ctx: click.Context, on: date | None, **details: Any) -> None:
     """Record a compliment; prints its reference.
 
     Example:
 
         complaints compliment --on 2025-05-02 --service-area "Children in Care"
-        --team "Fostering"
+        --team "Fostering" --channel email --text "Thank you for all your help"
+
+    Then: complaints compliment publish CMP-2025-0001 --extract "..." to allow quoting.
     """
-    ref = ledger(ctx).record_compliment(
-        on=on, actor=actor(ctx), service_area=service_area, team=team
-    )
+    if ctx.invoked_subcommand is not None:
+        return
+    ref = ledger(ctx).record_compliment(on=on or date.today(), actor=actor(ctx), **details)
     click.echo(ref)
 
 
-class EnquiryGroup(LedgerGroup):
-    """``enquiry --on ...`` records an enquiry; ``enquiry respond REF`` answers one."""
+@compliment.command("publish")
+@ledger_options
+@click.argument("ref")
+@on_option("Date publication was approved.")
+@click.option("--extract", required=True, help="The words to quote, with every name removed.")
+@click.pass_context
+def compliment_publish(ctx: click.Context, ref: str, on: date, extract: str) -> None:
+    """Approve a compliment for quoting in reports, with the extract to quote.
+
+    An extract that still contains the sender's recorded name is refused.
+
+    Example:
+
+        complaints compliment publish CMP-2025-0001 --extract "She listened and helped us"
+    """
+    ledger(ctx).publish_compliment(ref, on=on, actor=actor(ctx), extract=extract)
 
 
-@click.group(cls=EnquiryGroup, invoke_without_command=True)
+compliment.add_command(_amend_command(Compliment))
+
+
+# ------------------------------------------------------------------------ enquiries
+@click.group(cls=RecordingGroup, invoke_without_command=True)
 @ledger_options
 @click.option("--on", "on", type=DATE, default=None, help="Date the enquiry was received.")
 @click.option("--from", "source", type=NameChoice(ENQUIRY_SOURCES), help="councillor|mp")
@@ -90,4 +163,188 @@ def enquiry_respond(ctx: click.Context, ref: str, on: date) -> None:
     ledger(ctx).respond_to_enquiry(ref, on=on, actor=actor(ctx))
 
 
-COMMANDS = [compliment, enquiry]
+enquiry.add_command(_amend_command(Enquiry))
+
+
+# ------------------------------------------------------------------ initial feedback
+@click.group(cls=RecordingGroup, invoke_without_command=True)
+@ledger_options
+@click.option("--on", "on", type=DATE, default=None, help="Date received (default today).")
+@click.option(
+    "--kind", type=NameChoice(FEEDBACK_KINDS), default="initial-feedback", show_default=True
+)
+@click.option("--service-area", help="Service area concerned.")
+@click.option("--team", help="Team concerned.")
+@click.option("--channel", help="How it was received.")
+@click.option("--resolved-on", type=DATE, help="Date it was resolved, if already.")
+@click.option("--summary", help="What it was about (personal data).")
+@click.pass_context
+def feedback(
+    ctx: click.Context,
+    on: date | None,
+    kind: str,
+    service_area: str | None,
+    team: str | None,
+    channel: str | None,
+    resolved_on: date | None,
+    summary: str | None,
+) -> None:
+    """Record initial feedback (or an enquiry) that is not a formal complaint; prints
+    its reference.
+
+    Example:
+
+        complaints feedback --on 2025-05-06 --team "Front Door" --resolved-on 2025-05-07
+
+    Later: complaints feedback resolve FBK-2025-0001, or feedback convert FBK-2025-0001
+    to make it a formal complaint.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    day, who = on or date.today(), actor(ctx)
+
+    def resolved(record: Representation, policy: Any) -> None:
+        if resolved_on is not None:
+            assert isinstance(record, InitialFeedback)
+            record.resolve(on=resolved_on, actor=who, policy=policy)
+
+    ref = ledger(ctx).record_representation(
+        FEEDBACK_PREFIX,
+        lambda ref, policy: InitialFeedback.receive(
+            ref=ref,
+            on=day,
+            actor=who,
+            policy=policy,
+            kind=kind,
+            service_area=service_area,
+            team=team,
+            channel=channel,
+        ),
+        on=day,
+        actor=who,
+        personal={"summary": summary},
+        then=resolved,
+    )
+    click.echo(ref)
+
+
+@feedback.command("resolve")
+@ledger_options
+@click.argument("ref")
+@on_option("Date it was resolved.")
+@click.pass_context
+def feedback_resolve(ctx: click.Context, ref: str, on: date) -> None:
+    """Record that initial feedback was resolved without a formal complaint.
+
+    Example:
+
+        complaints feedback resolve FBK-2025-0001 --on 2025-05-07
+    """
+    who = actor(ctx)
+    ledger(ctx).act_on_representation(
+        ref, InitialFeedback, lambda f, policy: f.resolve(on=on, actor=who, policy=policy)
+    )
+
+
+@feedback.command("convert")
+@ledger_options
+@click.argument("ref")
+@on_option("Date it became a formal complaint (the complaint's date of receipt).")
+@click.option("--ref", "complaint_ref", help="The complaint's reference; generated if omitted.")
+@click.option("--procedure", type=NameChoice(PROCEDURES), help="Triage it on the same date.")
+@click.option("--role", help="Who complained.")
+@click.option("--reason", "reasons", multiple=True, help="Reason for complaint (repeatable).")
+@click.pass_context
+def feedback_convert(
+    ctx: click.Context,
+    ref: str,
+    on: date,
+    complaint_ref: str | None,
+    procedure: str | None,
+    role: str | None,
+    reasons: tuple[str, ...],
+) -> None:
+    """Turn initial feedback into a formal complaint; prints the complaint's reference.
+
+    The complaint's history records the feedback it grew from, and the feedback's
+    history the complaint it became.
+
+    Example:
+
+        complaints feedback convert FBK-2025-0001 --on 2025-05-09 --procedure statutory
+    """
+    made = ledger(ctx).convert_feedback(
+        ref,
+        on=on,
+        actor=actor(ctx),
+        ref=complaint_ref,
+        procedure=procedure,
+        role=role,
+        reasons=split_names(reasons),
+    )
+    click.echo(made)
+
+
+feedback.add_command(_amend_command(InitialFeedback))
+
+
+# ------------------------------------------------------------------------- advocacy
+@click.group(cls=RecordingGroup, invoke_without_command=True)
+@ledger_options
+@click.option("--on", "on", type=DATE, default=None, help="Date of the referral.")
+@click.option("--age-band", help="Age band of the child or young person at referral.")
+@click.option("--theme", help="What the advocacy is about, e.g. placement, care-planning.")
+@click.option("--service-area", help="Service area concerned.")
+@click.option("--team", help="Team concerned.")
+@click.option("--complaint", "complaint_ref", help="The complaint it led to, if any.")
+@click.pass_context
+def advocacy(ctx: click.Context, on: date | None, **details: Any) -> None:
+    """Record a referral to the advocacy service; prints its reference.
+
+    Example:
+
+        complaints advocacy --on 2025-05-06 --age-band 12-15 --theme placement
+
+    Later: complaints advocacy link ADV-2025-0001 --complaint CSC-2025-0042
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    day, who = on or date.today(), actor(ctx)
+    ref = ledger(ctx).record_representation(
+        ADVOCACY_PREFIX,
+        lambda ref, policy: AdvocacyReferral.refer(
+            ref=ref, on=day, actor=who, policy=policy, **details
+        ),
+        on=day,
+        actor=who,
+    )
+    click.echo(ref)
+
+
+@advocacy.command("link")
+@ledger_options
+@click.argument("ref")
+@on_option()
+@click.option("--complaint", "complaint_ref", required=True, help="The complaint it led to.")
+@click.pass_context
+def advocacy_link(ctx: click.Context, ref: str, on: date, complaint_ref: str) -> None:
+    """Record the complaint an advocacy referral led to.
+
+    Example:
+
+        complaints advocacy link ADV-2025-0001 --complaint CSC-2025-0042 --on 2025-05-20
+    """
+    who = actor(ctx)
+    ledger(ctx).act_on_representation(
+        ref,
+        AdvocacyReferral,
+        lambda r, policy: r.link_complaint(
+            on=on, actor=who, policy=policy, complaint_ref=complaint_ref
+        ),
+    )
+
+
+advocacy.add_command(_amend_command(AdvocacyReferral))
+
+
+COMMANDS = [compliment, enquiry, feedback, advocacy]

@@ -25,6 +25,7 @@ from domain.procedure import (
     APPOINTMENT_ROLES,
     CHILD_ROLES,
     CORPORATE,
+    DISABILITY_ANSWERS,
     DISPUTE_RESOLUTION_METHODS,
     FINAL_STAGE,
     OMBUDSMAN_DECISIONS,
@@ -110,6 +111,8 @@ class Complaint(Aggregate):
         team: str | None
         reasons: list[str]
         matter_on: date | None
+        #: The initial feedback this complaint grew from, if any.
+        from_feedback: str | None = None
 
         def apply(self, aggregate: Any) -> None:
             aggregate._received(self)
@@ -362,6 +365,20 @@ class Complaint(Aggregate):
             aggregate.ombudsman[-1].complied_on = self.on
             aggregate.last_on = self.on
 
+    class ProfileRecorded(Event):
+        """Equality monitoring, recorded only when the complainant gives it."""
+
+        age_band: str | None
+        ethnicity: str | None
+        disability: str | None
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.profile = {
+                "age_band": self.age_band,
+                "ethnicity": self.ethnicity,
+                "disability": self.disability,
+            }
+
     class DetailAmended(Event):
         field: str
         old: Any
@@ -382,6 +399,8 @@ class Complaint(Aggregate):
         self.team = event.team
         self.reasons = list(event.reasons)
         self.matter_on = event.matter_on
+        self.from_feedback = event.from_feedback
+        self.profile: dict[str, str | None] = {}
         self.procedure: str | None = None
         self.triage_decision: str | None = None
         self.triaged_on: date | None = None
@@ -575,6 +594,7 @@ class Complaint(Aggregate):
         team: str | None = None,
         reasons: list[str] | None = None,
         matter_on: date | None = None,
+        from_feedback: str | None = None,
     ) -> Complaint:
         _check_not_future(on, policy)
         taxonomy = policy.taxonomy
@@ -605,6 +625,7 @@ class Complaint(Aggregate):
             team=team,
             reasons=list(dict.fromkeys(reasons or [])),
             matter_on=matter_on,
+            from_feedback=from_feedback,
         )
 
     def triage(
@@ -1232,6 +1253,37 @@ class Complaint(Aggregate):
             )
         self._check_date(on, policy)
         self.trigger_event(self.OmbudsmanComplied, on=on, actor=actor)
+
+    def record_profile(
+        self,
+        *,
+        on: date,
+        actor: str,
+        policy: ProcedurePolicy,
+        age_band: str | None = None,
+        ethnicity: str | None = None,
+        disability: str | None = None,
+    ) -> None:
+        """Record (or replace) the complainant's monitoring profile, as given."""
+        if age_band is None and ethnicity is None and disability is None:
+            raise errors.BadData("give at least one of age band, ethnicity, disability")
+        if age_band is not None:
+            check_name("age band", age_band, policy.taxonomy.age_bands)
+        if disability is not None:
+            check_name("disability answer", disability, DISABILITY_ANSWERS)
+        if ethnicity is not None and not ethnicity.strip():
+            raise errors.BadData("ethnicity must not be blank")
+        _check_not_future(on, policy)
+        if on < self.received_on:
+            raise errors.DateOutOfOrder(f"{on.isoformat()} is before the complaint was received")
+        self.trigger_event(
+            self.ProfileRecorded,
+            on=on,
+            actor=actor,
+            age_band=age_band,
+            ethnicity=ethnicity,
+            disability=disability,
+        )
 
     def amend(
         self,

@@ -18,7 +18,17 @@ from eventsourcing.domain import Aggregate
 from domain.complaint import LEDGER_NAMESPACE
 
 #: What a note may be about; ``recommendation:ID`` and ``person:ID`` take a suffix.
-NOTE_KINDS = ("complainant", "contact", "summary", "recommendation", "person", "evidence")
+NOTE_KINDS = (
+    "complainant",
+    "contact",
+    "summary",
+    "recommendation",
+    "person",
+    "evidence",
+    "compliment",
+    "from",
+    "extract",
+)
 
 
 def personal_details_id(case: UUID) -> UUID:

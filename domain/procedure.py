@@ -111,6 +111,29 @@ DEFAULT_COMPENSATION_REASONS = (
     "other",
 )
 DEFAULT_THEMES = ("communication", "service-failure", "policy-and-procedure", "other")
+DEFAULT_AGE_BANDS = (
+    "under-12",
+    "12-15",
+    "16-17",
+    "18-24",
+    "25-34",
+    "35-44",
+    "45-54",
+    "55-64",
+    "65-and-over",
+)
+DEFAULT_ADVOCACY_THEMES = (
+    "care-planning",
+    "contact-with-family",
+    "placement",
+    "leaving-care",
+    "education",
+    "health",
+    "complaint-support",
+    "other",
+)
+#: Whether the complainant said they have a disability (monitoring, only when given).
+DISABILITY_ANSWERS = ("yes", "no", "prefer-not-to-say")
 
 
 def check_name(kind: str, value: str, allowed: Iterable[str]) -> str:
@@ -144,6 +167,8 @@ class Timescales:
     corporate_stage2: StageTimescale = StageTimescale(20, 30, True, 30)
     escalation_request: int = 20
     time_limit_years: int = 1
+    #: Working days to answer a councillor's or MP's enquiry.
+    enquiry_response: int = 10
     stage2_clock: str = "request"
 
     def for_stage(self, procedure: str, stage: int) -> StageTimescale:
@@ -168,6 +193,8 @@ class Taxonomy:
     remedies: tuple[str, ...] = DEFAULT_REMEDIES
     compensation_reasons: tuple[str, ...] = DEFAULT_COMPENSATION_REASONS
     themes: tuple[str, ...] = DEFAULT_THEMES
+    age_bands: tuple[str, ...] = DEFAULT_AGE_BANDS
+    advocacy_themes: tuple[str, ...] = DEFAULT_ADVOCACY_THEMES
 
     def extended(self, extra: Mapping[str, Iterable[str]]) -> Taxonomy:
         """A taxonomy with a council's own names added to the defaults."""

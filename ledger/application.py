@@ -31,7 +31,7 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.utils import Environment
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from domain import errors
@@ -49,6 +49,8 @@ from domain.representations import (
     ENQUIRY_PREFIX,
     Compliment,
     Enquiry,
+    InitialFeedback,
+    Representation,
     representation_id,
 )
 from ledger.batches import batch_metadata, is_recorded, mark_recorded
@@ -73,6 +75,7 @@ from reports.council import CouncilSettings, council_sections
 from reports.suppression import suppress
 
 T = TypeVar("T")
+R = TypeVar("R", bound=Representation)
 
 MAX_ATTEMPTS = 8
 
@@ -354,6 +357,8 @@ class Ledger(Application[UUID]):
                 lambda: self._annual_report_as_of(period, procedure, as_of)
             )
         document.update(council_sections(document, self.council, period.start.year))
+        if as_of is None:
+            document["compliments"]["extracts"] = self.compliment_extracts(period)
         document["integrity"] = {"events": position, "head_hash": digest}
         if as_of is not None:
             document["integrity"]["as_of"] = as_of.isoformat()
@@ -458,62 +463,194 @@ class Ledger(Application[UUID]):
     def _is_taken(self, ref: str) -> bool:
         return case_id(ref) in self.repository or representation_id(ref) in self.repository
 
-    def record_compliment(
-        self, *, on: date, actor: str, service_area: str | None, team: str | None
-    ) -> str:
-        policy = self._policy()
-
-        def work() -> str:
-            ref, sequence = self._next_reference(on, COMPLIMENT_PREFIX)
-            compliment = Compliment.receive(
-                ref=ref, on=on, actor=actor, policy=policy, service_area=service_area, team=team
-            )
-            self.save(sequence, compliment)
-            return ref
-
-        return self.unit_of_work(work)
-
-    def record_enquiry(
+    def record_representation(
         self,
+        prefix: str,
+        create: Callable[[str, ProcedurePolicy], Representation],
         *,
         on: date,
         actor: str,
-        source: str,
-        service_area: str | None,
-        team: str | None,
-        responded_on: date | None,
+        personal: dict[str, str | None] | None = None,
+        then: Callable[[Representation, ProcedurePolicy], None] | None = None,
     ) -> str:
+        """Record a new compliment, enquiry, feedback or advocacy referral under the next
+        free reference for ``prefix``; ``then`` records what followed straight away."""
         policy = self._policy()
 
         def work() -> str:
-            ref, sequence = self._next_reference(on, ENQUIRY_PREFIX)
-            enquiry = Enquiry.receive(
-                ref=ref,
-                on=on,
-                actor=actor,
-                policy=policy,
-                source=source,
-                service_area=service_area,
-                team=team,
-            )
-            if responded_on is not None:
-                enquiry.respond(on=responded_on, actor=actor, policy=policy)
-            self.save(sequence, enquiry)
+            ref, sequence = self._next_reference(on, prefix)
+            record = create(ref, policy)
+            if then is not None:
+                then(record, policy)
+            self.save(sequence, record, *self._notes(record.id, personal, on, actor))
             return ref
 
         return self.unit_of_work(work)
 
-    def respond_to_enquiry(self, ref: str, *, on: date, actor: str) -> None:
+    def act_on_representation(
+        self,
+        ref: str,
+        kind: type[R],
+        command: Callable[[R, ProcedurePolicy], T],
+        *,
+        on: date | None = None,
+        actor: str = "",
+        personal: dict[str, str | None] | None = None,
+    ) -> T:
         policy = self._policy()
 
-        def work() -> None:
-            enquiry = self._get(representation_id(ref))
-            if not isinstance(enquiry, Enquiry):
-                raise errors.UnknownCase(f"no enquiry with reference {ref!r}")
-            enquiry.respond(on=on, actor=actor, policy=policy)
-            self.save(enquiry)
+        def work() -> T:
+            record = self._get(representation_id(ref))
+            if not isinstance(record, kind):
+                raise errors.UnknownCase(f"no {kind.KIND} with reference {ref!r}")
+            result = command(record, policy)
+            self.save(record, *self._notes(record.id, personal, on or date.today(), actor))
+            return result
 
-        self.unit_of_work(work)
+        return self.unit_of_work(work)
+
+    def _notes(
+        self, owner: UUID, notes: dict[str, str | None] | None, on: date, actor: str
+    ) -> list[PersonalDetails]:
+        given = {k: v for k, v in (notes or {}).items() if v}
+        if not given:
+            return []
+        record = self._get(personal_details_id(owner))
+        if not isinstance(record, PersonalDetails):
+            record = PersonalDetails.open(owner)
+        for key, note in given.items():
+            record.note(key=key, text=note, on=on, actor=actor)
+        return [record]
+
+    def record_compliment(self, *, on: date, actor: str, **details: Any) -> str:
+        personal = {"compliment": details.pop("text", None), "from": details.pop("from_name", None)}
+        return self.record_representation(
+            COMPLIMENT_PREFIX,
+            lambda ref, policy: Compliment.receive(
+                ref=ref, on=on, actor=actor, policy=policy, **details
+            ),
+            on=on,
+            actor=actor,
+            personal=personal,
+        )
+
+    def record_enquiry(
+        self, *, on: date, actor: str, responded_on: date | None = None, **details: Any
+    ) -> str:
+        def answered(enquiry: Representation, policy: ProcedurePolicy) -> None:
+            if responded_on is not None:
+                assert isinstance(enquiry, Enquiry)
+                enquiry.respond(on=responded_on, actor=actor, policy=policy)
+
+        return self.record_representation(
+            ENQUIRY_PREFIX,
+            lambda ref, policy: Enquiry.receive(
+                ref=ref, on=on, actor=actor, policy=policy, **details
+            ),
+            on=on,
+            actor=actor,
+            then=answered,
+        )
+
+    def publish_compliment(self, ref: str, *, on: date, actor: str, extract: str) -> None:
+        """Approve a compliment for quoting, with the extract to quote (names removed)."""
+        if not extract.strip():
+            raise errors.BadData("give the extract to quote")
+
+        def approve(compliment: Compliment, policy: ProcedurePolicy) -> None:
+            notes = self._get(personal_details_id(compliment.id))
+            names = notes.notes.get("from", "") if isinstance(notes, PersonalDetails) else ""
+            for name in names.split():
+                if len(name) > 2 and name.lower() in extract.lower():
+                    raise errors.BadData(
+                        f"the extract names {name!r}: remove names before it is published"
+                    )
+            compliment.approve_for_publication(on=on, actor=actor, policy=policy)
+
+        self.act_on_representation(
+            ref, Compliment, approve, on=on, actor=actor, personal={"extract": extract}
+        )
+
+    def compliment_extracts(self, period: Period) -> list[dict[str, Any]]:
+        """Extracts of the period's compliments approved for publication (names removed)."""
+
+        def work() -> list[dict[str, Any]]:
+            rep = read_models.representations
+            rows = (
+                self.sessions()
+                .execute(
+                    select(rep.c.ref, rep.c.team)
+                    .where(
+                        rep.c.kind == "compliment",
+                        rep.c.publishable.is_(True),
+                        rep.c.received_on >= period.start,
+                        rep.c.received_on <= period.end,
+                    )
+                    .order_by(rep.c.received_on, rep.c.ref)
+                )
+                .all()
+            )
+            extracts = []
+            for row in rows:
+                notes = self._get(personal_details_id(representation_id(row.ref)))
+                if isinstance(notes, PersonalDetails) and notes.notes.get("extract"):
+                    extracts.append(
+                        {"ref": row.ref, "team": row.team, "extract": notes.notes["extract"]}
+                    )
+            return extracts
+
+        return self.read(work)
+
+    def respond_to_enquiry(self, ref: str, *, on: date, actor: str) -> None:
+        self.act_on_representation(
+            ref, Enquiry, lambda e, policy: e.respond(on=on, actor=actor, policy=policy)
+        )
+
+    def convert_feedback(
+        self,
+        feedback_ref: str,
+        *,
+        on: date,
+        actor: str,
+        ref: str | None = None,
+        procedure: str | None = None,
+        **details: Any,
+    ) -> str:
+        """Turn initial feedback into a formal complaint; each history names the other."""
+        policy = self._policy()
+        if ref is not None:
+            check_reference(ref)
+
+        def work() -> str:
+            feedback = self._get(representation_id(feedback_ref))
+            if not isinstance(feedback, InitialFeedback):
+                raise errors.UnknownCase(f"no feedback with reference {feedback_ref!r}")
+            to_save: list[Aggregate] = []
+            if ref is None:
+                new_ref, sequence = self._next_reference(on, policy.reference_prefix)
+                to_save.append(sequence)
+            else:
+                new_ref = ref
+                if case_id(new_ref) in self.repository:
+                    raise errors.DuplicateReference(f"case {new_ref} already exists")
+            details.setdefault("service_area", feedback.service_area)
+            details.setdefault("team", feedback.team)
+            details.setdefault("channel", feedback.channel)
+            complaint = Complaint.receive(
+                ref=new_ref,
+                on=on,
+                actor=actor,
+                policy=policy,
+                from_feedback=feedback_ref,
+                **details,
+            )
+            if procedure is not None:
+                complaint.triage(on=on, actor=actor, policy=policy, decision=procedure)
+            feedback.become_complaint(on=on, actor=actor, policy=policy, complaint_ref=new_ref)
+            self.save(*to_save, complaint, feedback)
+            return new_ref
+
+        return self.unit_of_work(work)
 
     def act(
         self,

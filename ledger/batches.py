@@ -21,9 +21,7 @@ batch_lines = Table(
 
 def is_recorded(session: Session, source: str, line: int) -> bool:
     found = session.execute(
-        select(batch_lines.c.line).where(
-            batch_lines.c.source == source, batch_lines.c.line == line
-        )
+        select(batch_lines.c.line).where(batch_lines.c.source == source, batch_lines.c.line == line)
     ).first()
     return found is not None
 

@@ -24,17 +24,17 @@ from sqlalchemy.orm import Session
 
 from domain.complaint import Complaint
 from domain.procedure import ProcedurePolicy
-from domain.representations import Compliment, Enquiry
+from domain.representations import Representation
 from projections import tables
 from projections.rows import complaint_rows, representation_row
 
 #: Bump when the rows a projection writes change; a different stored version makes
 #: the next catch-up rebuild the read models from the first event.
-CODE_VERSION = "case-facts-2"
+CODE_VERSION = "case-facts-3"
 NAME = "case_facts"
 
 COMPLAINT_TOPIC = "domain.complaint:Complaint."
-REPRESENTATION_TOPICS = ("domain.representations:Compliment.", "domain.representations:Enquiry.")
+REPRESENTATION_TOPICS = "domain.representations:"
 
 
 class Notification(Protocol):
@@ -194,7 +194,7 @@ class CaseFactsProjection:
                 assert isinstance(aggregate, Complaint)
                 self._rewrite_case(session, aggregate)
             else:
-                assert isinstance(aggregate, (Compliment, Enquiry))
+                assert isinstance(aggregate, Representation)
                 row = representation_row(aggregate, self.policy)
                 session.execute(
                     delete(tables.representations).where(tables.representations.c.ref == row["ref"])

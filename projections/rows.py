@@ -6,7 +6,13 @@ from typing import Any
 
 from domain.complaint import Complaint
 from domain.procedure import STATUTORY, ProcedurePolicy
-from domain.representations import Compliment, Enquiry
+from domain.representations import (
+    AdvocacyReferral,
+    Compliment,
+    Enquiry,
+    InitialFeedback,
+    Representation,
+)
 
 Rows = dict[str, list[dict[str, Any]]]
 
@@ -35,6 +41,10 @@ def complaint_rows(complaint: Complaint, policy: ProcedurePolicy) -> Rows:
                 "ended_on": complaint.ended_on,
                 "on_hold": complaint.is_suspended,
                 "current_stage": complaint.stage.number if complaint.stage else None,
+                "from_feedback": complaint.from_feedback,
+                "age_band": complaint.profile.get("age_band"),
+                "ethnicity": complaint.profile.get("ethnicity"),
+                "disability": complaint.profile.get("disability"),
             }
         ],
         "rm_case_reason": [{"case_id": case_id, "reason": r} for r in complaint.reasons],
@@ -150,25 +160,52 @@ def complaint_rows(complaint: Complaint, policy: ProcedurePolicy) -> Rows:
     return rows
 
 
-def representation_row(record: Compliment | Enquiry, policy: ProcedurePolicy) -> dict[str, Any]:
-    if isinstance(record, Enquiry):
-        return {
-            "ref": record.ref,
-            "kind": "enquiry",
-            "source": record.source,
-            "received_on": record.received_on,
-            "service_area": record.service_area,
-            "team": record.team,
-            "due": record.due(policy),
-            "responded_on": record.responded_on,
-        }
-    return {
+def representation_row(record: Representation, policy: ProcedurePolicy) -> dict[str, Any]:
+    row: dict[str, Any] = {
         "ref": record.ref,
-        "kind": "compliment",
+        "kind": "",
         "source": None,
         "received_on": record.received_on,
         "service_area": record.service_area,
         "team": record.team,
+        "channel": None,
+        "role": None,
         "due": None,
         "responded_on": None,
+        "publishable": None,
+        "complaint_ref": None,
+        "age_band": None,
+        "theme": None,
     }
+    if isinstance(record, Enquiry):
+        row.update(
+            kind="enquiry",
+            source=record.source,
+            due=record.due(policy),
+            responded_on=record.responded_on,
+        )
+    elif isinstance(record, Compliment):
+        row.update(
+            kind="compliment",
+            channel=record.channel,
+            role=record.role,
+            publishable=record.publishable_on is not None,
+        )
+    elif isinstance(record, InitialFeedback):
+        row.update(
+            kind="feedback",
+            source=record.kind,
+            channel=record.channel,
+            responded_on=record.resolved_on,
+            complaint_ref=record.complaint_ref,
+        )
+    elif isinstance(record, AdvocacyReferral):
+        row.update(
+            kind="advocacy",
+            age_band=record.age_band,
+            theme=record.theme,
+            complaint_ref=record.complaint_ref,
+        )
+    else:
+        raise TypeError(f"no read model for {type(record).__name__}")
+    return row

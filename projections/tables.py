@@ -48,6 +48,10 @@ cases = Table(
     Column("ended_on", Date),
     Column("on_hold", Boolean, nullable=False),
     Column("current_stage", Integer),
+    Column("from_feedback", String(40)),
+    Column("age_band", NAME),
+    Column("ethnicity", NAME),
+    Column("disability", String(20)),
 )
 
 case_reasons = Table(
@@ -145,13 +149,19 @@ representations = Table(
     "rm_representation",
     metadata,
     Column("ref", String(40), primary_key=True),
-    Column("kind", String(20), nullable=False),
-    Column("source", String(20)),
+    Column("kind", String(30), nullable=False),  # compliment, enquiry, feedback, advocacy
+    Column("source", String(30)),  # councillor|mp; initial-feedback|enquiry
     Column("received_on", Date, nullable=False),
     Column("service_area", NAME),
     Column("team", NAME),
+    Column("channel", NAME),
+    Column("role", NAME),
     Column("due", Date),
-    Column("responded_on", Date),
+    Column("responded_on", Date),  # enquiries answered; feedback resolved
+    Column("publishable", Boolean),
+    Column("complaint_ref", String(40)),  # feedback converted; referral led to
+    Column("age_band", NAME),
+    Column("theme", NAME),
 )
 
 CASE_TABLES = (cases, case_reasons, stages, points, remedies, recommendations, payments, ombudsman)

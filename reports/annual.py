@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -354,21 +355,75 @@ class AnnualReport:
 
     def compliments(self, period: Period) -> dict[str, Any]:
         rows = self._representations("compliment", period)
-        teams = Counter(r.team or NOT_RECORDED for r in rows)
+        before = self._representations("compliment", period.previous())
         return {
             "received": len(rows),
-            "received_previous": len(self._representations("compliment", period.previous())),
-            "by_team": dict(sorted(teams.items(), key=lambda item: (-item[1], item[0]))),
+            "received_previous": len(before),
+            "change_percent": _change(len(rows), len(before)),
+            "by_team": _count(r.team for r in rows),
+            "by_team_previous": _count(r.team for r in before),
+            "by_service_area": _count(r.service_area for r in rows),
+            "by_channel": _count(r.channel for r in rows),
+            "by_role": _count(r.role for r in rows),
+            "publishable": sum(1 for r in rows if r.publishable),
         }
 
     def enquiries(self, period: Period) -> dict[str, Any]:
         rows = self._representations("enquiry", period)
+        before = self._representations("enquiry", period.previous())
         answered = [r for r in rows if r.responded_on is not None]
+        on_time = sum(1 for r in answered if r.due is None or r.responded_on <= r.due)
         return {
             "councillor": sum(1 for r in rows if r.source == "councillor"),
             "mp": sum(1 for r in rows if r.source == "mp"),
+            "councillor_previous": sum(1 for r in before if r.source == "councillor"),
+            "mp_previous": sum(1 for r in before if r.source == "mp"),
+            "by_team": _count(r.team for r in rows),
+            "by_team_previous": _count(r.team for r in before),
             "responded": len(answered),
-            "on_time": sum(1 for r in answered if r.due is None or r.responded_on <= r.due),
+            "on_time": on_time,
+            "on_time_percent": _percent(on_time, len(answered)),
+        }
+
+    def feedback(self, period: Period) -> dict[str, Any]:
+        rows = self._representations("feedback", period)
+        before = self._representations("feedback", period.previous())
+        return {
+            "received": len(rows),
+            "received_previous": len(before),
+            "by_kind": _count(r.source for r in rows),
+            "by_team": _count(r.team for r in rows),
+            "resolved": sum(1 for r in rows if r.responded_on is not None),
+            "became_complaints": sum(1 for r in rows if r.complaint_ref is not None),
+        }
+
+    def advocacy(self, period: Period) -> dict[str, Any]:
+        rows = self._representations("advocacy", period)
+        before = self._representations("advocacy", period.previous())
+        return {
+            "referrals": len(rows),
+            "referrals_previous": len(before),
+            "by_age_band": _count(r.age_band for r in rows),
+            "by_theme": _count(r.theme for r in rows),
+            "led_to_complaint": sum(1 for r in rows if r.complaint_ref is not None),
+        }
+
+    def profile(self, period: Period) -> dict[str, Any]:
+        """Who complained (Stage 1 received), as far as they told us."""
+        rows = self._stage_rows(1, period.start, period.end, "started_on")
+        ids = [r.case_id for r in rows]
+        profiles = []
+        if ids:
+            profiles = self._rows(
+                select(t.cases.c.age_band, t.cases.c.ethnicity, t.cases.c.disability).where(
+                    t.cases.c.case_id.in_(ids)
+                )
+            )
+        return {
+            "by_age_band": _count(p.age_band for p in profiles),
+            "by_ethnicity": _count(p.ethnicity for p in profiles),
+            "by_disability": _count(p.disability for p in profiles),
+            "direct_from_child": sum(1 for r in rows if r.direct_from_child),
         }
 
     # ------------------------------------------------------------------ whole
@@ -427,8 +482,17 @@ class AnnualReport:
         document["recommendations"] = self.recommendations(period)
         document["compliments"] = self.compliments(period)
         document["enquiries"] = self.enquiries(period)
+        document["feedback"] = self.feedback(period)
+        document["advocacy"] = self.advocacy(period)
+        document["profile"] = self.profile(period)
         document["trend"] = self.trend(period)
         return document
+
+
+def _count(names: Iterable[str | None]) -> dict[str, int]:
+    """Counts by name, most first, with unrecorded values as "not recorded"."""
+    counter = Counter(name or NOT_RECORDED for name in names)
+    return dict(sorted(counter.items(), key=lambda item: (-item[1], item[0])))
 
 
 def _change(now: int, before: int) -> float | None:

@@ -215,27 +215,7 @@ def sections(report: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any
             ],
         )
     )
-    compliments = report["compliments"]
-    tables.append(
-        (
-            "Compliments",
-            ["team", "count"],
-            [[k, v] for k, v in compliments["by_team"].items()]
-            + [["total", compliments["received"]], ["last year", compliments["received_previous"]]],
-        )
-    )
-    enquiries = report["enquiries"]
-    tables.append(
-        (
-            "Councillor and MP enquiries",
-            ["from", "count"],
-            [
-                ["councillor", enquiries["councillor"]],
-                ["MP", enquiries["mp"]],
-                ["answered on time", enquiries["on_time"]],
-            ],
-        )
-    )
+    tables.extend(_representation_tables(report))
     tables.append(
         (
             "Five-year trend (received)",
@@ -246,6 +226,128 @@ def sections(report: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any
             ],
         )
     )
+    return tables
+
+
+def _by_name_with_last_year(now: dict[str, Any], before: dict[str, Any]) -> list[list[Any]]:
+    rows = []
+    for name in list(now) + [n for n in before if n not in now]:
+        this, last = now.get(name, 0), before.get(name, 0)
+        change = (
+            f"{100 * (this - last) / last:+.0f}%"
+            if isinstance(this, int) and isinstance(last, int) and last
+            else "-"
+        )
+        rows.append([name, this, last, change])
+    return rows
+
+
+def _representation_tables(report: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any]]]]:
+    tables: list[tuple[str, list[str], list[list[Any]]]] = []
+    with_last_year = ["name", "this year", "last year", "change"]
+    compliments = report["compliments"]
+    tables.append(
+        (
+            "Compliments by team",
+            with_last_year,
+            [
+                *_by_name_with_last_year(
+                    compliments["by_team"], compliments.get("by_team_previous", {})
+                ),
+                [
+                    "total",
+                    compliments["received"],
+                    compliments["received_previous"],
+                    _pct(compliments.get("change_percent")),
+                ],
+            ],
+        )
+    )
+    enquiries = report["enquiries"]
+    tables.append(
+        (
+            "Councillor and MP enquiries",
+            with_last_year,
+            [
+                [
+                    "councillor",
+                    enquiries["councillor"],
+                    enquiries.get("councillor_previous", "-"),
+                    "-",
+                ],
+                ["MP", enquiries["mp"], enquiries.get("mp_previous", "-"), "-"],
+                *_by_name_with_last_year(
+                    enquiries.get("by_team", {}), enquiries.get("by_team_previous", {})
+                ),
+            ],
+        )
+    )
+    tables.append(
+        (
+            "Enquiries answered on time",
+            ["answered", "on time", "on time %"],
+            [
+                [
+                    enquiries["responded"],
+                    enquiries["on_time"],
+                    _pct(enquiries.get("on_time_percent")),
+                ]
+            ],
+        )
+    )
+    feedback = report.get("feedback")
+    if feedback:
+        tables.append(
+            (
+                "Initial feedback and enquiries that were not complaints",
+                ["measure", "count"],
+                [
+                    ["received", feedback["received"]],
+                    ["last year", feedback["received_previous"]],
+                    ["resolved without a complaint", feedback["resolved"]],
+                    ["became formal complaints", feedback["became_complaints"]],
+                ]
+                + [[f"of which {kind}", n] for kind, n in feedback["by_kind"].items()],
+            )
+        )
+    advocacy = report.get("advocacy")
+    if advocacy:
+        tables.append(
+            (
+                "Advocacy referrals by age band",
+                ["age band", "referrals"],
+                [[k, v] for k, v in advocacy["by_age_band"].items()]
+                + [
+                    ["total", advocacy["referrals"]],
+                    ["last year", advocacy["referrals_previous"]],
+                    ["led to a complaint", advocacy["led_to_complaint"]],
+                ],
+            )
+        )
+        tables.append(
+            (
+                "Advocacy referrals by theme",
+                ["theme", "referrals"],
+                [[k, v] for k, v in advocacy["by_theme"].items()],
+            )
+        )
+    profile = report.get("profile")
+    if profile:
+        for key, title in (
+            ("by_age_band", "Who complained: age band (Stage 1)"),
+            ("by_ethnicity", "Who complained: ethnicity (Stage 1)"),
+            ("by_disability", "Who complained: disability (Stage 1)"),
+        ):
+            tables.append((title, ["answer", "count"], [[k, v] for k, v in profile[key].items()]))
+    extracts = compliments.get("extracts") or []
+    if extracts:
+        tables.append(
+            (
+                "What people said: compliments approved for publication",
+                ["team", "extract"],
+                [[e["team"] or "-", e["extract"]] for e in extracts],
+            )
+        )
     return tables
 
 
@@ -310,6 +412,7 @@ def html(report: dict[str, Any]) -> str:
     :mod:`reports.charts`, imported here so that only this format loads matplotlib;
     each sits under the heading of the table it draws, and prints A4 without being split.
     """
+    import re
     from html import escape
 
     from reports.charts import Chart, charts
@@ -330,6 +433,8 @@ figure.chart{margin:0 0 1rem}
 figure.chart svg{display:block;width:100%;height:auto}
 figcaption{font-size:.9rem;color:#404040;margin-top:.3rem}
 figcaption b{color:#1b1b1b}
+footer{margin-top:2rem;padding-top:.5rem;border-top:1px solid #b5b5b5;font-size:.85rem}
+.integrity{color:#404040;overflow-wrap:anywhere}
 @page{size:A4;margin:16mm 15mm}
 @media print{
  body{font-size:10pt;max-width:none;margin:0;padding:0}
@@ -363,7 +468,7 @@ figcaption b{color:#1b1b1b}
         # counts, money, shares, "-" and the public version's "<N": no letters
         text = str(cell)
         return isinstance(cell, int | float) or (
-            text[:1] in "<-0123456789" and not any(c.isalpha() for c in text)
+            text[:1] in "<-+0123456789" and not any(c.isalpha() for c in text)
         )
 
     def table(name: str, header: list[str], rows: list[list[Any]]) -> str:
@@ -424,5 +529,10 @@ figcaption b{color:#1b1b1b}
         parts.append(section(name, blocks, long=len(rows) > long_table))
     if placed.get(""):
         parts.append(section("More charts", [figure(c) for c in placed[""]], long=False))
-    parts.append("</main></body></html>")
+    parts.append("</main>")
+    note = integrity_note(report)
+    if note:
+        code = re.sub(r"`([^`]+)`", r"<code>\1</code>", escape(note))
+        parts.append(f'<footer><p class="integrity">{code}</p></footer>')
+    parts.append("</body></html>")
     return "\n".join(parts)

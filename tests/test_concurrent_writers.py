@@ -11,6 +11,8 @@ from pathlib import Path
 import orjson
 
 COMPLAINTS = str(Path(sys.executable).with_name("complaints"))
+# Each writer runs its own batch file (a first line naming the writer): running the
+# *same* file again is a re-run, whose recorded lines batch skips.
 WRITERS = 4
 PER_WRITER = 6
 
@@ -41,7 +43,9 @@ def test_generated_references_never_collide_between_processes(db_url: str) -> No
     _run(db_url, "receive", "--on", "2025-04-01", "--ref", "WARM-UP")
     lines = ["receive --on 2025-04-02 --procedure statutory"] * PER_WRITER
     with ThreadPoolExecutor(WRITERS) as pool:
-        results = list(pool.map(lambda _: _batch(db_url, lines), range(WRITERS)))
+        results = list(
+            pool.map(lambda w: _batch(db_url, [f"# writer {w}", *lines]), range(WRITERS))
+        )
     for result in results:
         assert result.returncode == 0, result.stderr
     refs = [ref for result in results for ref in result.stdout.split()]
@@ -55,7 +59,9 @@ def test_concurrent_writes_to_one_case_lose_no_event(db_url: str) -> None:
     ref = _run(db_url, "receive", "--on", "2025-04-01", "--procedure", "statutory").strip()
     lines = [f"recommend {ref} --on 2025-04-03 --text 'point {n}'" for n in range(PER_WRITER)]
     with ThreadPoolExecutor(WRITERS) as pool:
-        results = list(pool.map(lambda _: _batch(db_url, lines), range(WRITERS)))
+        results = list(
+            pool.map(lambda w: _batch(db_url, [f"# writer {w}", *lines]), range(WRITERS))
+        )
     for result in results:
         assert result.returncode == 0, result.stderr
     made = [rid for result in results for rid in result.stdout.split()]

@@ -468,11 +468,10 @@ def test_compliments_and_enquiries_by_date_received(db_url: str) -> None:
         enquiry("ENQ-4", date(2024, 3, 1), "mp"),
     ]
     report = reports(db_url, [], others)[YEAR]
-    assert report["compliments"] == {
-        "received": 3,
-        "received_previous": 1,
-        "by_team": {"North": 2, "not recorded": 1},
-    }
+    counted = report["compliments"]
+    assert (counted["received"], counted["received_previous"]) == (3, 1)
+    assert counted["by_team"] == {"North": 2, "not recorded": 1}
+    assert counted["by_team_previous"] == {"South": 1}
     assert report["enquiries"]["councillor"] == 2
     assert report["enquiries"]["mp"] == 1
 
