@@ -370,6 +370,7 @@ class Ledger(Application[UUID]):
         session, position = read_models_as_of(self, as_of)
         try:
             document = AnnualReport(session, procedure).build(period)
+            document["compliments"]["extracts"] = self._extracts(session, period)
         finally:
             session.close()
         digest = self.chain.hash_at(self.sessions(), position)
@@ -573,33 +574,30 @@ class Ledger(Application[UUID]):
 
     def compliment_extracts(self, period: Period) -> list[dict[str, Any]]:
         """Extracts of the period's compliments approved for publication (names removed)."""
+        return self.read(lambda: self._extracts(self.sessions(), period))
 
-        def work() -> list[dict[str, Any]]:
-            rep = read_models.representations
-            rows = (
-                self.sessions()
-                .execute(
-                    select(rep.c.ref, rep.c.team)
-                    .where(
-                        rep.c.kind == "compliment",
-                        rep.c.publishable.is_(True),
-                        rep.c.received_on >= period.start,
-                        rep.c.received_on <= period.end,
-                    )
-                    .order_by(rep.c.received_on, rep.c.ref)
-                )
-                .all()
+    def _extracts(self, models: Session, period: Period) -> list[dict[str, Any]]:
+        """Extracts for the compliments that the read models in ``models`` mark
+        publishable; the words come from the personal details."""
+        rep = read_models.representations
+        rows = models.execute(
+            select(rep.c.ref, rep.c.team)
+            .where(
+                rep.c.kind == "compliment",
+                rep.c.publishable.is_(True),
+                rep.c.received_on >= period.start,
+                rep.c.received_on <= period.end,
             )
-            extracts = []
-            for row in rows:
-                notes = self._get(personal_details_id(representation_id(row.ref)))
-                if isinstance(notes, PersonalDetails) and notes.notes.get("extract"):
-                    extracts.append(
-                        {"ref": row.ref, "team": row.team, "extract": notes.notes["extract"]}
-                    )
-            return extracts
-
-        return self.read(work)
+            .order_by(rep.c.received_on, rep.c.ref)
+        ).all()
+        extracts = []
+        for row in rows:
+            notes = self._get(personal_details_id(representation_id(row.ref)))
+            if isinstance(notes, PersonalDetails) and notes.notes.get("extract"):
+                extracts.append(
+                    {"ref": row.ref, "team": row.team, "extract": notes.notes["extract"]}
+                )
+        return extracts
 
     def respond_to_enquiry(self, ref: str, *, on: date, actor: str) -> None:
         self.act_on_representation(
