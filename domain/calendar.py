@@ -12,12 +12,10 @@ count (the clock stops while a complaint is suspended).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
-
-import holidays
 
 #: A half-open run of days on which the clock stopped: ``[first, resumed)``.
 #: ``resumed`` is ``None`` while the complaint is still on hold.
@@ -28,8 +26,16 @@ class ClockStopped(ValueError):
     """The count reached a hold that has not been lifted: no deadline can be given."""
 
 
+#: Where a year's bank holidays come from: the library itself, or a store of what the
+#: library said (see ``ledger.bank_holidays``), which saves importing it every time.
+BankHolidaySource = Callable[[int], frozenset[date]]
+
+
 @lru_cache(maxsize=256)
-def _bank_holidays_of(year: int) -> frozenset[date]:
+def england_bank_holidays(year: int) -> frozenset[date]:
+    """England's bank holidays in ``year``, from the ``holidays`` library."""
+    import holidays  # imported when first needed: it takes a noticeable time to load
+
     england = holidays.country_holidays("GB", subdiv="ENG", years=year)
     return frozenset(england.keys())
 
@@ -39,9 +45,12 @@ class WorkingDayCalendar:
     """England's working days, less the council's own closure days."""
 
     closure_days: frozenset[date] = field(default_factory=frozenset)
+    bank_holidays: BankHolidaySource = field(
+        default=england_bank_holidays, compare=False, repr=False
+    )
 
     def is_bank_holiday(self, day: date) -> bool:
-        return day in _bank_holidays_of(day.year)
+        return day in self.bank_holidays(day.year)
 
     def is_working_day(self, day: date) -> bool:
         return day.weekday() < 5 and not self.is_bank_holiday(day) and day not in self.closure_days

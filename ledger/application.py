@@ -53,6 +53,7 @@ from domain.representations import (
     Representation,
     representation_id,
 )
+from ledger.bank_holidays import StoredBankHolidays, holiday_metadata
 from ledger.batches import batch_metadata, is_recorded, mark_recorded
 from ledger.integrity import (
     HashChain,
@@ -183,12 +184,17 @@ class Ledger(Application[UUID]):
         tables = list(self.recorder.tables)  # type: ignore[attr-defined]
         tables += list(chain_metadata.sorted_tables)
         tables += list(batch_metadata.sorted_tables)
+        tables += list(holiday_metadata.sorted_tables)
         tables += list(read_models.metadata.sorted_tables)
         try:
             with schema_lock(self.engine) as connection:
                 for table in tables:
                     table.create(connection, checkfirst=True)
                 install_append_only_triggers(connection)
+                stored = StoredBankHolidays.load(connection)
+            calendar = replace(self.policy.calendar, bank_holidays=stored)
+            self.policy = replace(self.policy, calendar=calendar)
+            self.projection = CaseFactsProjection(self.policy)
         except sqlalchemy.exc.SQLAlchemyError as error:
             raise LedgerUnavailable(_first_line(error)) from None
 
