@@ -8,11 +8,15 @@ import re
 from sqlalchemy import Engine, text
 
 from domain.errors import BadData
+from ledger.bank_holidays import bank_holidays_table
+from ledger.batches import batch_lines
 from ledger.integrity import chain
 from projections import tables as read_models
 
 ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 EVENT_TABLES = ("ledger_events", chain.name)
+#: Tables a writer adds rows to and never changes: batch progress, the holiday store.
+APPEND_TABLES = (batch_lines.name, bank_holidays_table.name)
 
 
 def _check(name: str) -> str:
@@ -33,7 +37,7 @@ def grant_statements(schema: str, writer: str | None, auditor: str | None) -> li
         )
         statements.append(f'GRANT USAGE ON SCHEMA "{schema}" TO {role}')
     if writer:
-        for table in EVENT_TABLES:
+        for table in (*EVENT_TABLES, *APPEND_TABLES):
             # Append only: no UPDATE or DELETE, whatever the triggers say.
             statements.append(f'GRANT SELECT, INSERT ON "{schema}".{table} TO {writer}')
         for table in model_tables:
