@@ -123,12 +123,8 @@ def demo(
         app.close()
     if output_format == "json":
         emit_json(document)
-    elif output_format == "csv":
-        click.echo(render.csv_text(document), nl=False)
-    elif output_format == "html":
-        click.echo(render.html(document))
     else:
-        click.echo(render.markdown(document))
+        click.echo(render.render(document, output_format), nl=False)
 
 
 def _shown(url: str) -> str:

@@ -1037,13 +1037,7 @@ class Complaint(Aggregate):
                 raise errors.OmbudsmanRule("no Ombudsman enquiry is recorded on this case")
         else:
             self._check_not_ended()
-            if self.stage is None or stage is None:
-                raise errors.NotTriaged(f"case {self.ref} has not been triaged into a procedure")
-            if not stage.isdigit() or not 1 <= int(stage) <= self.stage.number:
-                raise errors.WrongStage(
-                    f"stage {stage!r} is not one this case has reached "
-                    f"(1 to {self.stage.number}, or ombudsman)"
-                )
+            self._check_stage_reached(stage)
         self._check_date(on, policy)
         if recommendation_id is None:
             number = len(self.recommendations) + 1
@@ -1065,6 +1059,16 @@ class Complaint(Aggregate):
             theme=theme,
         )
         return recommendation_id
+
+    def _check_stage_reached(self, stage: str | None) -> None:
+        """``stage`` names a stage of this case's procedure that it has reached."""
+        if self.stage is None or stage is None:
+            raise errors.NotTriaged(f"case {self.ref} has not been triaged into a procedure")
+        if not stage.isdigit() or not 1 <= int(stage) <= self.stage.number:
+            raise errors.WrongStage(
+                f"stage {stage!r} is not one this case has reached "
+                f"(1 to {self.stage.number}, or ombudsman)"
+            )
 
     def _recommendation(self, recommendation_id: str) -> RecommendationState:
         try:
@@ -1168,13 +1172,7 @@ class Complaint(Aggregate):
         else:
             if self.ended in ("withdrawn", "redirected"):
                 self._check_not_ended()
-            if self.stage is None or stage is None:
-                raise errors.NotTriaged(f"case {self.ref} has not been triaged into a procedure")
-            if not stage.isdigit() or not 1 <= int(stage) <= self.stage.number:
-                raise errors.WrongStage(
-                    f"stage {stage!r} is not one this case has reached "
-                    f"(1 to {self.stage.number}, or ombudsman)"
-                )
+            self._check_stage_reached(stage)
         self._check_date(on, policy)
         self.trigger_event(
             self.CompensationAgreed, on=on, actor=actor, stage=stage, amount=amount, reason=reason

@@ -536,3 +536,12 @@ footer{margin-top:2rem;padding-top:.5rem;border-top:1px solid #b5b5b5;font-size:
         parts.append(f'<footer><p class="integrity">{code}</p></footer>')
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def render(report: dict[str, Any], output_format: str) -> str:
+    """The report in ``output_format``: md, csv or html (json is emitted as data)."""
+    if output_format == "csv":
+        return csv_text(report)
+    if output_format == "html":
+        return html(report) + "\n"
+    return markdown(report) + "\n"
