@@ -426,14 +426,7 @@ class Ledger(Application[UUID]):
             check_reference(ref)
 
         def work() -> str:
-            to_save: list[Aggregate] = []
-            if ref is None:
-                new_ref, sequence = self._next_reference(on, policy.reference_prefix)
-                to_save.append(sequence)
-            else:
-                new_ref = ref
-                if case_id(new_ref) in self.repository:
-                    raise errors.DuplicateReference(f"case {new_ref} already exists")
+            new_ref, to_save = self._new_case_reference(ref, on, policy)
             complaint = Complaint.receive(ref=new_ref, on=on, actor=actor, policy=policy, **details)
             if procedure is not None:
                 complaint.triage(
@@ -450,6 +443,18 @@ class Ledger(Application[UUID]):
             return new_ref
 
         return self.unit_of_work(work)
+
+    def _new_case_reference(
+        self, ref: str | None, on: date, policy: ProcedurePolicy
+    ) -> tuple[str, list[Aggregate]]:
+        """The given reference, if no case has it yet, or the next generated one (with
+        its sequence, to save in the same transaction)."""
+        if ref is None:
+            generated, sequence = self._next_reference(on, policy.reference_prefix)
+            return generated, [sequence]
+        if case_id(ref) in self.repository:
+            raise errors.DuplicateReference(f"case {ref} already exists")
+        return ref, []
 
     def _next_reference(self, on: date, prefix: str) -> tuple[str, ReferenceSequence]:
         """The next free reference for ``prefix`` and the year of ``on``.
@@ -629,14 +634,7 @@ class Ledger(Application[UUID]):
             feedback = self._get(representation_id(feedback_ref))
             if not isinstance(feedback, InitialFeedback):
                 raise errors.UnknownCase(f"no feedback with reference {feedback_ref!r}")
-            to_save: list[Aggregate] = []
-            if ref is None:
-                new_ref, sequence = self._next_reference(on, policy.reference_prefix)
-                to_save.append(sequence)
-            else:
-                new_ref = ref
-                if case_id(new_ref) in self.repository:
-                    raise errors.DuplicateReference(f"case {new_ref} already exists")
+            new_ref, to_save = self._new_case_reference(ref, on, policy)
             details.setdefault("service_area", feedback.service_area)
             details.setdefault("team", feedback.team)
             details.setdefault("channel", feedback.channel)
