@@ -452,7 +452,7 @@ class AnnualReport:
             )
         return years
 
-    def build(self, period: Period) -> dict[str, Any]:
+    def build(self, period: Period, with_previous: bool = True) -> dict[str, Any]:
         stage1 = self.stage1(period)
         stage2 = self.stage2(period)
         document: dict[str, Any] = {
@@ -486,6 +486,11 @@ class AnnualReport:
         document["advocacy"] = self.advocacy(period)
         document["profile"] = self.profile(period)
         document["trend"] = self.trend(period)
+        if with_previous:
+            # Last year's figures, counted the same way, for every table's comparison.
+            previous = self.build(period.previous(), with_previous=False)
+            del previous["trend"]
+            document["previous"] = previous
         return document
 
 

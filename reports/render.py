@@ -85,9 +85,33 @@ def _council_tables(report: dict[str, Any]) -> list[tuple[str, list[str], list[l
     return tables
 
 
+def _change_of(this: Any, last: Any) -> str:
+    """The change from last year as a percentage, when both are plain counts."""
+    if isinstance(this, int) and isinstance(last, int) and last:
+        return f"{100 * (this - last) / last:+.0f}%"
+    return "-"
+
+
+def _money_change(this: Any, last: Any) -> str:
+    try:
+        now, before = float(this), float(last)
+    except (TypeError, ValueError):
+        return "-"
+    return f"{100 * (now - before) / before:+.0f}%" if before else "-"
+
+
+def _union(now: dict[str, Any], before: dict[str, Any]) -> list[str]:
+    return list(now) + [name for name in before if name not in now]
+
+
 def sections(report: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any]]]]:
-    """The report's tables: (title, header, rows), shared by Markdown and CSV."""
+    """The report's tables: (title, header, rows), shared by Markdown, CSV and HTML.
+
+    Where the document carries last year's figures (``previous``), every table shows
+    them beside this year's, with the change; percentages are computed, never typed.
+    """
     tables: list[tuple[str, list[str], list[list[Any]]]] = []
+    prev: dict[str, Any] = report.get("previous") or {}
     received = [
         [
             STAGE_TITLES[key],
@@ -99,10 +123,16 @@ def sections(report: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any
     ]
     ombudsman = report["ombudsman"]
     received.append(
-        ["Ombudsman enquiries", ombudsman["enquiries"], ombudsman["enquiries_previous"], "-"]
+        [
+            "Ombudsman enquiries",
+            ombudsman["enquiries"],
+            ombudsman["enquiries_previous"],
+            _change_of(ombudsman["enquiries"], ombudsman["enquiries_previous"]),
+        ]
     )
     tables.append(("Complaints received", ["stage", "this year", "last year", "change"], received))
     stage1 = report["stage1"]
+    stage1_before = prev.get("stage1", {})
     for key, title in (
         ("by_service_area", "Stage 1 by service area"),
         ("by_team", "Stage 1 by team"),
@@ -110,21 +140,36 @@ def sections(report: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any
         ("by_channel", "Stage 1 by how received"),
         ("by_role", "Stage 1 by who complained"),
     ):
-        rows = [[name, n, _share(n, stage1["received"])] for name, n in stage1[key].items()]
-        tables.append((title, ["name", "count", "share"], rows))
+        now, before = stage1[key], stage1_before.get(key, {})
+        rows = [
+            [
+                name,
+                now.get(name, 0),
+                _share(now.get(name, 0), stage1["received"]),
+                before.get(name, 0),
+                _change_of(now.get(name, 0), before.get(name, 0)),
+            ]
+            for name in _union(now, before)
+        ]
+        tables.append((title, ["name", "count", "share", "last year", "change"], rows))
     outcome_rows = []
     for key in ("stage1", "stage2", "stage3"):
-        figures = report[key]
-        outcomes = figures["outcomes"]
-        parts = (figures["responded"], outcomes["withdrawn"])
-        closed = sum(parts) if all(isinstance(p, int) for p in parts) else "-"
-        outcome_rows.append(
-            [STAGE_TITLES[key]]
-            + [
-                f"{outcomes[o]} ({_share(outcomes[o], closed)})"
-                for o in ("upheld", "partly_upheld", "not_upheld", "withdrawn")
-            ]
-        )
+        for label, figures in (
+            (STAGE_TITLES[key], report[key]),
+            (f"{STAGE_TITLES[key]}, last year", prev.get(key)),
+        ):
+            if not figures:
+                continue
+            outcomes = figures["outcomes"]
+            parts = (figures["responded"], outcomes["withdrawn"])
+            closed = sum(parts) if all(isinstance(p, int) for p in parts) else "-"
+            outcome_rows.append(
+                [label]
+                + [
+                    f"{outcomes[o]} ({_share(outcomes[o], closed)})"
+                    for o in ("upheld", "partly_upheld", "not_upheld", "withdrawn")
+                ]
+            )
     tables.append(
         (
             "Outcomes (by date closed)",
@@ -138,79 +183,130 @@ def sections(report: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any
             report[key]["responded"],
             report[key]["on_time"],
             _pct(report[key].get("on_time_percent")),
+            _pct(prev.get(key, {}).get("on_time_percent")),
         ]
         for key in ("stage1", "stage2", "stage3")
     ]
-    tables.append(("Timeliness", ["stage", "responded", "on time", "on time %"], timeliness))
+    tables.append(
+        (
+            "Timeliness",
+            ["stage", "responded", "on time", "on time %", "last year on time %"],
+            timeliness,
+        )
+    )
     tables.extend(_council_tables(report))
     bands = stage1["response_bands"]
+    bands_before = stage1_before.get("response_bands", {})
     tables.append(
         (
             "Stage 1 response times (working days)",
-            ["band", "count", "share"],
+            ["band", "count", "share", "last year", "change"],
             [
-                [band.replace("_", " "), n, _share(n, stage1["responded"])]
+                [
+                    band.replace("_", " "),
+                    n,
+                    _share(n, stage1["responded"]),
+                    bands_before.get(band, 0),
+                    _change_of(n, bands_before.get(band, 0)),
+                ]
                 for band, n in bands.items()
             ],
         )
     )
     if "points_by_finding" in report["stage2"]:
+        before_points = prev.get("stage2", {}).get("points_by_finding", {})
         tables.append(
             (
                 "Stage 2 points by finding",
-                ["finding", "points"],
+                ["finding", "points", "last year"],
                 [
-                    [k.replace("_", " "), v]
+                    [k.replace("_", " "), v, before_points.get(k, 0)]
                     for k, v in report["stage2"]["points_by_finding"].items()
                 ],
             )
         )
     if "panels_held" in report["stage3"]:
-        stage3 = report["stage3"]
+        stage3, stage3_before = report["stage3"], prev.get("stage3", {})
         tables.append(
             (
                 "Stage 3 review panels",
-                ["measure", "count"],
+                ["measure", "count", "last year"],
                 [
-                    ["panels held", stage3["panels_held"]],
-                    ["panels held within 30 working days", stage3.get("panels_on_time", 0)],
-                    [
-                        "panels that changed Stage 2 findings",
-                        stage3.get("panels_changed_stage2_findings", 0),
-                    ],
+                    [label, stage3.get(key, 0), stage3_before.get(key, 0)]
+                    for label, key in (
+                        ("panels held", "panels_held"),
+                        ("panels held within 30 working days", "panels_on_time"),
+                        ("panels that changed Stage 2 findings", "panels_changed_stage2_findings"),
+                    )
                 ],
             )
         )
+    decisions, decisions_before = (
+        ombudsman["decisions"],
+        prev.get("ombudsman", {}).get("decisions", {}),
+    )
     tables.append(
         (
             "Ombudsman decisions",
-            ["decision", "count"],
-            [[k.replace("_", " "), v] for k, v in ombudsman["decisions"].items()]
-            + [["uphold rate", _pct(ombudsman["uphold_rate_percent"])]],
+            ["decision", "count", "last year"],
+            [
+                [k.replace("_", " "), decisions.get(k, 0), decisions_before.get(k, 0)]
+                for k in _union(decisions, decisions_before)
+            ]
+            + [
+                [
+                    "uphold rate",
+                    _pct(ombudsman["uphold_rate_percent"]),
+                    _pct(prev.get("ombudsman", {}).get("uphold_rate_percent")),
+                ]
+            ],
         )
     )
-    money = report["compensation"]
+    money, money_before = report["compensation"], prev.get("compensation", {})
+    stages_before = money_before.get("by_stage", {})
     tables.append(
         (
             "Compensation",
-            ["stage", "amount (£)"],
-            [[k, v] for k, v in money["by_stage"].items()]
-            + [["total", money["total"]], ["cases", money["cases"]]],
+            ["stage", "amount (£)", "last year (£)", "change"],
+            [
+                [k, v, stages_before.get(k, "0.00"), _money_change(v, stages_before.get(k))]
+                for k, v in money["by_stage"].items()
+            ]
+            + [
+                [
+                    "total",
+                    money["total"],
+                    money_before.get("total", "-"),
+                    _money_change(money["total"], money_before.get("total")),
+                ],
+                [
+                    "cases",
+                    money["cases"],
+                    money_before.get("cases", "-"),
+                    _change_of(money["cases"], money_before.get("cases")),
+                ],
+            ],
         )
     )
+    remedies, remedies_before = report.get("remedies", {}), prev.get("remedies", {})
     remedy_rows = [
-        [("Ombudsman" if stage == "ombudsman" else f"Stage {stage}"), name.replace("_", " "), n]
-        for stage, counts in report.get("remedies", {}).items()
-        for name, n in counts.items()
+        [
+            ("Ombudsman" if stage == "ombudsman" else f"Stage {stage}"),
+            name.replace("_", " "),
+            remedies.get(stage, {}).get(name, 0),
+            remedies_before.get(stage, {}).get(name, 0),
+        ]
+        for stage in _union(remedies, remedies_before)
+        for name in _union(remedies.get(stage, {}), remedies_before.get(stage, {}))
     ]
-    tables.append(("Remedies", ["given at", "remedy", "count"], remedy_rows))
-    recs = report["recommendations"]
+    tables.append(("Remedies", ["given at", "remedy", "count", "last year"], remedy_rows))
+    recs, recs_before = report["recommendations"], prev.get("recommendations", {})
     tables.append(
         (
             "Recommendations",
-            ["measure", "count"],
+            ["measure", "count", "last year"],
             [
-                [k, recs[k]]
+                [k, recs[k], recs_before.get(k, "-")]
                 for k in ("made", "accepted", "rejected", "completed", "open", "overdue")
             ],
         )

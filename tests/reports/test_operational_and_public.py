@@ -120,3 +120,36 @@ def test_targets_rates_and_benchmarks_from_council_settings(ledger: Ledger) -> N
     assert report["rates"]["stage1_per_1000_referrals"] == 0.8
     assert [b["council"] for b in report["benchmarks"]] == ["Exampleshire", "Neighbourton"]
     assert report["benchmarks"][1]["stage1_per_100000_children"] == 50.0
+
+
+def test_every_table_shows_last_year_beside_this_year(ledger: Ledger) -> None:
+    from reports.render import sections
+
+    ledger.receive(
+        on=date(2023, 6, 3),
+        actor="t",
+        ref="OLD-1",
+        procedure="statutory",
+        service_area="Children in Need",
+        team="North",
+        reasons=["delays-in-service"],
+    )
+    report = ledger.annual_report(parse_year("2024"), "statutory")
+    assert report["previous"]["period"]["label"] == "2023/24"
+    assert report["previous"]["stage1"]["by_team"] == {"North": 1}
+    titles = {title: (header, rows) for title, header, rows in sections(report)}
+    header, rows = titles["Stage 1 by team"]
+    assert header == ["name", "count", "share", "last year", "change"]
+    assert rows[0] == ["North", 2, "66.7%", 1, "+100%"]
+    for title in (
+        "Timeliness",
+        "Stage 1 response times (working days)",
+        "Ombudsman decisions",
+        "Compensation",
+        "Remedies",
+        "Recommendations",
+        "Compliments by team",
+        "Councillor and MP enquiries",
+    ):
+        header, _ = titles[title]
+        assert any("last year" in column for column in header), title
