@@ -210,3 +210,54 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def report_lines(workers: int = 8, commands: int = 150, seconds: float = 120.0) -> list[str]:
+    """The load test on SQLite and PostgreSQL, as a section of docs/benchmarks.md."""
+    import os
+
+    server = os.environ.get(
+        "COMPLAINTS_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+    )
+    lines = [
+        "## Many writers at once (load test)",
+        "",
+        f"`bench/load.py`: {workers} processes, each up to {commands} commands (a quarter each: "
+        "receive a new case with a generated reference, respond to it, add a recommendation "
+        "to one case all of them share, read the annual report). Checked afterwards: events "
+        "written = events expected, references and recommendation ids unique, the shared "
+        "case's versions contiguous, the hash chain intact, read models equal to a rebuild.",
+        "",
+        "| engine | commands | seconds | commands/s | conflicts (retried) | conflict rate "
+        "| refused | all checks |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for engine, url in (("SQLite file", "sqlite"), ("PostgreSQL", server)):
+        with scratch(url) as target:
+            f = run(target, workers, commands, seconds)
+        checks = (
+            all(
+                f[k]
+                for k in (
+                    "references_unique",
+                    "recommendation_ids_unique",
+                    "shared_case_versions_contiguous",
+                    "chain_intact",
+                    "rebuild_equals_incremental",
+                )
+            )
+            and f["events_written"] == f["events_expected"]
+        )
+        lines.append(
+            f"| {engine} | {f['commands']} | {f['seconds']} | {f['commands_per_second']} "
+            f"| {f['conflicts']} | {f['conflict_rate']} | {f['refused']} "
+            f"| {'pass' if checks else 'FAIL'} |"
+        )
+    lines += [
+        "",
+        "Writers take turns (SQLite `BEGIN IMMEDIATE`, PostgreSQL advisory lock; ADR 0012), "
+        "so conflicts stay at or near zero and the rate is bounded by one writing "
+        "transaction at a time, each of which also catches the read models up.",
+        "",
+    ]
+    return lines
