@@ -190,6 +190,8 @@ class Ledger(Application[UUID]):
             with schema_lock(self.engine) as connection:
                 for table in tables:
                     table.create(connection, checkfirst=True)
+                    for index in table.indexes:
+                        index.create(connection, checkfirst=True)
                 install_append_only_triggers(connection)
                 stored = StoredBankHolidays.load(connection)
             calendar = replace(self.policy.calendar, bank_holidays=stored)

@@ -8,6 +8,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
+    Index,
     Integer,
     MetaData,
     Numeric,
@@ -163,6 +164,16 @@ representations = Table(
     Column("age_band", NAME),
     Column("theme", NAME),
 )
+
+# The report's questions: "which stages were entered / closed in this period?"
+for _column in ("started_on", "responded_on", "withdrawn_on", "panel_met_on"):
+    Index(f"rm_stage_by_{_column}", stages.c.procedure, stages.c.stage, stages.c[_column])
+Index("rm_representation_by_received", representations.c.kind, representations.c.received_on)
+Index("rm_payment_by_date", payments.c.procedure, payments.c.paid_on)
+Index("rm_recommendation_by_made", recommendations.c.procedure, recommendations.c.made_on)
+Index("rm_ombudsman_by_enquiry", ombudsman.c.procedure, ombudsman.c.enquiry_on)
+Index("rm_ombudsman_by_decision", ombudsman.c.procedure, ombudsman.c.decided_on)
+Index("rm_remedy_by_date", remedies.c.given_on)
 
 CASE_TABLES = (cases, case_reasons, stages, points, remedies, recommendations, payments, ombudsman)
 READ_MODEL_TABLES = (*CASE_TABLES, representations)

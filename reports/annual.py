@@ -18,7 +18,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from domain.errors import BadData
@@ -82,37 +82,51 @@ class AnnualReport:
             raise BadData(f"unknown procedure {procedure!r}")
         self.session = session
         self.procedure = procedure
+        self._cache: dict[tuple[int, date, date, str], list[Any]] = {}
 
     def _rows(self, query: Any) -> list[Any]:
         return list(self.session.execute(query))
 
     # ------------------------------------------------------------------ stages
-    def _stage_rows(self, stage: int, start: date, end: date, column: str) -> list[Any]:
+    def _stage_filter(self, stage: int, start: date, end: date, column: str) -> Any:
         s = t.stages
-        return self._rows(
-            select(
-                s,
-                t.cases.c.service_area,
-                t.cases.c.team,
-                t.cases.c.channel,
-                t.cases.c.role,
-                t.cases.c.direct_from_child,
-                t.cases.c.advocate_offered,
-                t.cases.c.advocate_accepted,
-            )
-            .join(t.cases, t.cases.c.case_id == s.c.case_id)
-            .where(
-                and_(
-                    s.c.procedure == self.procedure,
-                    s.c.stage == stage,
-                    s.c[column] >= start,
-                    s.c[column] <= end,
-                )
-            )
+        return and_(
+            s.c.procedure == self.procedure,
+            s.c.stage == stage,
+            s.c[column] >= start,
+            s.c[column] <= end,
         )
 
+    def _stage_rows(self, stage: int, start: date, end: date, column: str) -> list[Any]:
+        key = (stage, start, end, column)
+        if key not in self._cache:
+            s, c = t.stages, t.cases
+            self._cache[key] = self._rows(
+                select(
+                    s,
+                    c.c.service_area,
+                    c.c.team,
+                    c.c.channel,
+                    c.c.role,
+                    c.c.direct_from_child,
+                    c.c.advocate_offered,
+                    c.c.advocate_accepted,
+                    c.c.age_band,
+                    c.c.ethnicity,
+                    c.c.disability,
+                )
+                .join(c, c.c.case_id == s.c.case_id)
+                .where(self._stage_filter(stage, start, end, column))
+            )
+        return self._cache[key]
+
     def received(self, stage: int, period: Period) -> int:
-        return len(self._stage_rows(stage, period.start, period.end, "started_on"))
+        query = (
+            select(func.count())
+            .select_from(t.stages)
+            .where(self._stage_filter(stage, period.start, period.end, "started_on"))
+        )
+        return int(self.session.execute(query).scalar_one())
 
     def _closed(self, stage: int, period: Period) -> dict[str, Any]:
         responded = self._stage_rows(stage, period.start, period.end, "responded_on")
@@ -133,16 +147,17 @@ class AnnualReport:
         figures["extended"] = sum(1 for r in responded if r.extended)
         return figures
 
-    def _breakdowns(self, rows: list[Any]) -> dict[str, dict[str, int]]:
+    def _breakdowns(self, rows: list[Any], period: Period) -> dict[str, dict[str, int]]:
         def count(field: str) -> dict[str, int]:
             counter = Counter((getattr(r, field) or NOT_RECORDED) for r in rows)
             return dict(sorted(counter.items(), key=lambda item: (-item[1], item[0])))
 
-        case_ids = [r.case_id for r in rows]
         reasons: Counter[str] = Counter()
-        if case_ids:
+        if rows:
             for row in self._rows(
-                select(t.case_reasons.c.reason).where(t.case_reasons.c.case_id.in_(case_ids))
+                select(t.case_reasons.c.reason)
+                .join(t.stages, t.stages.c.case_id == t.case_reasons.c.case_id)
+                .where(self._stage_filter(1, period.start, period.end, "started_on"))
             ):
                 reasons[row.reason] += 1
         return {
@@ -160,7 +175,7 @@ class AnnualReport:
             "received_previous": self.received(1, period.previous()),
         }
         figures["change_percent"] = _change(figures["received"], figures["received_previous"])
-        figures.update(self._breakdowns(rows))
+        figures.update(self._breakdowns(rows, period))
         figures["direct_from_child"] = sum(1 for r in rows if r.direct_from_child)
         figures["advocate_offered"] = sum(1 for r in rows if r.advocate_offered)
         figures["advocate_used"] = sum(1 for r in rows if r.advocate_accepted)
@@ -183,12 +198,12 @@ class AnnualReport:
         figures.update(self._closed(2, period))
         responded = self._stage_rows(2, period.start, period.end, "responded_on")
         findings: Counter[str] = Counter()
-        ids = [r.case_id for r in responded]
-        if ids:
+        if responded:
             for row in self._rows(
-                select(t.points.c.finding).where(
-                    and_(t.points.c.stage == 2, t.points.c.case_id.in_(ids))
-                )
+                select(t.points.c.finding)
+                .join(t.stages, t.stages.c.case_id == t.points.c.case_id)
+                .where(t.points.c.stage == 2)
+                .where(self._stage_filter(2, period.start, period.end, "responded_on"))
             ):
                 findings[_key(row.finding)] += 1
         figures["points_by_finding"] = {_key(f): findings[_key(f)] for f in POINT_FINDINGS}
@@ -411,14 +426,7 @@ class AnnualReport:
     def profile(self, period: Period) -> dict[str, Any]:
         """Who complained (Stage 1 received), as far as they told us."""
         rows = self._stage_rows(1, period.start, period.end, "started_on")
-        ids = [r.case_id for r in rows]
-        profiles = []
-        if ids:
-            profiles = self._rows(
-                select(t.cases.c.age_band, t.cases.c.ethnicity, t.cases.c.disability).where(
-                    t.cases.c.case_id.in_(ids)
-                )
-            )
+        profiles = rows
         return {
             "by_age_band": _count(p.age_band for p in profiles),
             "by_ethnicity": _count(p.ethnicity for p in profiles),
