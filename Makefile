@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo tour test lint bench clean
+.PHONY: demo tour test lint bench bench-full clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,5 +31,9 @@ test: lint
 clean:
 	rm -rf $(VENV) build *.egg-info demo.db demo.db-wal demo.db-shm
 
+# make bench: ledgers of about 10k and 100k events; make bench-full adds 1M (about 30 min)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+bench-full: $(STAMP)
+	BENCH_SIZES=10k,100k,1M $(BIN)/python bench/run.py

@@ -9,7 +9,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import cli, transcoder
+from bench import cli, load, scale, transcoder
 
 
 def main() -> None:
@@ -25,6 +25,8 @@ def main() -> None:
     ]
     lines += transcoder.main()
     lines += cli.main()
+    lines += scale.main()
+    lines += load.report_lines()
     target = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
     target.write_text("\n".join(lines), encoding="utf-8")
     print("\n".join(lines))

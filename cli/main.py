@@ -46,6 +46,8 @@ COMMAND_MODULES = {
     "batch": "batch",
     "demo": "demo",
     "verify": "integrity",
+    "import": "transfer",
+    "export": "transfer",
     "roles": "roles",
 }
 

@@ -1,0 +1,509 @@
+"""Take the ledger out and bring it back: the event log as JSON lines for archive and
+audit, and the read models as CSV for analysts.
+
+Each exported line is one stored event in notification order with its position, type,
+topic, case reference, aggregate id and version, effective date (``on``), recording
+time, actor, the rest of its data, and its hash in the ledger's hash chain. Personal
+details (:class:`~domain.personal.PersonalDetails` events) are left out unless asked
+for.
+
+Restoring an export into an empty ledger re-inserts every event at its original
+position with the same aggregate id, version and topic, its state re-encoded by the
+ledger's transcoder from the exported fields. The hash chain is recomputed on the way
+in and compared with the export's hashes, so a restored ledger is provably the one
+exported (same head hash) when nothing was left out, and an export altered after the
+fact is refused.
+"""
+
+from __future__ import annotations
+
+import csv
+import typing
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+from uuid import UUID
+
+import orjson
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.utils import resolve_topic
+from sqlalchemy import select, text
+
+from domain import errors
+from domain.complaint import AMENDABLE_FIELDS
+from ledger.integrity import GENESIS, chain, event_hash
+from projections import tables as read_models
+
+if TYPE_CHECKING:
+    from ledger.application import Ledger
+
+PERSONAL_TOPIC = "domain.personal:PersonalDetails."
+COMPLAINT_TOPIC = "domain.complaint:Complaint."
+BATCH = 2000
+#: Events per transaction when restoring.
+RESTORE_CHUNK = 5000
+#: Fields of the stored state that the line carries at its top level.
+TOP_LEVEL = {"timestamp", "on", "actor"}
+#: Fields never exported in ``data``: the position gives the id and version, the topic
+#: gives the aggregate's own topic.
+NOT_IN_DATA = TOP_LEVEL | {"originator_id", "originator_version", "originator_topic"}
+REQUIRED_KEYS = ("position", "topic", "aggregate_id", "version", "recorded_at", "data")
+
+
+# ----------------------------------------------------------------------- export
+@dataclass
+class ExportCount:
+    events: int = 0
+    left_out: int = 0
+
+
+def export_events(
+    ledger: Ledger, write: Callable[[bytes], Any], include_personal: bool = False
+) -> ExportCount:
+    """Write the event log, one JSON object per line, in notification order."""
+    events = _events_table(ledger)
+    count = ExportCount()
+
+    def work() -> ExportCount:
+        session = ledger.sessions()
+        refs: dict[UUID, str] = {}
+        position = 0
+        while True:
+            rows = session.execute(
+                select(
+                    events.c.id,
+                    events.c.originator_id,
+                    events.c.originator_version,
+                    events.c.topic,
+                    events.c.state,
+                    chain.c.hash,
+                )
+                .outerjoin(chain, chain.c.position == events.c.id)
+                .where(events.c.id > position)
+                .order_by(events.c.id)
+                .limit(BATCH)
+            ).all()
+            for row in rows:
+                identity = UUID(str(row.originator_id))
+                stored = StoredEvent(
+                    originator_id=identity,
+                    originator_version=row.originator_version,
+                    topic=row.topic,
+                    state=bytes(row.state),
+                )
+                state = dict(vars(ledger.mapper.to_domain_event(stored)))
+                _remember_ref(refs, identity, row.topic, state)
+                if row.topic.startswith(PERSONAL_TOPIC) and not include_personal:
+                    count.left_out += 1
+                    continue
+                write(_line(row, identity, state, refs) + b"\n")
+                count.events += 1
+            if len(rows) < BATCH:
+                return count
+            position = rows[-1].id
+
+    return ledger.read(work)
+
+
+def _remember_ref(refs: dict[UUID, str], identity: UUID, topic: str, state: dict[str, Any]) -> None:
+    if identity in refs:
+        return
+    if "ref" in state:
+        refs[identity] = str(state["ref"])
+    elif "case_id" in state:  # personal details: the case's reference
+        case = refs.get(UUID(str(state["case_id"])))
+        if case is not None:
+            refs[identity] = case
+    elif "prefix" in state and "year" in state:  # a reference sequence
+        refs[identity] = f"{state['prefix']}-{state['year']}"
+
+
+def _line(row: Any, identity: UUID, state: dict[str, Any], refs: dict[UUID, str]) -> bytes:
+    on = state.get("on")
+    document = {
+        "position": row.id,
+        "type": row.topic.rsplit(".", 1)[-1],
+        "topic": row.topic,
+        "case": refs.get(identity, str(identity)),
+        "aggregate_id": str(identity),
+        "version": row.originator_version,
+        "on": on.isoformat() if isinstance(on, date) else on,
+        "recorded_at": state["timestamp"].isoformat(),
+        "actor": state.get("actor"),
+        "data": {k: v for k, v in state.items() if k not in NOT_IN_DATA},
+        "hash": bytes(row.hash).hex() if row.hash is not None else None,
+    }
+    return orjson.dumps(document, default=_json_default)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    raise TypeError(type(value).__name__)
+
+
+def _events_table(ledger: Ledger) -> Any:
+    return ledger.recorder.events_record_cls.__table__  # type: ignore[attr-defined]
+
+
+# ---------------------------------------------------------------- restore: reading
+@dataclass(frozen=True)
+class LineError:
+    line: int
+    field: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}, field {self.field}: {self.reason}"
+
+
+@dataclass
+class Archive:
+    """An export file read back and checked: the rows to insert, in order."""
+
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    hashes: list[bytes | None] = field(default_factory=list)
+    errors: list[LineError] = field(default_factory=list)
+    #: Positions after which events were left out of the export (the chain cannot be
+    #: checked across them), e.g. personal details.
+    gaps: list[int] = field(default_factory=list)
+    #: Every hash in the export matched the chain recomputed from its events.
+    chain_complete: bool = True
+    aggregates: set[UUID] = field(default_factory=set)
+
+    @property
+    def head(self) -> tuple[int, bytes | None]:
+        if not self.rows:
+            return 0, None
+        return self.rows[-1]["id"], self.hashes[-1]
+
+
+def read_archive(path: Path, ledger: Ledger) -> Archive:
+    """Parse and check every line of an export; nothing is written."""
+    archive = Archive()
+    previous_position, previous_hash = 0, GENESIS
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            if not raw.strip():
+                continue
+            try:
+                row = _stored_row(raw, ledger)
+            except _LineRefused as refused:
+                archive.errors.append(LineError(number, refused.field, refused.reason))
+                continue
+            claimed = row.pop("hash")
+            position = row["id"]
+            if position <= previous_position:
+                archive.errors.append(
+                    LineError(number, "position", f"{position} is not after {previous_position}")
+                )
+                continue
+            digest = event_hash(
+                previous_hash,
+                position,
+                row["originator_id"],
+                row["originator_version"],
+                row["topic"],
+                row["state"],
+            )
+            if claimed is not None and digest != claimed:
+                if position == previous_position + 1:
+                    archive.errors.append(
+                        LineError(
+                            number,
+                            "data",
+                            "the event does not match its hash in the export (changed after "
+                            "it was exported?) [hash-chain]",
+                        )
+                    )
+                    continue
+                # Events were left out before this one: the export's chain carries on
+                # from a hash we cannot recompute. Check this event against the rest.
+                archive.gaps.append(previous_position)
+                archive.chain_complete = False
+                digest = claimed
+            elif claimed is None:
+                archive.chain_complete = False
+            archive.rows.append(row)
+            archive.hashes.append(claimed)
+            archive.aggregates.add(row["originator_id"])
+            previous_position, previous_hash = position, digest
+    return archive
+
+
+class _LineRefused(Exception):
+    def __init__(self, field_name: str, reason: str) -> None:
+        super().__init__(reason)
+        self.field = field_name
+        self.reason = reason
+
+
+def _stored_row(raw: bytes, ledger: Ledger) -> dict[str, Any]:
+    """The event table row a line stands for, with its claimed hash under ``hash``."""
+    try:
+        line = orjson.loads(raw)
+    except orjson.JSONDecodeError as error:
+        raise _LineRefused("-", f"not JSON ({error}) [bad-data]") from None
+    if not isinstance(line, dict):
+        raise _LineRefused("-", "not a JSON object [bad-data]")
+    for key in REQUIRED_KEYS:
+        if key not in line:
+            raise _LineRefused(key, "missing [bad-data]")
+    topic = line["topic"]
+    try:
+        cls = resolve_topic(str(topic))
+    except Exception:
+        raise _LineRefused("topic", f"unknown event type {topic!r} [bad-data]") from None
+    try:
+        identity = UUID(str(line["aggregate_id"]))
+        position = int(line["position"])
+        version = int(line["version"])
+        state = _state(cls, topic, line)
+        claimed = bytes.fromhex(line["hash"]) if line.get("hash") else None
+    except (ValueError, TypeError, KeyError, ArithmeticError) as error:
+        raise _LineRefused("data", f"cannot rebuild the event ({error}) [bad-data]") from None
+    return {
+        "id": position,
+        "originator_id": identity,
+        "originator_version": version,
+        "topic": topic,
+        "state": ledger.mapper.transcoder.encode(state),
+        "hash": claimed,
+    }
+
+
+def _state(cls: type, topic: str, line: dict[str, Any]) -> dict[str, Any]:
+    """The event's stored state, in the order the event class gives its fields."""
+    data = dict(line["data"])
+    given: dict[str, Any] = {
+        "timestamp": datetime.fromisoformat(line["recorded_at"]),
+        "on": line.get("on"),
+        "actor": line.get("actor"),
+    }
+    hints = _hints(cls)
+    state: dict[str, Any] = {}
+    for name in _field_names(cls):
+        if name in ("originator_id", "originator_version"):
+            continue
+        if name == "originator_topic":
+            state[name] = data.pop(name, topic.rsplit(".", 1)[0])
+        elif name in TOP_LEVEL:
+            state[name] = _revive(hints.get(name), given[name])
+        elif name in data:
+            state[name] = _revive(hints.get(name), data.pop(name))
+        else:
+            raise KeyError(f"{name} is missing from data")
+    if "field" in state and AMENDABLE_FIELDS.get(str(state["field"])) == "date":
+        for key in ("old", "new"):
+            if isinstance(state.get(key), str):
+                state[key] = date.fromisoformat(state[key])
+    state.update(data)  # anything the class does not declare (class_version)
+    return state
+
+
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
+@cache
+def _hints(cls: type) -> dict[str, Any]:
+    try:
+        return typing.get_type_hints(cls)
+    except Exception:
+        return {}
+
+
+def _revive(hint: Any, value: Any) -> Any:
+    if value is None or hint is None:
+        return value
+    kinds = typing.get_args(hint) or (hint,)
+    if datetime in kinds and isinstance(value, str):
+        return datetime.fromisoformat(value)
+    if date in kinds and isinstance(value, str):
+        return date.fromisoformat(value)
+    if Decimal in kinds and isinstance(value, (str, int)):
+        return Decimal(str(value))
+    return value
+
+
+# --------------------------------------------------------------- restore: writing
+@dataclass
+class RestoreResult:
+    written: int
+    already: int
+    head_position: int
+    head_hash: str
+    matches_export: bool
+
+
+def already_restored(ledger: Ledger, archive: Archive) -> int:
+    """How many of the archive's events the ledger already holds: 0 for an empty
+    ledger, all of them after an earlier import of the same file. Refused when the
+    ledger holds anything else."""
+    events = _events_table(ledger)
+
+    def work() -> int:
+        session = ledger.sessions()
+        head = ledger.last_position()
+        if head == 0:
+            return 0
+        held = session.execute(text(f"SELECT count(*) FROM {events.name}")).scalar_one()
+        index = _index_of(archive, head)
+        if index is not None and held == index + 1:
+            row = archive.rows[index]
+            stored = session.execute(
+                select(
+                    events.c.originator_id,
+                    events.c.originator_version,
+                    events.c.topic,
+                    events.c.state,
+                ).where(events.c.id == head)
+            ).one()
+            if (
+                UUID(str(stored.originator_id)) == row["originator_id"]
+                and stored.originator_version == row["originator_version"]
+                and stored.topic == row["topic"]
+                and bytes(stored.state) == row["state"]
+            ):
+                return index + 1
+        raise errors.BadData(
+            f"the ledger already holds {held} events that are not this export's; "
+            "restore an export only into an empty ledger"
+        )
+
+    return ledger.read(work)
+
+
+def _index_of(archive: Archive, position: int) -> int | None:
+    low, high = 0, len(archive.rows) - 1
+    while low <= high:
+        middle = (low + high) // 2
+        found = archive.rows[middle]["id"]
+        if found == position:
+            return middle
+        if found < position:
+            low = middle + 1
+        else:
+            high = middle - 1
+    return None
+
+
+def restore(
+    ledger: Ledger,
+    archive: Archive,
+    chunk_size: int = RESTORE_CHUNK,
+    progress: Callable[[int], None] | None = None,
+) -> RestoreResult:
+    """Insert the archive's events the ledger does not hold yet, at their positions,
+    ``chunk_size`` per transaction (the hash chain and read models follow in each)."""
+    if archive.errors:
+        raise errors.BadData(f"{len(archive.errors)} errors in the export; nothing was written")
+    start = already_restored(ledger, archive)
+    events = _events_table(ledger)
+    expected_head = archive.rows[start - 1]["id"] if start else 0
+    written = 0
+    for offset in range(start, len(archive.rows), chunk_size):
+        rows = archive.rows[offset : offset + chunk_size]
+        _insert(ledger, events, rows, expected_head)
+        expected_head = rows[-1]["id"]
+        written += len(rows)
+        if progress is not None:
+            progress(len(rows))
+    position, digest = ledger.head()
+    _, exported = archive.head
+    matches = archive.chain_complete and exported is not None and exported.hex() == digest
+    return RestoreResult(written, start, position, digest, matches)
+
+
+def _insert(ledger: Ledger, events: Any, rows: Sequence[dict[str, Any]], expected: int) -> None:
+    """One transaction: the rows at their positions; the chain and read models follow.
+
+    Writers already take turns (ADR 0012), so no table lock is needed; on PostgreSQL
+    the id sequence is drawn past the last position with ``nextval`` (which a writer
+    role may do) so that later events carry on after the restored ones."""
+
+    def work() -> None:
+        session = ledger.sessions()
+        connection = session.connection()
+        head = ledger.last_position()
+        if head != expected:
+            raise errors.ConcurrentChange(
+                f"the ledger changed during the import (head {head}, expected {expected})"
+            )
+        connection.execute(events.insert(), list(rows))
+        if connection.dialect.name == "postgresql":
+            _draw_sequence_past(connection, events.name, rows[-1]["id"])
+        ledger.note_written([row["id"] for row in rows])
+
+    ledger.unit_of_work(work, attempts=1)
+
+
+def _draw_sequence_past(connection: Any, table: str, position: int) -> None:
+    sequence = connection.execute(
+        text("SELECT pg_get_serial_sequence(:table, 'id')"), {"table": table}
+    ).scalar_one()
+    last, called = connection.execute(text(f"SELECT last_value, is_called FROM {sequence}")).one()
+    behind = position - (last if called else last - 1)
+    if behind > 0:
+        connection.execute(
+            text(
+                "SELECT count(nextval(CAST(:sequence AS regclass))) "
+                "FROM generate_series(1, :behind)"
+            ),
+            {"sequence": sequence, "behind": behind},
+        )
+
+
+# ----------------------------------------------------------------- read models
+TABLES = {table.name: table for table in read_models.READ_MODEL_TABLES}
+
+
+def table_named(name: str) -> Any:
+    """A read-model table by its name, with or without the ``rm_`` prefix."""
+    key = name if name in TABLES else f"rm_{name}"
+    if key not in TABLES:
+        raise errors.UnknownName(
+            f"unknown read model {name!r}; expected one of: {', '.join(TABLES)}"
+        )
+    return TABLES[key]
+
+
+def export_tables(
+    ledger: Ledger, names: Iterable[str], open_file: Callable[[str], IO[str]]
+) -> dict[str, int]:
+    """Write each named read model as CSV (header row first), caught up first; returns
+    the rows written per table."""
+    chosen = [table_named(name) for name in names]
+
+    def question(session: Any) -> dict[str, int]:
+        written: dict[str, int] = {}
+        for table in chosen:
+            handle = open_file(table.name)
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(table.c.keys())
+            order = list(table.primary_key.columns) or list(table.c)
+            count = 0
+            for row in session.execute(select(table).order_by(*order)):
+                writer.writerow([_cell(value) for value in row])
+                count += 1
+            written[table.name] = count
+        return written
+
+    return ledger.query(question)
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
