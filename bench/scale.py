@@ -666,6 +666,32 @@ def main() -> list[str]:
     return render(sizes, found)
 
 
+def _import_notes(imported: list[Size]) -> list[str]:
+    """The restore and legacy-import details, for the sizes they ran at."""
+    if not imported:
+        return ["- JSONL restore and legacy CSV import were not run at these sizes."]
+    return [
+        "- JSONL restore: `complaints import export.jsonl` into an empty ledger: parse, "
+        "re-encode and hash-check every line ("
+        + ", ".join(f"{_rate(s.figures['restore_check_rate'])}" for s in imported)
+        + " events/s), then insert 5,000 per transaction with the chain and read models. "
+        "Export runs at "
+        + ", ".join(f"{_rate(s.figures['export_rate'])}" for s in imported)
+        + " events/s. Restored chain identical to the original's: "
+        + ", ".join(str(s.notes["restore_same_hash"]).lower() for s in imported)
+        + ".",
+        "- Legacy CSV: rows made from another seed's demo cases ("
+        + ", ".join(
+            f"{s.notes['csv_rows']:,} rows, {s.notes['csv_events']:,} events" for s in imported
+        )
+        + "), checked row by row through the domain commands ("
+        + ", ".join(f"{_rate(s.figures['csv_check_rate'])}" for s in imported)
+        + " events/s) then written 500 cases per transaction ("
+        + ", ".join(f"{_rate(s.figures['csv_write_rate'])}" for s in imported)
+        + " events/s).",
+    ]
+
+
 def render(sizes: list[Size], found: dict[str, list[ProfileRow]]) -> list[str]:
     f: list[dict[str, float]] = [defaultdict(lambda: math.nan, s.figures) for s in sizes]
     imported = [s for s in sizes if "csv_rate" in s.figures]
@@ -709,24 +735,7 @@ def render(sizes: list[Size], found: dict[str, list[ProfileRow]]) -> list[str]:
         + ", ".join(f"{_rate(x['generate_rate'])}" for x in f)
         + " events/s and is not counted) saved 250 aggregates per transaction, each "
         "transaction extending the hash chain and catching the read models up.",
-        "- JSONL restore: `complaints import export.jsonl` into an empty ledger: parse, "
-        "re-encode and hash-check every line ("
-        + ", ".join(f"{_rate(s.figures['restore_check_rate'])}" for s in imported)
-        + " events/s), then insert 5,000 per transaction with the chain and read models. "
-        "Export runs at "
-        + ", ".join(f"{_rate(s.figures['export_rate'])}" for s in imported)
-        + " events/s. Restored chain identical to the original's: "
-        + ", ".join(str(s.notes["restore_same_hash"]).lower() for s in imported)
-        + ".",
-        "- Legacy CSV: rows made from another seed's demo cases ("
-        + ", ".join(
-            f"{s.notes['csv_rows']:,} rows, {s.notes['csv_events']:,} events" for s in imported
-        )
-        + "), checked row by row through the domain commands ("
-        + ", ".join(f"{_rate(s.figures['csv_check_rate'])}" for s in imported)
-        + " events/s) then written 500 cases per transaction ("
-        + ", ".join(f"{_rate(s.figures['csv_write_rate'])}" for s in imported)
-        + " events/s).",
+        *_import_notes(imported),
         f"- Restore and legacy import run up to {IMPORTS_UP_TO:,} events "
         "(`BENCH_IMPORTS_AT_ALL_SIZES=1` runs them at 1M too, about half an hour more).",
         "",
@@ -915,8 +924,8 @@ def limits(sizes: list[Size], found: dict[str, list[ProfileRow]]) -> list[str]:
     ours = ("domain", "ledger", "projections", "reports", "cli", "encodings", "site")
     libraries = [(n, t) for n, t in sizes[-1].notes["imports"] if n not in ours][:4]
     growth = (
-        f"{x['report_time'] / sizes[0].figures['report_time']:.1f}x the time for "
-        f"{sizes[-1].events / sizes[0].events:.0f}x the events"
+        f" ({x['report_time'] / sizes[0].figures['report_time']:.1f}x the time for "
+        f"{sizes[-1].events / sizes[0].events:.0f}x the events)"
         if len(sizes) > 1
         else ""
     )
@@ -969,7 +978,7 @@ def limits(sizes: list[Size], found: dict[str, list[ProfileRow]]) -> list[str]:
         "catch-up (rewriting the case's rows), and the rest in loading the case and "
         "SQLAlchemy's per-statement work: about "
         f"{_calls(found, b, 'SQLAlchemy: a statement') / 300:.0f} statements per line.",
-        f"- **The annual report** grows faster than the ledger ({growth}). At "
+        f"- **The annual report** grows faster than the ledger{growth}. At "
         f"{sizes[-1].label} it runs "
         f"{_calls(found, report, 'SQLAlchemy: a statement')} queries, but SQLite hands "
         f"over {_calls(found, report, 'SQLite handing over rows'):,} rows one at a time "

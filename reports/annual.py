@@ -340,7 +340,12 @@ class AnnualReport:
         accepted = [x for x in rows if x.decision == "accepted" and by_end(x.decided_on)]
         rejected = [x for x in rows if x.decision == "rejected" and by_end(x.decided_on)]
         completed = [x for x in accepted if by_end(x.completed_on)]
-        still_open = [x for x in rows if x not in rejected and x not in completed]
+        still_open = [
+            x
+            for x in rows
+            if not (x.decision == "rejected" and by_end(x.decided_on))
+            and not (x.decision == "accepted" and by_end(x.decided_on) and by_end(x.completed_on))
+        ]
         overdue = [
             x for x in accepted if not by_end(x.completed_on) and x.due is not None and x.due < end
         ]
