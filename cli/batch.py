@@ -59,7 +59,7 @@ def batch(ctx: click.Context, source: IO[str]) -> None:
         if app.batch_line_recorded(digest, number):
             click.echo(f"line {number}: recorded by an earlier run; skipped", err=True)
             continue
-        settings = {k: v for k, v in shared.items()}
+        settings = {**shared, "batch": True}
         app.batch_line = (digest, number)
         try:
             cli.main(args, prog_name="complaints", standalone_mode=False, obj=settings)

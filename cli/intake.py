@@ -11,6 +11,7 @@ from cli.options import (
     DATE,
     NameChoice,
     actor,
+    announce_recorded,
     ledger,
     ledger_options,
     on_option,
@@ -81,6 +82,7 @@ def receive(
         personal={"summary": summary, "complainant": complainant, "contact": contact},
     )
     click.echo(reference)
+    announce_recorded(reference, ledger(ctx))
 
 
 @command()
@@ -147,15 +149,20 @@ def withdraw(ctx: click.Context, ref: str, on: date, reason: str | None) -> None
 @click.argument("ref")
 @on_option()
 @click.option("--reason", required=True, help="Why, e.g. court proceedings, finding an advocate.")
+@click.option(
+    "--until", type=DATE, help="The day the hold ended (a hold recorded after it was over)."
+)
 @click.pass_context
-def suspend(ctx: click.Context, ref: str, on: date, reason: str) -> None:
+def suspend(ctx: click.Context, ref: str, on: date, reason: str, until: date | None) -> None:
     """Put a complaint on hold; its clock stops until it is resumed.
+
+    A hold recorded after it was over is recorded with --until, the day it ended.
 
     Example:
 
         complaints suspend CSC-2025-0001 --on 2025-04-10 --reason "police investigation"
     """
-    record(ctx, ref, "suspend", on, reason=reason)
+    record(ctx, ref, "suspend", on, reason=reason, until=until)
 
 
 @command()

@@ -20,6 +20,7 @@ COMMAND_MODULES = {
     "resume": "intake",
     "advocate": "intake",
     "amend": "intake",
+    "void": "corrections",
     "extend": "stages",
     "respond": "stages",
     "escalate": "stages",

@@ -213,7 +213,20 @@ def record(
     def command(complaint: Any, policy: Any) -> Any:
         return getattr(complaint, action)(on=on, actor=who, policy=policy, **arguments)
 
-    return app.act(ref, command, personal=personal, on=on, actor=who)
+    result = app.act(ref, command, personal=personal, on=on, actor=who)
+    announce_recorded(ref, app)
+    return result
+
+
+def announce_recorded(ref: str, app: Any) -> None:
+    """Say on stderr which steps were just recorded, with their effective dates, so a
+    date left to default to today is seen. (``batch`` runs quietly: its lines say it.)"""
+    context = click.get_current_context(silent=True)
+    if context is not None and context.find_root().ensure_object(dict).get("batch"):
+        return
+    steps = [f"{e.type} on {e.on.isoformat()} (version {e.version})" for e in app.last_recorded]
+    if steps:
+        click.echo(f"Recorded {ref}: " + "; ".join(steps), err=True)
 
 
 class NameChoice(click.Choice):  # type: ignore[type-arg]

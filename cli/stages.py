@@ -11,6 +11,7 @@ from cli.options import (
     COUNT,
     DATE,
     actor,
+    announce_recorded,
     ledger,
     ledger_options,
     on_option,
@@ -188,6 +189,7 @@ def panel(ctx: click.Context, ref: str, on: date, report_on: date | None) -> Non
             complaint.report_panel(on=report_on, actor=who, policy=policy)
 
     app.act(ref, meet_and_report)
+    announce_recorded(ref, app)
 
 
 @command("panel-report")

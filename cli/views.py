@@ -248,6 +248,7 @@ def history(ctx: click.Context, ref: str, output_format: str, as_of: datetime | 
                     "recorded_at": e.recorded_at.isoformat(),
                     "actor": e.actor,
                     "data": e.data,
+                    "voided": _voiding(e.voided),
                 }
                 for e in events
             ]
@@ -257,10 +258,22 @@ def history(ctx: click.Context, ref: str, output_format: str, as_of: datetime | 
         details = ", ".join(
             f"{k}={_plain(v)}" for k, v in e.data.items() if v not in (None, [], "")
         )
-        click.echo(
+        line = (
             f"{e.version:>3}  {_iso(e.on)}  {e.type:<26} {e.actor or '-':<12} "
             f"recorded {e.recorded_at.isoformat(timespec='seconds')}  {details}"
         )
+        if e.voided is not None:
+            # Struck through, and said in words for terminals that cannot strike.
+            line = f"{click.style(line, strikethrough=True)}  [VOIDED by version " + (
+                f"{e.voided['by_version']}: {e.voided['reason']}]"
+            )
+        click.echo(line)
+
+
+def _voiding(voided: dict[str, Any] | None) -> dict[str, Any] | None:
+    if voided is None:
+        return None
+    return {**voided, "on": _iso(voided["on"])}
 
 
 @command("list")

@@ -12,9 +12,11 @@ No personal data lives here: names, contact details and narratives belong to
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, ParamSpec, TypeVar, cast
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
@@ -94,13 +96,57 @@ def check_amount(amount: Decimal) -> Decimal:
     return pence
 
 
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def step(command: Callable[P, T]) -> Callable[P, T]:
+    """A command that records a step of the case on its effective date ``on``.
+
+    A step dated on or after every step already recorded is judged against the case as
+    it stands. A step dated earlier (paperwork caught up, a correction re-recorded) is
+    judged against the case as it stood on that date, and the steps dated after it are
+    judged again with it in place (see :meth:`Complaint._record_late`).
+    """
+
+    @functools.wraps(command)
+    def recording(*args: P.args, **kwargs: P.kwargs) -> T:
+        case: Any = args[0]
+        on: date = cast(date, kwargs["on"])
+        case._check_date(on, kwargs["policy"])
+        if case._plain or not case._steps_after(on):
+            return command(*args, **kwargs)
+        run = cast(Callable[..., T], command)
+        return cast(
+            T,
+            case._record_late(on, kwargs["policy"], lambda shell: run(shell, *args[1:], **kwargs)),
+        )
+
+    return recording
+
+
 class Complaint(Aggregate):
-    """A case: receipt, triage, the stages, recommendations, payments, the Ombudsman."""
+    """A case: receipt, triage, the stages, recommendations, payments, the Ombudsman.
+
+    Its state is a fold of its steps in order of effective date (``on``, then the order
+    of recording), whatever order they were recorded in, leaving out steps that were
+    voided. :meth:`_take` is the one place that keeps that bookkeeping: each event's
+    ``effect`` only changes the state the step is about.
+    """
+
+    #: Shells built to judge a late step run their commands directly.
+    _plain = False
 
     # ----------------------------------------------------------------- events
     class Event(Aggregate.Event):
         on: date
         actor: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate._take(self)
+
+        def effect(self, c: Complaint) -> None:
+            """Change the state this step is about (nothing else)."""
 
     class Received(Event, Aggregate.Created):
         ref: str
@@ -114,17 +160,13 @@ class Complaint(Aggregate):
         #: The initial feedback this complaint grew from, if any.
         from_feedback: str | None = None
 
-        def apply(self, aggregate: Any) -> None:
-            aggregate._received(self)
-
     class Triaged(Event):
         decision: str
         reason: str | None
         late_reason: str | None
         working_days: int
 
-        def apply(self, aggregate: Any) -> None:
-            c: Complaint = aggregate
+        def effect(self, c: Complaint) -> None:
             c.triage_decision = self.decision
             c.triaged_on = self.on
             if self.decision in TRIAGE_INTO_PROCEDURE:
@@ -142,66 +184,58 @@ class Complaint(Aggregate):
             else:
                 c.ended = "redirected"
                 c.ended_on = self.on
-            c.last_on = self.on
 
     class Acknowledged(Event):
         stage: int
 
-        def apply(self, aggregate: Any) -> None:
-            c: Complaint = aggregate
-            if c.stages and c.stages[-1].number == self.stage:
-                c.stages[-1].acknowledged_on = self.on
+        def effect(self, c: Complaint) -> None:
+            stage = c.numbered_stage(self.stage)
+            if stage is not None:
+                stage.acknowledged_on = self.on
             else:
                 c.acknowledged_before_triage = self.on
-            c.last_on = self.on
 
     class AdvocateOffered(Event):
-        def apply(self, aggregate: Any) -> None:
-            aggregate.advocate_offered_on = self.on
-            aggregate.last_on = self.on
+        def effect(self, c: Complaint) -> None:
+            c.advocate_offered_on = self.on
 
     class AdvocateTakenUp(Event):
         accepted: bool
 
-        def apply(self, aggregate: Any) -> None:
-            aggregate.advocate_accepted = self.accepted
-            aggregate.last_on = self.on
+        def effect(self, c: Complaint) -> None:
+            c.advocate_accepted = self.accepted
 
     class Suspended(Event):
         reason: str
 
-        def apply(self, aggregate: Any) -> None:
-            aggregate.suspensions.append((self.on, None))
-            aggregate.last_on = self.on
+        def effect(self, c: Complaint) -> None:
+            c.suspensions.append((self.on, None))
 
     class Resumed(Event):
-        def apply(self, aggregate: Any) -> None:
-            first, _ = aggregate.suspensions[-1]
-            aggregate.suspensions[-1] = (first, self.on)
-            aggregate.last_on = self.on
+        def effect(self, c: Complaint) -> None:
+            first, _ = c.suspensions[-1]
+            c.suspensions[-1] = (first, self.on)
 
     class Extended(Event):
         stage: int
         working_days: int
         reason: str
 
-        def apply(self, aggregate: Any) -> None:
-            stage: StageState = aggregate.stages[-1]
+        def effect(self, c: Complaint) -> None:
+            stage = c.stage_numbered(self.stage)
             stage.working_days = self.working_days
             stage.extensions += 1
-            aggregate.last_on = self.on
 
     class Responded(Event):
         stage: int
         outcome: str
         remedies: list[str]
 
-        def apply(self, aggregate: Any) -> None:
-            stage: StageState = aggregate.stages[-1]
+        def effect(self, c: Complaint) -> None:
+            stage = c.stage_numbered(self.stage)
             stage.responded_on = self.on
             stage.outcome = self.outcome
             stage.remedies = list(self.remedies)
-            aggregate.last_on = self.on
 
     class EscalationRequested(Event):
         stage: int
@@ -210,8 +244,8 @@ class Complaint(Aggregate):
         report_days: int
         response_days: int
 
-        def apply(self, aggregate: Any) -> None:
-            aggregate.stages.append(
+        def effect(self, c: Complaint) -> None:
+            c.stages.append(
                 StageState(
                     number=self.stage,
                     started_on=self.on,
@@ -222,25 +256,22 @@ class Complaint(Aggregate):
                     response_days=self.response_days,
                 )
             )
-            aggregate.last_on = self.on
 
     class DisputeResolutionOffered(Event):
         method: str
 
-        def apply(self, aggregate: Any) -> None:
-            aggregate.dispute_resolution = {"offered_on": self.on, "method": self.method}
-            aggregate.last_on = self.on
+        def effect(self, c: Complaint) -> None:
+            c.dispute_resolution = {"offered_on": self.on, "method": self.method}
 
     class DisputeResolutionConcluded(Event):
         resolved: bool
 
-        def apply(self, aggregate: Any) -> None:
-            aggregate.dispute_resolution["concluded_on"] = self.on
-            aggregate.dispute_resolution["resolved"] = self.resolved
+        def effect(self, c: Complaint) -> None:
+            c.dispute_resolution["concluded_on"] = self.on
+            c.dispute_resolution["resolved"] = self.resolved
             if self.resolved:
-                aggregate.ended = "resolved"
-                aggregate.ended_on = self.on
-            aggregate.last_on = self.on
+                c.ended = "resolved"
+                c.ended_on = self.on
 
     class PersonAppointed(Event):
         stage: int
@@ -248,122 +279,109 @@ class Complaint(Aggregate):
         person: str
         internal: bool
 
-        def apply(self, aggregate: Any) -> None:
-            aggregate.stages[-1].appointments.append(
+        def effect(self, c: Complaint) -> None:
+            c.stage_numbered(self.stage).appointments.append(
                 Appointment(self.role, self.person, self.internal, self.on)
             )
-            aggregate.last_on = self.on
 
     class StatementAgreed(Event):
         points: int
 
-        def apply(self, aggregate: Any) -> None:
-            stage: StageState = aggregate.stages[-1]
+        def effect(self, c: Complaint) -> None:
+            stage = c.stage_numbered(2)
             stage.statement_agreed_on = self.on
             stage.points = self.points
-            aggregate.last_on = self.on
 
     class PointFound(Event):
         stage: int
         point: int
         finding: str
 
-        def apply(self, aggregate: Any) -> None:
-            aggregate.stages[-1].findings[self.point] = self.finding
-            aggregate.last_on = self.on
+        def effect(self, c: Complaint) -> None:
+            c.stage_numbered(self.stage).findings[self.point] = self.finding
 
     class PanelMet(Event):
-        def apply(self, aggregate: Any) -> None:
-            aggregate.stages[-1].panel_met_on = self.on
-            aggregate.last_on = self.on
+        def effect(self, c: Complaint) -> None:
+            c.stage_numbered(3).panel_met_on = self.on
 
     class PanelReported(Event):
-        def apply(self, aggregate: Any) -> None:
-            aggregate.stages[-1].panel_reported_on = self.on
-            aggregate.last_on = self.on
+        def effect(self, c: Complaint) -> None:
+            c.stage_numbered(3).panel_reported_on = self.on
 
     class RecommendationMade(Event):
         recommendation_id: str
         stage: str
         theme: str | None
 
-        def apply(self, aggregate: Any) -> None:
-            aggregate.recommendations[self.recommendation_id] = RecommendationState(
+        def effect(self, c: Complaint) -> None:
+            c.recommendations[self.recommendation_id] = RecommendationState(
                 id=self.recommendation_id, stage=self.stage, made_on=self.on, theme=self.theme
             )
-            aggregate.last_on = self.on
 
     class RecommendationAccepted(Event):
         recommendation_id: str
         owner: str | None
         due: date | None
 
-        def apply(self, aggregate: Any) -> None:
-            rec: RecommendationState = aggregate.recommendations[self.recommendation_id]
+        def effect(self, c: Complaint) -> None:
+            rec = c.recommendations[self.recommendation_id]
             rec.decision, rec.decided_on = "accepted", self.on
             rec.owner, rec.due = self.owner, self.due
-            aggregate.last_on = self.on
 
     class RecommendationRejected(Event):
         recommendation_id: str
         reason: str | None
 
-        def apply(self, aggregate: Any) -> None:
-            rec: RecommendationState = aggregate.recommendations[self.recommendation_id]
+        def effect(self, c: Complaint) -> None:
+            rec = c.recommendations[self.recommendation_id]
             rec.decision, rec.decided_on = "rejected", self.on
-            aggregate.last_on = self.on
 
     class RecommendationCompleted(Event):
         recommendation_id: str
         evidence: str | None
 
-        def apply(self, aggregate: Any) -> None:
-            rec: RecommendationState = aggregate.recommendations[self.recommendation_id]
+        def effect(self, c: Complaint) -> None:
+            rec = c.recommendations[self.recommendation_id]
             rec.completed_on, rec.evidence = self.on, self.evidence
-            aggregate.last_on = self.on
 
     class CompensationAgreed(Event):
         stage: str
         amount: Decimal
         reason: str | None
 
-        def apply(self, aggregate: Any) -> None:
-            aggregate.payments.append(Payment(self.on, self.stage, self.amount, self.reason))
-            aggregate.last_on = self.on
+        def effect(self, c: Complaint) -> None:
+            c.payments.append(Payment(self.on, self.stage, self.amount, self.reason))
 
     class Withdrawn(Event):
         stage: int
         reason: str | None
 
-        def apply(self, aggregate: Any) -> None:
-            if aggregate.stages:
-                aggregate.stages[-1].withdrawn_on = self.on
-            aggregate.ended = "withdrawn"
-            aggregate.ended_on = self.on
-            aggregate.last_on = self.on
+        def effect(self, c: Complaint) -> None:
+            stage = c.numbered_stage(self.stage)
+            if stage is not None:
+                stage.withdrawn_on = self.on
+            c.ended = "withdrawn"
+            c.ended_on = self.on
 
     class OmbudsmanEnquiryOpened(Event):
         ombudsman_ref: str | None
 
-        def apply(self, aggregate: Any) -> None:
-            aggregate.ombudsman.append(OmbudsmanState(self.on, self.ombudsman_ref))
-            aggregate.last_on = self.on
+        def effect(self, c: Complaint) -> None:
+            c.ombudsman.append(OmbudsmanState(self.on, self.ombudsman_ref))
 
     class OmbudsmanDecided(Event):
         decision: str
         remedies: list[str]
         due: date | None
 
-        def apply(self, aggregate: Any) -> None:
-            enquiry: OmbudsmanState = aggregate.ombudsman[-1]
+        def effect(self, c: Complaint) -> None:
+            enquiry = c.ombudsman[-1]
             enquiry.decided_on, enquiry.decision = self.on, self.decision
             enquiry.remedies, enquiry.due = list(self.remedies), self.due
-            aggregate.last_on = self.on
 
     class OmbudsmanComplied(Event):
-        def apply(self, aggregate: Any) -> None:
-            aggregate.ombudsman[-1].complied_on = self.on
-            aggregate.last_on = self.on
+        def effect(self, c: Complaint) -> None:
+            c.ombudsman[-1].complied_on = self.on
 
     class ProfileRecorded(Event):
         """Equality monitoring, recorded only when the complainant gives it."""
@@ -372,8 +390,8 @@ class Complaint(Aggregate):
         ethnicity: str | None
         disability: str | None
 
-        def apply(self, aggregate: Any) -> None:
-            aggregate.profile = {
+        def effect(self, c: Complaint) -> None:
+            c.profile = {
                 "age_band": self.age_band,
                 "ethnicity": self.ethnicity,
                 "disability": self.disability,
@@ -385,8 +403,75 @@ class Complaint(Aggregate):
         new: Any
         reason: str
 
-        def apply(self, aggregate: Any) -> None:
-            aggregate._amended(self)
+        def effect(self, c: Complaint) -> None:
+            c._amended(self)
+
+    class StepVoided(Event):
+        """The step recorded at ``voided_version`` was recorded in error: the case is
+        as if it had not been recorded. Both stay in the history."""
+
+        voided_version: int
+        voided_type: str
+        reason: str
+
+    # ------------------------------------------------------------ bookkeeping
+    def _take(self, event: Complaint.Event) -> None:
+        """Fold one recorded event into the state: the only place that knows the order.
+
+        A step dated on or after every step folded so far changes the state in place; a
+        step dated earlier, or a voiding, refolds every step still in force in order
+        of effective date (then recording).
+        """
+        if isinstance(event, Complaint.Received):
+            self._log: list[Complaint.Event] = [event]
+            self._voided: dict[int, Complaint.StepVoided] = {}
+            self._full_log: list[Complaint.Event] | None = None
+            self._expected: object = None
+            self._last_key: tuple[date, int] = (event.on, event.originator_version)
+            self._reset()
+            return
+        self._log.append(event)
+        if isinstance(event, Complaint.StepVoided):
+            self._voided[event.voided_version] = event
+            self._refold()
+            return
+        key = _order(event)
+        if key >= self._last_key:
+            event.effect(self)
+            self._last_key = key
+        else:
+            self._refold()
+
+    def _reset(self) -> None:
+        received = self._log[0]
+        assert isinstance(received, Complaint.Received)
+        self._received(received)
+        self._last_key = (received.on, received.originator_version)
+
+    def _refold(self) -> None:
+        self._reset()
+        for step in self.steps_in_force():
+            step.effect(self)
+            self._last_key = max(self._last_key, _order(step))
+
+    def steps_in_force(self) -> list[Complaint.Event]:
+        """Every recorded step after receipt that was not voided, in effective order."""
+        steps = [
+            e
+            for e in self._log[1:]
+            if not isinstance(e, Complaint.StepVoided) and e.originator_version not in self._voided
+        ]
+        return sorted(steps, key=_order)
+
+    @property
+    def recorded(self) -> list[Complaint.Event]:
+        """Every event of the case, in recording order (voidings included)."""
+        return list(self._log)
+
+    @property
+    def voidings(self) -> dict[int, Complaint.StepVoided]:
+        """Voided version -> the voiding that says so."""
+        return dict(self._voided)
 
     # ------------------------------------------------------------------ state
     def _received(self, event: Complaint.Received) -> None:
@@ -416,7 +501,6 @@ class Complaint(Aggregate):
         self.payments: list[Payment] = []
         self.ombudsman: list[OmbudsmanState] = []
         self.amendments: list[Amendment] = []
-        self.last_on = event.on
 
     def _amended(self, event: Complaint.DetailAmended) -> None:
         attribute = event.field.replace("-", "_")
@@ -428,6 +512,19 @@ class Complaint(Aggregate):
         self.amendments.append(Amendment(event.on, event.field, event.old, event.new, event.reason))
 
     # --------------------------------------------------------------- queries
+    def numbered_stage(self, number: int) -> StageState | None:
+        """Stage ``number`` of this case, if it has reached it."""
+        for stage in self.stages:
+            if stage.number == number:
+                return stage
+        return None
+
+    def stage_numbered(self, number: int) -> StageState:
+        """Stage ``number``, which a recorded step says the case reached."""
+        stage = self.numbered_stage(number)
+        assert stage is not None, f"no Stage {number}"
+        return stage
+
     @property
     def stage(self) -> StageState | None:
         """The current stage, or ``None`` before triage into a procedure."""
@@ -538,16 +635,166 @@ class Complaint(Aggregate):
             self.clock_start(stage, policy), stage.responded_on, self.pauses_for(stage)
         )
 
+    # ------------------------------------------------------- late steps, voids
+    def _steps_after(self, on: date) -> bool:
+        return self._last_key[0] > on
+
+    def _shell(self, steps: list[Complaint.Event]) -> Complaint:
+        """A scratch copy of this case holding the receipt and ``steps`` only, whose
+        commands run directly (it never records anything)."""
+        shell = object.__new__(type(self))
+        shell.__base_init__(
+            originator_id=self.id, originator_version=self.version, timestamp=self.modified_on
+        )
+        shell._plain = True
+        shell._full_log = self._recorded_steps()
+        shell._expected = None
+        shell._log = [self._log[0], *steps]
+        shell._voided = {}
+        shell._refold()
+        return shell
+
+    def _recorded_steps(self) -> list[Complaint.Event]:
+        return self._log if self._full_log is None else self._full_log
+
+    def trigger_event(self, event_class: type[Any], **kwargs: Any) -> None:
+        expected = self._expected
+        if expected is None:
+            super().trigger_event(event_class, **kwargs)
+            return
+        self._expected = None
+        if expected is _DRY_RUN:
+            raise _WouldRecord
+        assert isinstance(expected, Complaint.Event)
+        if event_class is not type(expected) or any(
+            kwargs.get(name) != getattr(expected, name)
+            for name in _TARGETS
+            if name in kwargs and hasattr(expected, name)
+        ):
+            raise errors.BreaksLaterStep(f"it would no longer be {_describe(expected)}")
+        self._take(expected)
+
+    def _record_late(
+        self, on: date, policy: ProcedurePolicy, command: Callable[[Complaint], T]
+    ) -> T:
+        """Record a step dated before steps already recorded: judged against the case
+        as it stood on its date, and refused if a later-dated step would no longer
+        stand (each later step's rules are checked again with this one in place)."""
+        steps = self.steps_in_force()
+        before = [s for s in steps if s.on <= on]
+        later = [s for s in steps if s.on > on]
+        shell = self._shell(before)
+        try:
+            result = command(shell)
+        except errors.Refused as refusal:
+            raise self._dependency(on, before, later, command, refusal) from None
+        new_events = cast(list[Complaint.Event], shell.collect_events())
+        for step in later:
+            try:
+                self._check_again(shell, step, policy)
+            except errors.Refused as refusal:
+                raise errors.BreaksLaterStep(
+                    f"a step dated {on.isoformat()} would break the later "
+                    f"{_describe(step)}: {refusal.message}"
+                ) from None
+        for event in new_events:
+            self.trigger_event(type(event), **_payload(event))
+        return result
+
+    def _dependency(
+        self,
+        on: date,
+        before: list[Complaint.Event],
+        later: list[Complaint.Event],
+        command: Callable[[Complaint], Any],
+        refusal: errors.Refused,
+    ) -> errors.Refused:
+        """Why a step refused on its own date: the later step it depends on, if taking
+        that one into account lets it stand; otherwise the refusal itself."""
+        shell = self._shell(before)
+        for step in later:
+            shell._take(step)
+            shell._expected = _DRY_RUN
+            try:
+                command(shell)
+            except _WouldRecord:
+                return errors.DependencyOrder(
+                    f"{on.isoformat()} is before the {_describe(step)}, which this step depends on"
+                )
+            except errors.Refused:
+                continue
+            finally:
+                shell._expected = None
+        return refusal
+
+    @staticmethod
+    def _check_again(shell: Complaint, step: Complaint.Event, policy: ProcedurePolicy) -> None:
+        """Run ``step``'s own command on ``shell`` (its rules checked again), folding
+        the recorded step itself in; steps with no rules on their order just fold."""
+        again = _CHECK_AGAIN.get(type(step))
+        if again is None:
+            shell._take(step)
+            return
+        shell._expected = step
+        try:
+            again(shell, step, policy)
+            if shell._expected is not None:
+                raise errors.BreaksLaterStep(f"it would no longer be {_describe(step)}")
+        finally:
+            shell._expected = None
+
+    def void(
+        self, *, on: date, actor: str, policy: ProcedurePolicy, version: int, reason: str
+    ) -> None:
+        """Mark the step recorded at ``version`` as recorded in error; the case is then
+        as if it had never been recorded. Refused while later steps depend on it."""
+        if not reason.strip():
+            raise errors.BadData("a voiding needs a reason")
+        _check_not_future(on, policy)
+        target = next((e for e in self._log if e.originator_version == version), None)
+        if target is None:
+            raise errors.UnknownStep(f"case {self.ref} has no step at version {version}")
+        if isinstance(target, Complaint.Received):
+            raise errors.VoidRefused(
+                "the receipt cannot be voided: correct its details with amend, or triage "
+                "the case as not a complaint"
+            )
+        if isinstance(target, Complaint.StepVoided):
+            raise errors.VoidRefused("a voiding cannot be voided: record the step again")
+        if version in self._voided:
+            raise errors.VoidRefused(
+                f"version {version} was already voided on {self._voided[version].on.isoformat()}"
+            )
+        steps = self.steps_in_force()
+        position = steps.index(target)
+        shell = self._shell(steps[:position])
+        dependents = []
+        for step in steps[position + 1 :]:
+            try:
+                self._check_again(shell, step, policy)
+            except errors.Refused:
+                dependents.append(step)
+        if dependents:
+            raise errors.VoidHasDependents(
+                f"later steps depend on {_describe(target)}: "
+                + "; ".join(_describe(s) for s in dependents)
+                + " (void those first)"
+            )
+        self.trigger_event(
+            self.StepVoided,
+            on=on,
+            actor=actor,
+            voided_version=version,
+            voided_type=type(target).__name__,
+            reason=reason,
+        )
+
     # ---------------------------------------------------------------- rules
     def _check_date(self, on: date, policy: ProcedurePolicy) -> None:
         if on < self.received_on:
             raise errors.DateOutOfOrder(
                 f"{on.isoformat()} is before the complaint was received "
                 f"({self.received_on.isoformat()})"
-            )
-        if on < self.last_on:
-            raise errors.DateOutOfOrder(
-                f"{on.isoformat()} is before the previous step ({self.last_on.isoformat()})"
             )
         _check_not_future(on, policy)
 
@@ -628,6 +875,7 @@ class Complaint(Aggregate):
             from_feedback=from_feedback,
         )
 
+    @step
     def triage(
         self,
         *,
@@ -670,6 +918,7 @@ class Complaint(Aggregate):
             working_days=working_days,
         )
 
+    @step
     def acknowledge(self, *, on: date, actor: str, policy: ProcedurePolicy) -> None:
         self._check_not_ended()
         self._check_date(on, policy)
@@ -686,6 +935,7 @@ class Complaint(Aggregate):
             )
         self.trigger_event(self.Acknowledged, on=on, actor=actor, stage=number)
 
+    @step
     def offer_advocate(self, *, on: date, actor: str, policy: ProcedurePolicy) -> None:
         self._check_not_ended()
         self._check_date(on, policy)
@@ -695,6 +945,7 @@ class Complaint(Aggregate):
             )
         self.trigger_event(self.AdvocateOffered, on=on, actor=actor)
 
+    @step
     def answer_advocate_offer(
         self, *, on: date, actor: str, policy: ProcedurePolicy, accepted: bool
     ) -> None:
@@ -707,7 +958,22 @@ class Complaint(Aggregate):
             raise errors.AdvocacyRule(f"the advocate offer was already {taken}")
         self.trigger_event(self.AdvocateTakenUp, on=on, actor=actor, accepted=accepted)
 
-    def suspend(self, *, on: date, actor: str, policy: ProcedurePolicy, reason: str) -> None:
+    @step
+    def suspend(
+        self,
+        *,
+        on: date,
+        actor: str,
+        policy: ProcedurePolicy,
+        reason: str,
+        until: date | None = None,
+    ) -> None:
+        """Put the case on hold; with ``until``, a hold that has already ended (its
+        resumption recorded with it, as a hold recorded late must be)."""
+        if until is not None and until <= on:
+            raise errors.DateOutOfOrder(
+                f"a hold ends after it starts ({until.isoformat()} is not after {on.isoformat()})"
+            )
         self._check_not_ended()
         self._check_date(on, policy)
         if not reason.strip():
@@ -717,7 +983,10 @@ class Complaint(Aggregate):
                 f"case {self.ref} is already on hold since {self.suspensions[-1][0].isoformat()}"
             )
         self.trigger_event(self.Suspended, on=on, actor=actor, reason=reason)
+        if until is not None:
+            self.resume(on=until, actor=actor, policy=policy)
 
+    @step
     def resume(self, *, on: date, actor: str, policy: ProcedurePolicy) -> None:
         self._check_not_ended()
         self._check_date(on, policy)
@@ -725,6 +994,7 @@ class Complaint(Aggregate):
             raise errors.NotSuspended(f"case {self.ref} is not on hold")
         self.trigger_event(self.Resumed, on=on, actor=actor)
 
+    @step
     def extend(
         self,
         *,
@@ -775,6 +1045,7 @@ class Complaint(Aggregate):
             reason=reason,
         )
 
+    @step
     def respond(
         self,
         *,
@@ -808,6 +1079,7 @@ class Complaint(Aggregate):
             remedies=list(dict.fromkeys(remedies or [])),
         )
 
+    @step
     def escalate(
         self,
         *,
@@ -859,6 +1131,7 @@ class Complaint(Aggregate):
             response_days=timescales.panel_response if is_panel else 0,
         )
 
+    @step
     def offer_dispute_resolution(
         self, *, on: date, actor: str, policy: ProcedurePolicy, method: str
     ) -> None:
@@ -871,6 +1144,7 @@ class Complaint(Aggregate):
             raise errors.DisputeResolutionRule("dispute resolution is already under way")
         self.trigger_event(self.DisputeResolutionOffered, on=on, actor=actor, method=method)
 
+    @step
     def conclude_dispute_resolution(
         self, *, on: date, actor: str, policy: ProcedurePolicy, resolved: bool
     ) -> None:
@@ -880,6 +1154,7 @@ class Complaint(Aggregate):
             raise errors.DisputeResolutionRule("no dispute resolution is under way")
         self.trigger_event(self.DisputeResolutionConcluded, on=on, actor=actor, resolved=resolved)
 
+    @step
     def appoint(
         self,
         *,
@@ -938,6 +1213,7 @@ class Complaint(Aggregate):
             internal=internal,
         )
 
+    @step
     def agree_statement(
         self, *, on: date, actor: str, policy: ProcedurePolicy, points: int
     ) -> None:
@@ -953,6 +1229,7 @@ class Complaint(Aggregate):
             raise errors.BadData("a statement of complaint has at least one point")
         self.trigger_event(self.StatementAgreed, on=on, actor=actor, points=points)
 
+    @step
     def record_finding(
         self, *, on: date, actor: str, policy: ProcedurePolicy, point: int, finding: str
     ) -> None:
@@ -981,6 +1258,7 @@ class Complaint(Aggregate):
             self.PointFound, on=on, actor=actor, stage=stage.number, point=point, finding=finding
         )
 
+    @step
     def hold_panel(self, *, on: date, actor: str, policy: ProcedurePolicy) -> None:
         self._check_not_ended()
         stage = self.stage
@@ -1004,6 +1282,7 @@ class Complaint(Aggregate):
             )
         self.trigger_event(self.PanelMet, on=on, actor=actor)
 
+    @step
     def report_panel(self, *, on: date, actor: str, policy: ProcedurePolicy) -> None:
         self._check_not_ended()
         stage = self.stage
@@ -1018,6 +1297,7 @@ class Complaint(Aggregate):
         self._check_date(on, policy)
         self.trigger_event(self.PanelReported, on=on, actor=actor)
 
+    @step
     def recommend(
         self,
         *,
@@ -1033,15 +1313,23 @@ class Complaint(Aggregate):
         if stage is None:
             stage = str(self.stage.number) if self.stage else None
         if stage == "ombudsman":
-            if not self.ombudsman:
-                raise errors.OmbudsmanRule("no Ombudsman enquiry is recorded on this case")
+            if not any(o.decided_on is not None for o in self.ombudsman):
+                raise errors.OmbudsmanRule(
+                    "an Ombudsman recommendation follows the Ombudsman's decision; "
+                    "no decision is recorded on this case"
+                )
         else:
             self._check_not_ended()
             self._check_stage_reached(stage)
         self._check_date(on, policy)
         if recommendation_id is None:
+            taken = set(self.recommendations) | {
+                e.recommendation_id
+                for e in self._recorded_steps()
+                if isinstance(e, Complaint.RecommendationMade)
+            }
             number = len(self.recommendations) + 1
-            while f"R{number}" in self.recommendations:
+            while f"R{number}" in taken:
                 number += 1
             recommendation_id = f"R{number}"
         elif not recommendation_id.strip():
@@ -1078,6 +1366,7 @@ class Complaint(Aggregate):
                 f"case {self.ref} has no recommendation {recommendation_id}"
             ) from None
 
+    @step
     def decide_recommendation(
         self,
         *,
@@ -1118,6 +1407,7 @@ class Complaint(Aggregate):
                 reason=reason,
             )
 
+    @step
     def complete_recommendation(
         self,
         *,
@@ -1147,6 +1437,7 @@ class Complaint(Aggregate):
             evidence=evidence,
         )
 
+    @step
     def compensate(
         self,
         *,
@@ -1178,6 +1469,7 @@ class Complaint(Aggregate):
             self.CompensationAgreed, on=on, actor=actor, stage=stage, amount=amount, reason=reason
         )
 
+    @step
     def withdraw(
         self, *, on: date, actor: str, policy: ProcedurePolicy, reason: str | None = None
     ) -> None:
@@ -1193,6 +1485,7 @@ class Complaint(Aggregate):
             self.Withdrawn, on=on, actor=actor, stage=stage.number if stage else 0, reason=reason
         )
 
+    @step
     def open_ombudsman_enquiry(
         self,
         *,
@@ -1211,6 +1504,7 @@ class Complaint(Aggregate):
             self.OmbudsmanEnquiryOpened, on=on, actor=actor, ombudsman_ref=ombudsman_ref
         )
 
+    @step
     def record_ombudsman_decision(
         self,
         *,
@@ -1242,6 +1536,7 @@ class Complaint(Aggregate):
             due=due,
         )
 
+    @step
     def comply_with_ombudsman(self, *, on: date, actor: str, policy: ProcedurePolicy) -> None:
         if not self.ombudsman or self.ombudsman[-1].decided_on is None:
             raise errors.OmbudsmanRule("no Ombudsman decision to comply with")
@@ -1365,3 +1660,87 @@ def _check_not_future(on: date, policy: ProcedurePolicy) -> None:
         raise errors.DateOutOfOrder(
             f"{on.isoformat()} is in the future (today is {policy.today.isoformat()})"
         )
+
+
+class _WouldRecord(Exception):
+    """A dry run reached the point of recording: every rule passed."""
+
+
+#: Marks a dry run: the command checks its rules and records nothing.
+_DRY_RUN = object()
+
+#: Event fields that say which part of the case a step is about; a step judged again
+#: must still be about the same part.
+_TARGETS = ("stage", "recommendation_id", "point", "person")
+
+
+def _order(event: Complaint.Event) -> tuple[date, int]:
+    """Effective order: the effective date, then the order of recording."""
+    return (event.on, event.originator_version)
+
+
+def _payload(event: Complaint.Event) -> dict[str, Any]:
+    return {
+        k: v
+        for k, v in vars(event).items()
+        if k not in ("originator_id", "originator_version", "timestamp")
+    }
+
+
+def _describe(event: Complaint.Event) -> str:
+    """``Responded on 2025-04-30 (version 5)``."""
+    return f"{type(event).__name__} on {event.on.isoformat()} (version {event.originator_version})"
+
+
+def _again(method: str, *fields: str, **fixed: Any) -> Callable[..., None]:
+    def check(shell: Complaint, event: Complaint.Event, policy: ProcedurePolicy) -> None:
+        arguments = {name: getattr(event, name) for name in fields}
+        arguments.update(fixed)
+        getattr(shell, method)(on=event.on, actor=event.actor, policy=policy, **arguments)
+
+    return check
+
+
+def _escalate_again(shell: Complaint, event: Any, policy: ProcedurePolicy) -> None:
+    # Lateness was judged when the request was recorded; it is not judged again.
+    shell.escalate(
+        on=event.on, actor=event.actor, policy=policy, late_reason=event.late_reason or "-"
+    )
+
+
+#: Each step's own command, to judge it again when an earlier-dated step is recorded
+#: late or a step before it is voided. Monitoring profiles and corrections of details
+#: depend on no other step and are not judged again.
+_CHECK_AGAIN: dict[type[Any], Callable[[Complaint, Any, ProcedurePolicy], None]] = {
+    Complaint.Triaged: _again("triage", "decision", "reason", "late_reason"),
+    Complaint.Acknowledged: _again("acknowledge"),
+    Complaint.AdvocateOffered: _again("offer_advocate"),
+    Complaint.AdvocateTakenUp: _again("answer_advocate_offer", "accepted"),
+    Complaint.Suspended: _again("suspend", "reason"),
+    Complaint.Resumed: _again("resume"),
+    Complaint.Extended: _again("extend", "reason", "working_days"),
+    Complaint.Responded: _again("respond", "outcome", "stage", "remedies"),
+    Complaint.EscalationRequested: _escalate_again,
+    Complaint.DisputeResolutionOffered: _again("offer_dispute_resolution", "method"),
+    Complaint.DisputeResolutionConcluded: _again("conclude_dispute_resolution", "resolved"),
+    Complaint.PersonAppointed: _again("appoint", "role", "person", "internal"),
+    Complaint.StatementAgreed: _again("agree_statement", "points"),
+    Complaint.PointFound: _again("record_finding", "point", "finding"),
+    Complaint.PanelMet: _again("hold_panel"),
+    Complaint.PanelReported: _again("report_panel"),
+    Complaint.RecommendationMade: _again("recommend", "recommendation_id", "stage", "theme"),
+    Complaint.RecommendationAccepted: _again(
+        "decide_recommendation", "recommendation_id", "owner", "due", accepted=True
+    ),
+    Complaint.RecommendationRejected: _again(
+        "decide_recommendation", "recommendation_id", "reason", accepted=False
+    ),
+    Complaint.RecommendationCompleted: _again(
+        "complete_recommendation", "recommendation_id", "evidence"
+    ),
+    Complaint.CompensationAgreed: _again("compensate", "amount", "reason", "stage"),
+    Complaint.Withdrawn: _again("withdraw", "reason"),
+    Complaint.OmbudsmanEnquiryOpened: _again("open_ombudsman_enquiry", "ombudsman_ref"),
+    Complaint.OmbudsmanDecided: _again("record_ombudsman_decision", "decision", "remedies", "due"),
+    Complaint.OmbudsmanComplied: _again("comply_with_ombudsman"),
+}

@@ -154,3 +154,32 @@ class ConcurrentChange(Refused):
     """Another writer changed the same case at the same moment and retries ran out."""
 
     rule = "concurrent-change"
+
+
+class DependencyOrder(DateOutOfOrder):
+    """A step dated before a step it depends on (a response before its stage began,
+    an acceptance before the recommendation was made, ...)."""
+
+    rule = "dependency-order"
+
+
+class BreaksLaterStep(Refused):
+    """A step recorded late would make a step dated after it impossible."""
+
+    rule = "breaks-later-step"
+
+
+class UnknownStep(Refused):
+    rule = "unknown-step"
+
+
+class VoidRefused(Refused):
+    """A step that cannot be voided (the receipt, a voiding, one already voided)."""
+
+    rule = "void"
+
+
+class VoidHasDependents(VoidRefused):
+    """Later steps depend on the step to be voided: void those first."""
+
+    rule = "void-dependents"

@@ -108,6 +108,9 @@ class RecordedEvent:
     recorded_at: datetime
     actor: str | None
     data: dict[str, Any]
+    #: The voiding that marks this step as recorded in error (version, on, actor,
+    #: reason), if one had been recorded.
+    voided: dict[str, Any] | None = None
 
 
 class Ledger(Application[UUID]):
@@ -128,6 +131,10 @@ class Ledger(Application[UUID]):
         self.sessions = scoped_session(sessionmaker(bind=self.engine, autoflush=True))
         self.projection = CaseFactsProjection(self.policy)
         self._written: list[int] = []
+        self._saved: list[Any] = []
+        #: The case steps that the last writing unit of work recorded (for the
+        #: "Recorded ..." line a recording command prints on stderr).
+        self.last_recorded: list[RecordedEvent] = []
         #: The batch line being run, marked recorded in the same transaction as its events.
         self.batch_line: tuple[str, int] | None = None
         #: Units of work retried because another writer got there first (for the
@@ -147,6 +154,7 @@ class Ledger(Application[UUID]):
         """Record pending events, noting their positions for the hash chain."""
         recordings = super().save(*objs, **kwargs)
         self._written.extend(r.notification.id for r in recordings)
+        self._saved.extend(r.domain_event for r in recordings)
         return recordings
 
     def note_written(self, positions: Sequence[int]) -> None:
@@ -217,6 +225,7 @@ class Ledger(Application[UUID]):
                 # start means writers never read a case that another is changing.
                 connection.execute(text("SELECT pg_advisory_xact_lock(4242002)"))
             self._written = []
+            self._saved = []
             yield
             if write:
                 if self._written and self.batch_line is not None:
@@ -225,6 +234,9 @@ class Ledger(Application[UUID]):
                 if catch_up:
                     self.projection.catch_up(session, self)
                 session.commit()
+                self.last_recorded = [
+                    _recorded(e) for e in self._saved if isinstance(e, Complaint.Event)
+                ]
             else:
                 session.rollback()
         except BaseException:
@@ -684,6 +696,15 @@ class Ledger(Application[UUID]):
 
         return self.unit_of_work(work)
 
+    def void(self, ref: str, *, version: int, on: date, actor: str, reason: str) -> None:
+        """Mark the step recorded at ``version`` of case ``ref`` as recorded in error."""
+        self.act(
+            ref,
+            lambda complaint, policy: complaint.void(
+                on=on, actor=actor, policy=policy, version=version, reason=reason
+            ),
+        )
+
     # --------------------------------------------------------------- queries
     def complaint(self, ref: str, as_of: datetime | None = None) -> Complaint:
         def work() -> Complaint:
@@ -722,7 +743,8 @@ class Ledger(Application[UUID]):
             events = self._events_as_of(identity, as_of)
             if not events and identity not in self.repository:
                 raise errors.UnknownCase(f"no case with reference {ref!r}")
-            return [_recorded(e) for e in events]
+            voidings = {e.voided_version: e for e in events if isinstance(e, Complaint.StepVoided)}
+            return [_recorded(e, voidings.get(e.originator_version)) for e in events]
 
         return self.read(work)
 
@@ -730,7 +752,7 @@ class Ledger(Application[UUID]):
 _HIDDEN_FIELDS = {"originator_id", "originator_version", "timestamp", "originator_topic"}
 
 
-def _recorded(domain_event: Any) -> RecordedEvent:
+def _recorded(domain_event: Any, voiding: Any = None) -> RecordedEvent:
     state = dict(vars(domain_event))
     data = {k: v for k, v in state.items() if k not in _HIDDEN_FIELDS | {"on", "actor"}}
     return RecordedEvent(
@@ -740,6 +762,14 @@ def _recorded(domain_event: Any) -> RecordedEvent:
         recorded_at=domain_event.timestamp,
         actor=state.get("actor"),
         data=data,
+        voided=None
+        if voiding is None
+        else {
+            "by_version": voiding.originator_version,
+            "on": voiding.on,
+            "actor": voiding.actor,
+            "reason": voiding.reason,
+        },
     )
 
 

@@ -54,7 +54,7 @@ def test_receive_prints_the_generated_reference_alone(complaints: Complaints) ->
     result = complaints("receive", "--on", RECEIVED, "--channel", "email", "--role", "parent")
     assert result.exit_code == 0, result.stderr
     assert result.stdout == "CSC-2024-0001\n"
-    assert result.stderr == ""
+    assert result.stderr == f"Recorded CSC-2024-0001: Received on {RECEIVED} (version 1)\n"
 
 
 def test_receive_prints_the_given_reference(complaints: Complaints) -> None:

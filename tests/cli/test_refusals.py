@@ -47,12 +47,14 @@ def test_step_dated_before_receipt_is_refused(complaints: Complaints, unchanged:
     unchanged(ref, "acknowledge", ref, "--on", "2024-04-30", rule="date-order")
 
 
-def test_step_dated_before_the_previous_step_is_refused(
+def test_response_dated_before_the_recorded_acknowledgement_of_its_stage_is_refused(
     complaints: Complaints, unchanged: Unchanged
 ) -> None:
     ref = statutory_case(complaints)
     complaints.ok("acknowledge", ref, "--on", "2024-05-03")
-    unchanged(ref, "respond", ref, "--on", "2024-05-02", "--outcome", "upheld", rule="date-order")
+    unchanged(
+        ref, "respond", ref, "--on", "2024-05-02", "--outcome", "upheld", rule="breaks-later-step"
+    )
 
 
 def test_step_dated_in_the_future_is_refused(complaints: Complaints, unchanged: Unchanged) -> None:
@@ -454,14 +456,16 @@ def test_missing_required_option_is_a_usage_error(complaints: Complaints) -> Non
     assert complaints.history(ref) == before
 
 
-@pytest.mark.parametrize("report_on", ["2024-06-19", "2099-01-01"])
+@pytest.mark.parametrize(
+    ("report_on", "rule"), [("2024-06-19", "dependency-order"), ("2099-01-01", "date-order")]
+)
 def test_panel_with_a_refused_report_date_writes_nothing(
-    complaints: Complaints, unchanged: Unchanged, report_on: str
+    complaints: Complaints, unchanged: Unchanged, report_on: str, rule: str
 ) -> None:
     ref = at_stage2(complaints)
     complaints.ok("respond", ref, "--on", "2024-06-03", "--outcome", "upheld", "--stage", "2")
     complaints.ok("escalate", ref, "--on", "2024-06-05")
-    unchanged(ref, "panel", ref, "--on", "2024-06-20", "--report-on", report_on, rule="date-order")
+    unchanged(ref, "panel", ref, "--on", "2024-06-20", "--report-on", report_on, rule=rule)
 
 
 def test_non_numeric_stage_is_bad_data(complaints: Complaints, unchanged: Unchanged) -> None:

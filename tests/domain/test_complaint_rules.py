@@ -279,9 +279,9 @@ def test_acknowledgement_before_triage_carries_into_stage1() -> None:
 
 
 # -------------------------------------------------------------------- dates
-def test_date_before_previous_step_is_refused() -> None:
+def test_response_dated_before_the_stage_began_is_refused_naming_the_triage() -> None:
     complaint = at_stage1()  # triaged on 12 May
-    with refused(complaint, errors.DateOutOfOrder):
+    with refused(complaint, errors.DependencyOrder):
         complaint.respond(on=RECEIVED, actor=MANAGER, policy=POLICY, outcome="upheld")
 
 
@@ -911,10 +911,13 @@ def test_recommendation_for_a_stage_not_reached_is_refused() -> None:
         complaint.recommend(on=date(2026, 5, 20), actor=MANAGER, policy=POLICY, stage="2")
 
 
-def test_ombudsman_recommendation_needs_an_enquiry() -> None:
+def test_ombudsman_recommendation_needs_a_decision() -> None:
     complaint = at_stage1()
     with refused(complaint, errors.OmbudsmanRule):
         complaint.recommend(on=date(2026, 5, 20), actor=TEAM, policy=POLICY, stage="ombudsman")
+    complaint.open_ombudsman_enquiry(on=date(2026, 5, 20), actor=TEAM, policy=POLICY)
+    with refused(complaint, errors.OmbudsmanRule):
+        complaint.recommend(on=date(2026, 5, 21), actor=TEAM, policy=POLICY, stage="ombudsman")
 
 
 def test_only_accepted_recommendation_can_be_completed() -> None:
