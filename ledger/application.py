@@ -68,7 +68,7 @@ from ledger.storage import (
     make_engine,
     schema_lock,
 )
-from ledger.time_travel import read_models_as_of
+from ledger.time_travel import as_recorded_by, moment_text, read_models_as_of
 from projections import tables as read_models
 from projections.projector import CaseFactsProjection, Status
 from reports.annual import AnnualReport, Period
@@ -347,6 +347,20 @@ class Ledger(Application[UUID]):
             return question(session)
 
         return self.unit_of_work(work)
+
+    def query_as_of(self, question: Callable[[Session], T], as_of: datetime) -> tuple[T, int, int]:
+        """Answer ``question`` from the read models as they stood at ``as_of`` (only the
+        events recorded by then); also the position of the last of those events (0: none)
+        and how many events were recorded later."""
+
+        def work() -> tuple[T, int, int]:
+            recorded = as_recorded_by(self, as_of)
+            try:
+                return question(recorded.session), recorded.position, recorded.later
+            finally:
+                recorded.session.close()
+
+        return self.read(work)
 
     def annual_report(
         self,
@@ -691,7 +705,13 @@ class Ledger(Application[UUID]):
                 return self._complaint(ref)
             events = self._events_as_of(case_id(ref), as_of)
             if not events:
-                raise errors.UnknownCase(f"no case with reference {ref!r} as of {as_of}")
+                later = len(self._events_as_of(case_id(ref), None))
+                if later:
+                    raise errors.UnknownCase(
+                        f"{ref}: nothing recorded by {moment_text(as_of)}; "
+                        f"{steps(later)} recorded later"
+                    )
+                raise errors.UnknownCase(f"no case with reference {ref!r}")
             complaint: Complaint | None = None
             for domain_event in events:
                 complaint = domain_event.mutate(complaint)
@@ -746,6 +766,11 @@ def _recorded(domain_event: Any) -> RecordedEvent:
 def _first_line(error: BaseException) -> str:
     text = str(getattr(error, "orig", None) or error).strip()
     return text.splitlines()[0] if text else type(error).__name__
+
+
+def steps(count: int, what: str = "step") -> str:
+    """``1 step was`` / ``7 steps were``."""
+    return f"{count} {what} was" if count == 1 else f"{count} {what}s were"
 
 
 def _is_transient(error: BaseException) -> bool:
