@@ -30,6 +30,7 @@ def report() -> None:
 
     Example:
 
+    \b
         complaints report annual --year 2024/25
     """
 
@@ -70,6 +71,7 @@ def annual(
 
     Example:
 
+    \b
         complaints report annual --year 2024/25 --format json
     """
     from reports import render
@@ -101,6 +103,7 @@ def open_cases(
 
     Example:
 
+    \b
         complaints report open --as-of 2025-06-06
     """
     from reports.operational import open_cases as listing
@@ -136,6 +139,7 @@ def recommendations_report(
 
     Example:
 
+    \b
         complaints report recommendations --status overdue
     """
     from reports.operational import recommendations
@@ -151,6 +155,7 @@ def projections() -> None:
 
     Example:
 
+    \b
         complaints projections rebuild
     """
 
@@ -163,6 +168,7 @@ def status(ctx: click.Context) -> None:
 
     Example:
 
+    \b
         complaints projections status
     """
     state = ledger(ctx).projection_status()
@@ -183,6 +189,7 @@ def rebuild(ctx: click.Context) -> None:
 
     Example:
 
+    \b
         complaints projections rebuild
     """
     app = ledger(ctx)

@@ -214,6 +214,7 @@ def show(
 
     Example:
 
+    \b
         complaints show CSC-2025-0001 --format json
     """
     app = ledger(ctx)
@@ -239,6 +240,7 @@ def history(ctx: click.Context, ref: str, output_format: str, as_of: datetime | 
 
     Example:
 
+    \b
         complaints history CSC-2025-0001 --format json --as-of 2025-05-01T12:00:00
     """
     app = ledger(ctx)
@@ -302,6 +304,7 @@ def list_cases(
 
     Example:
 
+    \b
         complaints list --open --team "Locality North"
     """
     from reports.operational import CaseFilter, case_list
