@@ -1,6 +1,7 @@
 # Two commands do everything on a fresh machine:
 #   make demo   builds .venv, generates a realistic five-year SQLite ledger (demo.db) and
 #               prints its latest full year's annual report
+#   make tour   walks six hand-written cases through the procedure in its own ledger (tour.db)
 #   make test   builds .venv, runs ruff, mypy and the whole test suite (SQLite + PostgreSQL)
 PYTHON ?= python3
 VENV := .venv
@@ -19,7 +20,7 @@ demo: $(STAMP)
 	$(BIN)/complaints demo --db demo.db
 
 tour: $(STAMP)
-	bash examples/demo.sh
+	TOUR_DB=tour.db bash examples/demo.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -29,7 +30,7 @@ test: lint
 	$(BIN)/python -m pytest -q
 
 clean:
-	rm -rf $(VENV) build *.egg-info demo.db demo.db-wal demo.db-shm
+	rm -rf $(VENV) build *.egg-info demo.db demo.db-wal demo.db-shm tour.db tour.db-wal tour.db-shm
 
 # make bench: ledgers of about 10k and 100k events; make bench-full adds 1M (about 30 min)
 bench: $(STAMP)

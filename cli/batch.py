@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
+import io
 import shlex
 import sys
-from typing import IO
+from collections.abc import Iterator
+from typing import IO, Any, NoReturn
 
 import click
 
@@ -13,37 +15,86 @@ from cli.base import command
 from cli.options import ledger, ledger_options
 
 
+class LineFailed(Exception):
+    """A batch line was refused or could not be read: stop with its message."""
+
+    def __init__(self, number: int, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.number, self.message, self.exit_code = number, message, exit_code
+
+
 @command()
 @ledger_options
 @click.argument("source", metavar="[FILE]", type=click.File("r"), default="-")
+@click.option(
+    "--all-or-nothing",
+    is_flag=True,
+    help="Run the whole file as one transaction: any refused line records nothing.",
+)
 @click.pass_context
-def batch(ctx: click.Context, source: IO[str]) -> None:
+def batch(ctx: click.Context, source: IO[str], all_or_nothing: bool) -> None:
     """Run one command per line (without the program name) from FILE or stdin.
 
     Shell quoting rules apply; blank lines and lines starting with # are skipped. Each
     line is its own transaction. The first refused line stops the run: its line number
     and reason go to stderr and the exit status is 1; lines before it stay recorded.
+    With --all-or-nothing the whole file is one transaction: a refused line leaves
+    nothing from the file recorded.
 
-    Each recorded line is marked in the same transaction as its events, so running the
-    same file again (after a crash, or after fixing a refused line's cause) skips the
-    lines already recorded and records nothing twice.
+    Running the file again (after a crash, or corrected from the refused line on)
+    records each line that already took effect exactly once: such a line is skipped
+    and prints what it printed the first time, so a generated reference is the same.
+    A line is known by the file's text up to and including it, so correcting or adding
+    later lines changes nothing for earlier ones (editing an earlier line makes it and
+    the lines after it new lines).
 
     Example:
 
+    \b
         complaints batch cases.txt
+        complaints batch --all-or-nothing cases.txt
 
     where cases.txt holds lines such as:
 
+    \b
         receive --ref CSC-2025-0101 --on 2025-04-07 --procedure statutory
         respond CSC-2025-0101 --on 2025-04-15 --outcome upheld
     """
-    from cli.main import cli
+    from ledger.batches import line_identities, whole_file_digest
 
     shared = ctx.find_root().ensure_object(dict)
     shared.setdefault("ledgers", {})  # every line shares the open ledgers
     lines = source.read().splitlines()
-    digest = hashlib.sha256("\n".join(lines).encode()).hexdigest()
+    identities = line_identities(lines)
+    legacy = whole_file_digest(lines)
     app = ledger(ctx)
+    settings = {**shared, "batch": True}  # recording commands stay quiet in a batch
+    todo = _commands(lines)
+    try:
+        if all_or_nothing:
+            printed: list[str] = []
+            try:
+                with app.one_transaction():
+                    for number, args in todo:
+                        printed.append(
+                            _run_line(app, args, number, identities[number - 1], legacy, settings)
+                        )
+            except LineFailed as failed:
+                failed.message = f"{failed.message} (nothing from the file was recorded)"
+                raise
+            click.echo("".join(printed), nl=False)
+            return
+        for number, args in todo:
+            with app.one_transaction():
+                output = _run_line(app, args, number, identities[number - 1], legacy, settings)
+            click.echo(output, nl=False)
+    except LineFailed as failed:
+        _stop(failed.number, failed.message, failed.exit_code)
+
+
+def _commands(lines: list[str]) -> Iterator[tuple[int, list[str]]]:
+    """Each command line's number and words, read as the run reaches it (an unreadable
+    line fails there, after the lines before it)."""
     for number, line in enumerate(lines, start=1):
         text = line.strip()
         if not text or text.startswith("#"):
@@ -51,30 +102,51 @@ def batch(ctx: click.Context, source: IO[str]) -> None:
         try:
             args = shlex.split(text, comments=True)
         except ValueError as error:
-            _stop(number, f"cannot read the line: {error}", 1)
+            raise LineFailed(number, f"cannot read the line: {error}", 1) from None
         if not args:
-            continue
+            continue  # only a comment
         if args[0] in ("batch", "demo"):
-            _stop(number, f"batch cannot run {args[0]}", 2)
-        if app.batch_line_recorded(digest, number):
-            click.echo(f"line {number}: recorded by an earlier run; skipped", err=True)
-            continue
-        settings = {**shared, "batch": True}
-        app.batch_line = (digest, number)
+            raise LineFailed(number, f"batch cannot run {args[0]}", 2)
+        yield number, args
+
+
+def _run_line(
+    app: Any, args: list[str], number: int, identity: str, legacy: str, settings: dict[str, Any]
+) -> str:
+    """Run one line inside the ledger's open transaction; what it printed on stdout.
+    A line recorded by an earlier run is skipped and prints what it printed then."""
+    from cli.main import cli
+
+    earlier = app.batch_line_output(identity, number, legacy)
+    if earlier is not None:
+        click.echo(f"line {number}: recorded by an earlier run; skipped", err=True)
+        return str(earlier)
+    app.wrote = False
+    with _captured_stdout() as out:
         try:
-            cli.main(args, prog_name="complaints", standalone_mode=False, obj=settings)
+            cli.main(args, prog_name="complaints", standalone_mode=False, obj=dict(settings))
         except click.ClickException as error:
-            _stop(number, error.format_message(), error.exit_code)
+            raise LineFailed(number, error.format_message(), error.exit_code) from None
         except click.exceptions.Exit as done:
             if done.exit_code:
-                _stop(number, "stopped", done.exit_code)
+                raise LineFailed(number, "stopped", done.exit_code) from None
         except click.Abort:
-            _stop(number, "aborted", 1)
-        finally:
-            app.batch_line = None
+            raise LineFailed(number, "aborted", 1) from None
+    output = out.getvalue()
+    if app.wrote:
+        app.mark_batch_line(identity, number, output)
+    return output
 
 
-def _stop(number: int, message: str, exit_code: int) -> None:
+@contextlib.contextmanager
+def _captured_stdout() -> Iterator[io.StringIO]:
+    """What a line prints is held until its transaction commits."""
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        yield buffer
+
+
+def _stop(number: int, message: str, exit_code: int) -> NoReturn:
     click.echo(f"Error: line {number}: {message}", err=True)
     sys.exit(exit_code)
 

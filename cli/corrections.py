@@ -26,7 +26,7 @@ def void(ctx: click.Context, ref: str, version: int, on: date, reason: str) -> N
 
     \b
     Example:
-        complaints void CSC-2025-0001 5 --reason "response recorded on the wrong case"
+        complaints void CSC-2025-0001 3 --reason "response recorded on the wrong case"
     """
     app = ledger(ctx)
     app.void(ref, version=version, on=on, actor=actor(ctx), reason=reason)

@@ -68,6 +68,7 @@ def demo(
 
     Example:
 
+    \b
         complaints demo --db demo.db --seed 7 --years 3 --cases-per-year 200
     """
     from ledger.application import Ledger

@@ -63,9 +63,10 @@ def receive(
 
     Example:
 
-        complaints receive --on 2025-04-07 --procedure statutory --channel email
-        --role parent --service-area "Children in Need" --team "Locality North"
-        --reason poor-communication --reason delays-in-service
+    \b
+        complaints receive --on 2025-04-07 --procedure statutory --channel email \\
+            --role parent --service-area "Children in Need" --team "Locality North" \\
+            --reason poor-communication --reason delays-in-service
     """
     reference = ledger(ctx).receive(
         on=on,
@@ -108,6 +109,7 @@ def triage(
 
     Example:
 
+    \b
         complaints triage CSC-2025-0001 --on 2025-04-08 --decision statutory
     """
     record(ctx, ref, "triage", on, decision=decision, reason=reason, late_reason=late_reason)
@@ -123,6 +125,7 @@ def acknowledge(ctx: click.Context, ref: str, on: date) -> None:
 
     Example:
 
+    \b
         complaints acknowledge CSC-2025-0001 --on 2025-04-09
     """
     record(ctx, ref, "acknowledge", on)
@@ -139,7 +142,9 @@ def withdraw(ctx: click.Context, ref: str, on: date, reason: str | None) -> None
 
     Example:
 
-        complaints withdraw CSC-2025-0001 --on 2025-04-20 --reason "resolved informally"
+    \b
+        complaints withdraw CSC-2025-0001 --on 2025-04-20 \\
+            --reason "resolved informally"
     """
     record(ctx, ref, "withdraw", on, reason=reason)
 
@@ -160,7 +165,9 @@ def suspend(ctx: click.Context, ref: str, on: date, reason: str, until: date | N
 
     Example:
 
-        complaints suspend CSC-2025-0001 --on 2025-04-10 --reason "police investigation"
+    \b
+        complaints suspend CSC-2025-0001 --on 2025-04-10 \\
+            --reason "police investigation"
     """
     record(ctx, ref, "suspend", on, reason=reason, until=until)
 
@@ -175,6 +182,7 @@ def resume(ctx: click.Context, ref: str, on: date) -> None:
 
     Example:
 
+    \b
         complaints resume CSC-2025-0001 --on 2025-05-12
     """
     record(ctx, ref, "resume", on)
@@ -186,6 +194,7 @@ def advocate() -> None:
 
     Example:
 
+    \b
         complaints advocate offer CSC-2025-0001 --on 2025-04-08
     """
 
@@ -200,6 +209,7 @@ def advocate_offer(ctx: click.Context, ref: str, on: date) -> None:
 
     Example:
 
+    \b
         complaints advocate offer CSC-2025-0001 --on 2025-04-08
     """
     record(ctx, ref, "offer_advocate", on)
@@ -215,6 +225,7 @@ def advocate_accept(ctx: click.Context, ref: str, on: date) -> None:
 
     Example:
 
+    \b
         complaints advocate accept CSC-2025-0001 --on 2025-04-09
     """
     record(ctx, ref, "answer_advocate_offer", on, accepted=True)
@@ -230,6 +241,7 @@ def advocate_decline(ctx: click.Context, ref: str, on: date) -> None:
 
     Example:
 
+    \b
         complaints advocate decline CSC-2025-0001 --on 2025-04-09
     """
     record(ctx, ref, "answer_advocate_offer", on, accepted=False)
@@ -261,8 +273,9 @@ def amend(
 
     Example:
 
-        complaints amend CSC-2025-0001 --field team --value "Locality South"
-        --reason "recorded against the wrong team"
+    \b
+        complaints amend CSC-2025-0001 --field team --value "Locality South" \\
+            --reason "recorded against the wrong team"
     """
     value: object
     if detail == "reasons":
@@ -297,7 +310,9 @@ def profile(
 
     Example:
 
-        complaints profile CSC-2025-0001 --age-band 35-44 --ethnicity "White British"
+    \b
+        complaints profile CSC-2025-0001 --age-band 35-44 \\
+            --ethnicity "White British"
     """
     record(
         ctx,

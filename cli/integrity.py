@@ -21,6 +21,7 @@ def verify(ctx: click.Context, output_format: str) -> None:
 
     Example:
 
+    \b
         complaints verify
     """
     verdict = ledger(ctx).verify()

@@ -79,6 +79,7 @@ def cli() -> None:
 
     Example:
 
+    \b
         complaints receive --on 2025-04-07 --procedure statutory --channel email
     """
 

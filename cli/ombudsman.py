@@ -17,7 +17,9 @@ def ombudsman() -> None:
 
     Example:
 
-        complaints ombudsman decision CSC-2025-0001 --on 2026-01-15 --decision not-upheld
+    \b
+        complaints ombudsman decision CSC-2025-0001 --on 2026-01-15 \\
+            --decision not-upheld
     """
 
 
@@ -32,7 +34,9 @@ def enquiry(ctx: click.Context, ref: str, on: date, ombudsman_ref: str | None) -
 
     Example:
 
-        complaints ombudsman enquiry CSC-2025-0001 --on 2025-10-01 --ombudsman-ref 25 001 234
+    \b
+        complaints ombudsman enquiry CSC-2025-0001 --on 2025-10-01 \\
+            --ombudsman-ref "25 001 234"
     """
     record(ctx, ref, "open_ombudsman_enquiry", on, ombudsman_ref=ombudsman_ref)
 
@@ -57,8 +61,9 @@ def decision(
 
     Example:
 
-        complaints ombudsman decision CSC-2025-0001 --on 2026-01-15 --decision upheld
-        --remedy apology --due 2026-02-12
+    \b
+        complaints ombudsman decision CSC-2025-0001 --on 2026-01-15 \\
+            --decision upheld --remedy apology --due 2026-02-12
     """
     record(
         ctx,
@@ -81,6 +86,7 @@ def complied(ctx: click.Context, ref: str, on: date) -> None:
 
     Example:
 
+    \b
         complaints ombudsman complied CSC-2025-0001 --on 2026-02-10
     """
     record(ctx, ref, "comply_with_ombudsman", on)

@@ -102,6 +102,61 @@ def on_option(help_text: str = "Date the action happened (YYYY-MM-DD).") -> Call
     )
 
 
+def as_of_option(
+    help_text: str = "Only what had been recorded by then (a bare date: the end of that day).",
+) -> Callable[[F], F]:
+    return click.option("--as-of", "as_of", type=DATETIME, help=help_text)
+
+
+def judge_on_option(what: str = "overdue") -> Callable[[F], F]:
+    """``--on DATE``: the day on which a list judges what is due and overdue."""
+    return click.option(
+        "--on",
+        "on",
+        type=DATE,
+        default=None,
+        help=f"Judge {what} on this day (default: the --as-of day, else today).",
+    )
+
+
+def judging_day(on: date | None, as_of: datetime | None) -> date:
+    """The day to judge due and overdue on: ``--on``, else the ``--as-of`` day, else today."""
+    if on is not None:
+        return on
+    if as_of is not None:
+        return as_of.astimezone().date()
+    return date.today()
+
+
+def recorded_rows(
+    app: Any, question: Callable[[Any], list[dict[str, Any]]], as_of: datetime | None
+) -> list[dict[str, Any]]:
+    """The rows ``question`` finds in the read models: now, or as recorded by ``as_of``.
+
+    An empty answer as of a moment says on stderr how many steps were recorded later,
+    so "nothing yet" is not mistaken for "nothing at all"; stdout stays the answer.
+    """
+    if as_of is None:
+        return list(app.query(question))
+    rows, position, later = app.query_as_of(question, as_of)
+    if not rows:
+        note_recorded_later(as_of, later, anything=position > 0, what="event")
+    return list(rows)
+
+
+def note_recorded_later(
+    as_of: datetime, later: int, anything: bool = False, what: str = "step"
+) -> None:
+    """``nothing recorded by 2025-05-01T23:59:59; 7 steps were recorded later`` on stderr
+    (``what``: a case's steps, or the ledger's events for lists of many cases)."""
+    from ledger.application import steps
+    from ledger.time_travel import moment_text
+
+    found = "none found in what was recorded" if anything else "nothing recorded"
+    counted = steps(later, what)
+    click.echo(f"{found} by {moment_text(as_of)}; {counted} recorded later", err=True)
+
+
 def format_option(*formats: str) -> Callable[[F], F]:
     return click.option(
         "--format",

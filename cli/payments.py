@@ -26,7 +26,9 @@ def compensate(
 
     Example:
 
-        complaints compensate CSC-2025-0001 --on 2025-06-30 --amount 250 --reason distress
+    \b
+        complaints compensate CSC-2025-0001 --on 2025-06-30 --amount 250 \\
+            --reason distress
     """
     record(ctx, ref, "compensate", on, amount=parse_amount(amount), reason=reason, stage=stage)
 

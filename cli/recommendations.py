@@ -32,8 +32,9 @@ def recommend(
 
     Example:
 
-        complaints recommend CSC-2025-0001 --on 2025-06-20 --stage 2
-        --text "Review the duty desk call-back process" --theme communication
+    \b
+        complaints recommend CSC-2025-0001 --on 2025-06-20 --stage 2 \\
+            --text "Review the duty desk call-back process" --theme communication
     """
     made = record(
         ctx,
@@ -54,7 +55,9 @@ def recommendation() -> None:
 
     Example:
 
-        complaints recommendation accept CSC-2025-0001 R1 --owner "Front Door" --due 2025-09-30
+    \b
+        complaints recommendation accept CSC-2025-0001 R1 --on 2025-06-25 \\
+            --owner "Front Door" --due 2025-09-30
     """
 
 
@@ -78,8 +81,9 @@ def accept(
 
     Example:
 
-        complaints recommendation accept CSC-2025-0001 R1 --on 2025-06-25
-        --owner "Front Door" --due 2025-09-30
+    \b
+        complaints recommendation accept CSC-2025-0001 R1 --on 2025-06-25 \\
+            --owner "Front Door" --due 2025-09-30
     """
     record(
         ctx,
@@ -115,6 +119,7 @@ def reject(
 
     Example:
 
+    \b
         complaints recommendation reject CSC-2025-0001 R2 --on 2025-06-25
     """
     record(
@@ -142,8 +147,9 @@ def complete(
 
     Example:
 
-        complaints recommendation complete CSC-2025-0001 R1 --on 2025-09-12
-        --evidence "new call-back standard issued"
+    \b
+        complaints recommendation complete CSC-2025-0001 R1 --on 2025-09-12 \\
+            --evidence "new call-back standard issued"
     """
     record(
         ctx,

@@ -9,14 +9,17 @@ import click
 from cli.base import group
 from cli.options import (
     COUNT,
-    DATE,
     DATETIME,
     NameChoice,
+    as_of_option,
     emit_json,
     emit_rows,
     format_option,
+    judge_on_option,
+    judging_day,
     ledger,
     ledger_options,
+    recorded_rows,
 )
 from domain.procedure import PROCEDURES
 
@@ -27,6 +30,7 @@ def report() -> None:
 
     Example:
 
+    \b
         complaints report annual --year 2024/25
     """
 
@@ -67,6 +71,7 @@ def annual(
 
     Example:
 
+    \b
         complaints report annual --year 2024/25 --format json
     """
     from reports import render
@@ -83,22 +88,29 @@ def annual(
 
 @report.command("open")
 @ledger_options
-@click.option("--as-of", type=DATE, help="The day to list open cases for (default today).")
+@judge_on_option("open, due-soon and overdue")
+@as_of_option()
 @format_option("text", "json", "csv")
 @click.pass_context
-def open_cases(ctx: click.Context, as_of: date | None, output_format: str) -> None:
+def open_cases(
+    ctx: click.Context, on: date | None, as_of: datetime | None, output_format: str
+) -> None:
     """The weekly list: cases open on a day, by service area, with what is due in the
     next five working days (due-soon), what is overdue and what is on hold.
 
+    The day is --on (default today); with --as-of, the cases as they had been recorded
+    by then, judged on that day unless --on says otherwise.
+
     Example:
 
+    \b
         complaints report open --as-of 2025-06-06
     """
     from reports.operational import open_cases as listing
 
     app = ledger(ctx)
-    day = as_of or date.today()
-    rows = app.query(lambda session: listing(session, day, app.policy.calendar))
+    day = judging_day(on, as_of)
+    rows = recorded_rows(app, lambda session: listing(session, day, app.policy.calendar), as_of)
     emit_rows(rows, output_format, empty=f"no cases open on {day.isoformat()}")
 
 
@@ -109,22 +121,31 @@ def open_cases(ctx: click.Context, as_of: date | None, output_format: str) -> No
     type=NameChoice(["open", "overdue", "completed"]),
     help="Only those open (accepted or awaiting a decision), overdue or completed.",
 )
-@click.option("--as-of", type=DATE, help="Status as it stood on this day (default today).")
+@judge_on_option()
+@as_of_option()
 @format_option("text", "json", "csv")
 @click.pass_context
 def recommendations_report(
-    ctx: click.Context, status: str | None, as_of: date | None, output_format: str
+    ctx: click.Context,
+    status: str | None,
+    on: date | None,
+    as_of: datetime | None,
+    output_format: str,
 ) -> None:
     """Recommendation tracking: each recommendation with its owner, due date and status.
 
+    Overdue is judged on --on (default today); with --as-of, the recommendations as they
+    had been recorded by then, judged on that day unless --on says otherwise.
+
     Example:
 
+    \b
         complaints report recommendations --status overdue
     """
     from reports.operational import recommendations
 
-    day = as_of or date.today()
-    rows = ledger(ctx).query(lambda session: recommendations(session, day, status))
+    day = judging_day(on, as_of)
+    rows = recorded_rows(ledger(ctx), lambda session: recommendations(session, day, status), as_of)
     emit_rows(rows, output_format, empty="no recommendations")
 
 
@@ -134,6 +155,7 @@ def projections() -> None:
 
     Example:
 
+    \b
         complaints projections rebuild
     """
 
@@ -146,6 +168,7 @@ def status(ctx: click.Context) -> None:
 
     Example:
 
+    \b
         complaints projections status
     """
     state = ledger(ctx).projection_status()
@@ -166,6 +189,7 @@ def rebuild(ctx: click.Context) -> None:
 
     Example:
 
+    \b
         complaints projections rebuild
     """
     app = ledger(ctx)

@@ -30,7 +30,7 @@ class RecordingGroup(LedgerGroup):
     """A group that records a new representation when no subcommand is named."""
 
 
-def _amend_command(kind: type[Representation]) -> click.Command:
+def _amend_command(kind: type[Representation], example_ref: str) -> click.Command:
     fields = "|".join(kind.AMENDABLE)
 
     @click.command("amend", cls=RecordingGroup.command_class)
@@ -53,8 +53,9 @@ def _amend_command(kind: type[Representation]) -> click.Command:
 
     amend.help = (
         f"Correct a recorded detail of a {kind.KIND}; the history keeps both.\n\n"
-        f"Example:\n\n    complaints {kind.KIND.split()[0]} amend REF --field team "
-        '--value "Locality South" --reason "recorded against the wrong team"'
+        "Example:\n\n\b\n"
+        f"    complaints {kind.KIND.split()[0]} amend {example_ref} --field team \\\n"
+        '        --value "Locality South" --reason "recorded against the wrong team"'
     )
     return amend
 
@@ -75,10 +76,14 @@ def compliment(ctx: click.Context, on: date | None, **details: Any) -> None:
 
     Example:
 
-        complaints compliment --on 2025-05-02 --service-area "Children in Care"
-        --team "Fostering" --channel email --text "Thank you for all your help"
+    \b
+        complaints compliment --on 2025-05-02 --service-area "Children in Care" \\
+            --team "Fostering" --channel email --text "Thank you for all your help"
 
-    Then: complaints compliment publish CMP-2025-0001 --extract "..." to allow quoting.
+    Then, to allow quoting it:
+
+    \b
+        complaints compliment publish CMP-2025-0001 --extract "..."
     """
     if ctx.invoked_subcommand is not None:
         return
@@ -99,12 +104,14 @@ def compliment_publish(ctx: click.Context, ref: str, on: date, extract: str) -> 
 
     Example:
 
-        complaints compliment publish CMP-2025-0001 --extract "She listened and helped us"
+    \b
+        complaints compliment publish CMP-2025-0001 \\
+            --extract "She listened and helped us"
     """
     ledger(ctx).publish_compliment(ref, on=on, actor=actor(ctx), extract=extract)
 
 
-compliment.add_command(_amend_command(Compliment))
+compliment.add_command(_amend_command(Compliment, "CMP-2025-0001"))
 
 
 # ------------------------------------------------------------------------ enquiries
@@ -128,10 +135,14 @@ def enquiry(
 
     Example:
 
-        complaints enquiry --on 2025-05-06 --from councillor --team "Front Door"
-        --responded-on 2025-05-14
+    \b
+        complaints enquiry --on 2025-05-06 --from councillor --team "Front Door" \\
+            --responded-on 2025-05-14
 
-    Answer a recorded one later with: complaints enquiry respond ENQ-2025-0001 --on DATE
+    Answer a recorded one later with:
+
+    \b
+        complaints enquiry respond ENQ-2025-0001 --on 2025-05-14
     """
     if ctx.invoked_subcommand is not None:
         return
@@ -158,12 +169,13 @@ def enquiry_respond(ctx: click.Context, ref: str, on: date) -> None:
 
     Example:
 
+    \b
         complaints enquiry respond ENQ-2025-0001 --on 2025-05-14
     """
     ledger(ctx).respond_to_enquiry(ref, on=on, actor=actor(ctx))
 
 
-enquiry.add_command(_amend_command(Enquiry))
+enquiry.add_command(_amend_command(Enquiry, "ENQ-2025-0001"))
 
 
 # ------------------------------------------------------------------ initial feedback
@@ -194,10 +206,15 @@ def feedback(
 
     Example:
 
-        complaints feedback --on 2025-05-06 --team "Front Door" --resolved-on 2025-05-07
+    \b
+        complaints feedback --on 2025-05-06 --team "Front Door" \\
+            --resolved-on 2025-05-07
 
-    Later: complaints feedback resolve FBK-2025-0001, or feedback convert FBK-2025-0001
-    to make it a formal complaint.
+    Later, resolve it, or convert it to make it a formal complaint:
+
+    \b
+        complaints feedback resolve FBK-2025-0001 --on 2025-05-07
+        complaints feedback convert FBK-2025-0001 --on 2025-05-09 --procedure statutory
     """
     if ctx.invoked_subcommand is not None:
         return
@@ -238,6 +255,7 @@ def feedback_resolve(ctx: click.Context, ref: str, on: date) -> None:
 
     Example:
 
+    \b
         complaints feedback resolve FBK-2025-0001 --on 2025-05-07
     """
     who = actor(ctx)
@@ -271,7 +289,9 @@ def feedback_convert(
 
     Example:
 
-        complaints feedback convert FBK-2025-0001 --on 2025-05-09 --procedure statutory
+    \b
+        complaints feedback convert FBK-2025-0001 --on 2025-05-09 \\
+            --procedure statutory
     """
     made = ledger(ctx).convert_feedback(
         ref,
@@ -285,7 +305,7 @@ def feedback_convert(
     click.echo(made)
 
 
-feedback.add_command(_amend_command(InitialFeedback))
+feedback.add_command(_amend_command(InitialFeedback, "FBK-2025-0001"))
 
 
 # ------------------------------------------------------------------------- advocacy
@@ -303,9 +323,13 @@ def advocacy(ctx: click.Context, on: date | None, **details: Any) -> None:
 
     Example:
 
+    \b
         complaints advocacy --on 2025-05-06 --age-band 12-15 --theme placement
 
-    Later: complaints advocacy link ADV-2025-0001 --complaint CSC-2025-0042
+    Later, link it to the complaint it led to:
+
+    \b
+        complaints advocacy link ADV-2025-0001 --complaint CSC-2025-0042
     """
     if ctx.invoked_subcommand is not None:
         return
@@ -332,7 +356,9 @@ def advocacy_link(ctx: click.Context, ref: str, on: date, complaint_ref: str) ->
 
     Example:
 
-        complaints advocacy link ADV-2025-0001 --complaint CSC-2025-0042 --on 2025-05-20
+    \b
+        complaints advocacy link ADV-2025-0001 --complaint CSC-2025-0042 \\
+            --on 2025-05-20
     """
     who = actor(ctx)
     ledger(ctx).act_on_representation(
@@ -344,7 +370,7 @@ def advocacy_link(ctx: click.Context, ref: str, on: date, complaint_ref: str) ->
     )
 
 
-advocacy.add_command(_amend_command(AdvocacyReferral))
+advocacy.add_command(_amend_command(AdvocacyReferral, "ADV-2025-0001"))
 
 
 COMMANDS = [compliment, enquiry, feedback, advocacy]

@@ -14,8 +14,9 @@ def roles() -> None:
 
     Example:
 
-        complaints --db postgresql://admin@db/complaints roles grant --writer complaints_app
-        --auditor complaints_audit
+    \b
+        complaints --db postgresql://admin@db/complaints roles grant \\
+            --writer complaints_app --auditor complaints_audit
     """
 
 
@@ -34,6 +35,7 @@ def grant(ctx: click.Context, writer: str | None, auditor: str | None, show_sql:
 
     Example:
 
+    \b
         complaints roles grant --writer complaints_app --auditor complaints_audit
     """
     from ledger.roles import grant_roles

@@ -46,6 +46,7 @@ def extend(ctx: click.Context, ref: str, on: date, reason: str, working_days: in
 
     Example:
 
+    \b
         complaints extend CSC-2025-0001 --on 2025-04-14 --reason "complex case"
     """
     record(ctx, ref, "extend", on, reason=reason, working_days=working_days)
@@ -73,8 +74,9 @@ def respond(
 
     Example:
 
-        complaints respond CSC-2025-0001 --on 2025-04-17 --outcome partly-upheld
-        --remedy apology --remedy explanation
+    \b
+        complaints respond CSC-2025-0001 --on 2025-04-17 --outcome partly-upheld \\
+            --remedy apology --remedy explanation
     """
     record(ctx, ref, "respond", on, outcome=outcome, stage=stage, remedies=split_names(remedies))
 
@@ -92,6 +94,7 @@ def escalate(ctx: click.Context, ref: str, on: date, late_reason: str | None) ->
 
     Example:
 
+    \b
         complaints escalate CSC-2025-0001 --on 2025-04-30
     """
     record(ctx, ref, "escalate", on, late_reason=late_reason)
@@ -119,8 +122,9 @@ def appoint(
 
     Example:
 
-        complaints appoint CSC-2025-0001 --on 2025-05-02 --role independent-person
-        --person IP-014
+    \b
+        complaints appoint CSC-2025-0001 --on 2025-05-02 --role independent-person \\
+            --person IP-014
     """
     record(
         ctx,
@@ -145,6 +149,7 @@ def statement(ctx: click.Context, ref: str, on: date, points: int) -> None:
 
     Example:
 
+    \b
         complaints statement CSC-2025-0001 --on 2025-05-09 --points 4
     """
     record(ctx, ref, "agree_statement", on, points=points)
@@ -162,6 +167,7 @@ def finding(ctx: click.Context, ref: str, on: date, point: int, finding: str) ->
 
     Example:
 
+    \b
         complaints finding CSC-2025-0001 --on 2025-06-10 --point 1 --finding upheld
     """
     record(ctx, ref, "record_finding", on, point=point, finding=finding)
@@ -178,6 +184,7 @@ def panel(ctx: click.Context, ref: str, on: date, report_on: date | None) -> Non
 
     Example:
 
+    \b
         complaints panel CSC-2025-0001 --on 2025-08-01 --report-on 2025-08-06
     """
     app = ledger(ctx)
@@ -202,6 +209,7 @@ def panel_report(ctx: click.Context, ref: str, on: date) -> None:
 
     Example:
 
+    \b
         complaints panel-report CSC-2025-0001 --on 2025-08-06
     """
     record(ctx, ref, "report_panel", on)
@@ -213,6 +221,7 @@ def adr() -> None:
 
     Example:
 
+    \b
         complaints adr offer CSC-2025-0001 --on 2025-04-28 --method mediation
     """
 
@@ -230,6 +239,7 @@ def adr_offer(ctx: click.Context, ref: str, on: date, method: str) -> None:
 
     Example:
 
+    \b
         complaints adr offer CSC-2025-0001 --on 2025-04-28 --method mediation
     """
     record(ctx, ref, "offer_dispute_resolution", on, method=method)
@@ -246,6 +256,7 @@ def adr_result(ctx: click.Context, ref: str, on: date, resolved: bool | None) ->
 
     Example:
 
+    \b
         complaints adr result CSC-2025-0001 --on 2025-05-06 --resolved
     """
     if resolved is None:

@@ -49,6 +49,7 @@ def import_(
 
     Example:
 
+    \b
         complaints import examples/legacy-import.csv --dry-run
     """
     app = ledger(ctx)
@@ -262,6 +263,7 @@ def export(
 
     Example:
 
+    \b
         complaints export --format jsonl --out ledger.jsonl
         complaints export --format csv --all --out read-models/
     """

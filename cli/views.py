@@ -10,14 +10,18 @@ import click
 from cli.base import command
 from cli.options import (
     COUNT,
-    DATE,
     DATETIME,
     NameChoice,
+    as_of_option,
     emit_json,
     emit_rows,
     format_option,
+    judge_on_option,
+    judging_day,
     ledger,
     ledger_options,
+    note_recorded_later,
+    recorded_rows,
 )
 from domain.complaint import Complaint
 from domain.procedure import PROCEDURES, ProcedurePolicy
@@ -210,6 +214,7 @@ def show(
 
     Example:
 
+    \b
         complaints show CSC-2025-0001 --format json
     """
     app = ledger(ctx)
@@ -235,9 +240,14 @@ def history(ctx: click.Context, ref: str, output_format: str, as_of: datetime | 
 
     Example:
 
+    \b
         complaints history CSC-2025-0001 --format json --as-of 2025-05-01T12:00:00
     """
-    events = ledger(ctx).history(ref, as_of=as_of)
+    app = ledger(ctx)
+    events = app.history(ref, as_of=as_of)
+    if as_of is not None and not events:
+        later = sum(1 for e in app.history(ref) if e.recorded_at > as_of)
+        note_recorded_later(as_of, later)
     if output_format == "json":
         emit_json(
             [
@@ -284,7 +294,8 @@ def _voiding(voided: dict[str, Any] | None) -> dict[str, Any] | None:
 @click.option("--team", help="Only this team.")
 @click.option("--open", "only_open", is_flag=True, help="Only cases with a stage open.")
 @click.option("--overdue", "only_overdue", is_flag=True, help="Only cases past their deadline.")
-@click.option("--as-of", type=DATE, help="Judge overdue on this day (default today).")
+@judge_on_option()
+@as_of_option()
 @format_option("text", "json", "csv")
 @click.pass_context
 def list_cases(
@@ -295,21 +306,28 @@ def list_cases(
     team: str | None,
     only_open: bool,
     only_overdue: bool,
-    as_of: date | None,
+    on: date | None,
+    as_of: datetime | None,
     output_format: str,
 ) -> None:
     """List cases with their current stage and status, filtered for day-to-day work.
 
+    Overdue is judged on --on (default today); with --as-of, the cases as they had been
+    recorded by then, judged on that day unless --on says otherwise.
+
     Example:
 
+    \b
         complaints list --open --team "Locality North"
     """
     from reports.operational import CaseFilter, case_list
 
     app = ledger(ctx)
     chosen = CaseFilter(procedure, stage, service_area, team, only_open, only_overdue)
-    day = as_of or date.today()
-    rows = app.query(lambda session: case_list(session, day, app.policy.calendar, chosen))
+    day = judging_day(on, as_of)
+    rows = recorded_rows(
+        app, lambda session: case_list(session, day, app.policy.calendar, chosen), as_of
+    )
     emit_rows(rows, output_format, empty="no cases")
 
 

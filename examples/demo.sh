@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=.venv/bin/complaints
-db=${DEMO_DB:-demo.db}
+# Its own file: `make demo` builds demo.db, which the tour must not replace.
+db=${TOUR_DB:-tour.db}
 rm -f "$db" "$db-wal" "$db-shm"
 export COMPLAINTS_DB="$db" COMPLAINTS_ACTOR="demo"
 "$bin" batch examples/demo-cases.txt

@@ -54,7 +54,7 @@ from domain.representations import (
     representation_id,
 )
 from ledger.bank_holidays import StoredBankHolidays, holiday_metadata
-from ledger.batches import batch_metadata, is_recorded, mark_recorded
+from ledger.batches import batch_metadata, mark_recorded, recorded_output
 from ledger.integrity import (
     HashChain,
     Verdict,
@@ -68,7 +68,7 @@ from ledger.storage import (
     make_engine,
     schema_lock,
 )
-from ledger.time_travel import read_models_as_of
+from ledger.time_travel import as_recorded_by, moment_text, read_models_as_of
 from projections import tables as read_models
 from projections.projector import CaseFactsProjection, Status
 from reports.annual import AnnualReport, Period
@@ -135,8 +135,10 @@ class Ledger(Application[UUID]):
         #: The case steps that the last writing unit of work recorded (for the
         #: "Recorded ..." line a recording command prints on stderr).
         self.last_recorded: list[RecordedEvent] = []
-        #: The batch line being run, marked recorded in the same transaction as its events.
-        self.batch_line: tuple[str, int] | None = None
+        #: Inside :meth:`one_transaction`: units of work join it instead of committing.
+        self._joined = False
+        #: Whether a unit of work inside :meth:`one_transaction` wrote events.
+        self.wrote = False
         #: Units of work retried because another writer got there first (for the
         #: load test's conflict rate).
         self.conflicts = 0
@@ -214,22 +216,36 @@ class Ledger(Application[UUID]):
         super().close()
 
     # ----------------------------------------------------------- unit of work
+    def _begin(self, session: Session, write: bool) -> None:
+        connection = session.connection(execution_options={WRITE_OPTION: write})
+        if write and connection.dialect.name == "postgresql":
+            # One writer at a time, as SQLite's BEGIN IMMEDIATE gives: the event
+            # insert takes an exclusive table lock anyway, and taking turns from the
+            # start means writers never read a case that another is changing.
+            connection.execute(text("SELECT pg_advisory_xact_lock(4242002)"))
+
     @contextmanager
     def _transaction(self, write: bool, catch_up: bool = True) -> Iterator[None]:
         session = self.sessions()
-        try:
-            connection = session.connection(execution_options={WRITE_OPTION: write})
-            if write and connection.dialect.name == "postgresql":
-                # One writer at a time, as SQLite's BEGIN IMMEDIATE gives: the event
-                # insert takes an exclusive table lock anyway, and taking turns from the
-                # start means writers never read a case that another is changing.
-                connection.execute(text("SELECT pg_advisory_xact_lock(4242002)"))
+        if self._joined:
             self._written = []
             self._saved = []
             yield
             if write:
-                if self._written and self.batch_line is not None:
-                    mark_recorded(session, *self.batch_line)
+                self.last_recorded = [
+                    _recorded(e) for e in self._saved if isinstance(e, Complaint.Event)
+                ]
+                self.wrote = self.wrote or bool(self._written)
+                self.chain.extend(session, self._written)
+                if catch_up:
+                    self.projection.catch_up(session, self)
+            return
+        try:
+            self._begin(session, write)
+            self._written = []
+            self._saved = []
+            yield
+            if write:
                 self.chain.extend(session, self._written)
                 if catch_up:
                     self.projection.catch_up(session, self)
@@ -245,6 +261,36 @@ class Ledger(Application[UUID]):
         finally:
             self.sessions.remove()
 
+    @contextmanager
+    def one_transaction(self) -> Iterator[None]:
+        """Many units of work as one writing transaction (a batch line with its mark, or
+        a whole batch file): they join it instead of committing; it commits when the
+        block ends, or rolls all of them back when it raises."""
+        if self._joined:
+            raise AssertionError("one_transaction does not nest")
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            session = self.sessions()
+            try:
+                self._begin(session, write=True)
+                break
+            except (OperationalError, sqlalchemy.exc.OperationalError) as error:
+                session.rollback()
+                self.sessions.remove()
+                if _is_transient(error) and attempt < MAX_ATTEMPTS:
+                    time.sleep(0.05 * attempt)
+                    continue
+                raise LedgerUnavailable(_first_line(error)) from None
+        self._joined, self.wrote = True, False
+        try:
+            yield
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            self._joined = False
+            self.sessions.remove()
+
     def unit_of_work(
         self,
         work: Callable[[], T],
@@ -256,6 +302,8 @@ class Ledger(Application[UUID]):
 
         ``work`` must be repeatable: it reads what it needs afresh on every attempt.
         """
+        if self._joined:
+            attempts = 1  # a joined transaction cannot be retried from here
         for attempt in range(1, attempts + 1):
             try:
                 with self._transaction(write, catch_up):
@@ -305,8 +353,14 @@ class Ledger(Application[UUID]):
     def last_position(self) -> int:
         return self.recorder.max_notification_id() or 0
 
-    def batch_line_recorded(self, source: str, line: int) -> bool:
-        return self.read(lambda: is_recorded(self.sessions(), source, line))
+    def batch_line_output(self, prefix: str, line: int, legacy: str) -> str | None:
+        """What a batch line printed when it was recorded; None if it never was.
+        Asked inside :meth:`one_transaction`, so no other writer can record it meanwhile."""
+        return recorded_output(self.sessions(), prefix, line, legacy)
+
+    def mark_batch_line(self, prefix: str, line: int, output: str) -> None:
+        """Mark a batch line recorded, inside the :meth:`one_transaction` of its events."""
+        mark_recorded(self.sessions(), prefix, line, output)
 
     def last_position_now(self) -> int:
         """The event log's last position, in a transaction of its own."""
@@ -359,6 +413,20 @@ class Ledger(Application[UUID]):
             return question(session)
 
         return self.unit_of_work(work)
+
+    def query_as_of(self, question: Callable[[Session], T], as_of: datetime) -> tuple[T, int, int]:
+        """Answer ``question`` from the read models as they stood at ``as_of`` (only the
+        events recorded by then); also the position of the last of those events (0: none)
+        and how many events were recorded later."""
+
+        def work() -> tuple[T, int, int]:
+            recorded = as_recorded_by(self, as_of)
+            try:
+                return question(recorded.session), recorded.position, recorded.later
+            finally:
+                recorded.session.close()
+
+        return self.read(work)
 
     def annual_report(
         self,
@@ -712,7 +780,13 @@ class Ledger(Application[UUID]):
                 return self._complaint(ref)
             events = self._events_as_of(case_id(ref), as_of)
             if not events:
-                raise errors.UnknownCase(f"no case with reference {ref!r} as of {as_of}")
+                later = len(self._events_as_of(case_id(ref), None))
+                if later:
+                    raise errors.UnknownCase(
+                        f"{ref}: nothing recorded by {moment_text(as_of)}; "
+                        f"{steps(later)} recorded later"
+                    )
+                raise errors.UnknownCase(f"no case with reference {ref!r}")
             complaint: Complaint | None = None
             for domain_event in events:
                 complaint = domain_event.mutate(complaint)
@@ -776,6 +850,11 @@ def _recorded(domain_event: Any, voiding: Any = None) -> RecordedEvent:
 def _first_line(error: BaseException) -> str:
     text = str(getattr(error, "orig", None) or error).strip()
     return text.splitlines()[0] if text else type(error).__name__
+
+
+def steps(count: int, what: str = "step") -> str:
+    """``1 step was`` / ``7 steps were``."""
+    return f"{count} {what} was" if count == 1 else f"{count} {what}s were"
 
 
 def _is_transient(error: BaseException) -> bool:

@@ -1,30 +1,68 @@
-"""Which lines of a batch file are already recorded, so a re-run after a crash carries
-on where the last run stopped instead of recording a line twice.
+"""Which lines of a batch file are already recorded, so a re-run (after a crash, or of
+the file corrected after a refused line) records each line that took effect once.
 
-A line's mark is written in the same transaction as the events it records: either both
-are there or neither is.
+A line is identified by the SHA-256 of the file's text up to and including it, with its
+line number: correcting or adding a later line leaves every earlier line's identity as
+it was. A line's mark is written in the same transaction as the events it records
+(either both are there or neither is), with what the line printed, so a skipped line
+prints it again: a generated reference reads the same on every run.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, MetaData, String, Table, insert, select
+import hashlib
+
+from sqlalchemy import BigInteger, Column, MetaData, String, Table, Text, insert, select
 from sqlalchemy.orm import Session
 
 batch_metadata = MetaData()
+#: Marks of lines run before lines were identified by their prefix (whole-file digest).
 batch_lines = Table(
     "batch_lines",
     batch_metadata,
     Column("source", String(64), primary_key=True),  # SHA-256 of the whole batch text
     Column("line", BigInteger, primary_key=True),
 )
+batch_marks = Table(
+    "batch_marks",
+    batch_metadata,
+    Column("prefix", String(64), primary_key=True),  # SHA-256 of the lines up to this one
+    Column("line", BigInteger, primary_key=True),
+    Column("output", Text, nullable=False),  # what the line printed on stdout
+)
 
 
-def is_recorded(session: Session, source: str, line: int) -> bool:
+def line_identities(lines: list[str]) -> list[str]:
+    """Each line's identity: the SHA-256 of the lines up to and including it (trailing
+    spaces ignored), so later lines never change an earlier line's identity."""
+    digest = hashlib.sha256()
+    identities = []
+    for line in lines:
+        digest.update(line.rstrip().encode() + b"\n")
+        identities.append(digest.copy().hexdigest())
+    return identities
+
+
+def whole_file_digest(lines: list[str]) -> str:
+    """The identity of a whole file, as marks in ``batch_lines`` knew it."""
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def recorded_output(session: Session, prefix: str, line: int, legacy: str) -> str | None:
+    """What the line printed when it was recorded, or None if it was never recorded
+    (a line marked before outputs were kept printed nothing we know of: "")."""
     found = session.execute(
-        select(batch_lines.c.line).where(batch_lines.c.source == source, batch_lines.c.line == line)
+        select(batch_marks.c.output).where(
+            batch_marks.c.prefix == prefix, batch_marks.c.line == line
+        )
     ).first()
-    return found is not None
+    if found is not None:
+        return str(found.output)
+    old = session.execute(
+        select(batch_lines.c.line).where(batch_lines.c.source == legacy, batch_lines.c.line == line)
+    ).first()
+    return "" if old is not None else None
 
 
-def mark_recorded(session: Session, source: str, line: int) -> None:
-    session.execute(insert(batch_lines).values(source=source, line=line))
+def mark_recorded(session: Session, prefix: str, line: int, output: str) -> None:
+    session.execute(insert(batch_marks).values(prefix=prefix, line=line, output=output))

@@ -4,6 +4,7 @@ the events recorded by then (corrections made later included, so they are ignore
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -25,6 +26,8 @@ class EventsRecordedBy:
         self.ledger = ledger
         self.as_of = as_of
         self.notifications: list[Any] = []
+        #: How many events were recorded after ``as_of`` (for "N steps recorded later").
+        self.later = 0
         position = 0
         while True:
             batch = ledger.notifications_after(position, BATCH)
@@ -32,6 +35,8 @@ class EventsRecordedBy:
                 event = ledger.mapper.to_domain_event(notification)
                 if event.timestamp <= as_of:
                     self.notifications.append(notification)
+                else:
+                    self.later += 1
             if len(batch) < BATCH:
                 break
             position = batch[-1].id
@@ -47,9 +52,30 @@ class EventsRecordedBy:
         return self.notifications[-1].id if self.notifications else 0
 
 
+@dataclass
+class AsRecorded:
+    """The read models as recorded by a moment: a session on them, the position of the
+    last event recorded by then (0: none) and how many events were recorded later."""
+
+    session: Session
+    position: int
+    later: int
+
+
+def moment_text(as_of: datetime) -> str:
+    """A moment as people read it: local time, to the second (``2025-05-01T23:59:59``)."""
+    return as_of.astimezone().replace(tzinfo=None).isoformat(timespec="seconds")
+
+
 def read_models_as_of(ledger: Any, as_of: datetime) -> tuple[Session, int]:
     """A session on in-memory read models built from the events recorded by ``as_of``,
     and the position of the last of those events."""
+    recorded = as_recorded_by(ledger, as_of)
+    return recorded.session, recorded.position
+
+
+def as_recorded_by(ledger: Any, as_of: datetime) -> AsRecorded:
+    """The read models built, in memory, from only the events recorded by ``as_of``."""
     engine = create_engine(
         "sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}
     )
@@ -57,4 +83,4 @@ def read_models_as_of(ledger: Any, as_of: datetime) -> tuple[Session, int]:
     session = sessionmaker(bind=engine)()
     source = EventsRecordedBy(ledger, as_of)
     CaseFactsProjection(ledger.policy).catch_up(session, source, batch_size=BATCH)
-    return session, source.last_position()
+    return AsRecorded(session, source.last_position(), source.later)

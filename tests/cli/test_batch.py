@@ -165,3 +165,141 @@ def test_batch_opens_the_ledger_once(
     result = complaints("batch", input=script)
     assert result.exit_code == 0, result.stderr
     assert len(opened) == 1
+
+
+# ------------------------------------------------ re-runs and --all-or-nothing
+FIRST_TRY = """\
+receive --on 2024-05-01 --procedure statutory
+respond CSC-2024-0001 --on 2024-05-10 --outcome upheld
+escalate CSC-2024-0001 --on 2024-02-30
+receive --on 2024-05-21
+"""
+CORRECTED = FIRST_TRY.replace("2024-02-30", "2024-05-20")
+
+
+def cases(complaints: Complaints) -> list[str]:
+    return [row["ref"] for row in complaints.json("list")]
+
+
+def test_rerun_of_a_corrected_file_records_each_line_once_with_the_same_references(
+    complaints: Complaints,
+) -> None:
+    first = complaints("batch", input=FIRST_TRY)
+    assert first.exit_code == 1
+    assert first.stderr.startswith("Error: line 3: ") and "[bad-data]" in first.stderr
+    assert first.stdout.split() == ["CSC-2024-0001"]
+    again = complaints("batch", input=CORRECTED)
+    assert again.exit_code == 0, again.stderr
+    # The generated reference of line 1 is printed again, not issued again.
+    assert again.stdout.split() == ["CSC-2024-0001", "CSC-2024-0002"]
+    assert "line 1: recorded by an earlier run; skipped" in again.stderr
+    assert "line 2: recorded by an earlier run; skipped" in again.stderr
+    assert cases(complaints) == ["CSC-2024-0001", "CSC-2024-0002"]
+    assert types(complaints, "CSC-2024-0001") == [
+        "Received",
+        "Triaged",
+        "Responded",
+        "EscalationRequested",
+    ]
+
+
+def test_rerun_of_a_finished_file_records_nothing_and_prints_the_same(
+    complaints: Complaints,
+) -> None:
+    first = complaints("batch", input=CORRECTED)
+    assert first.exit_code == 0, first.stderr
+    again = complaints("batch", input=CORRECTED)
+    assert again.exit_code == 0, again.stderr
+    assert again.stdout == first.stdout
+    assert again.stderr.count("recorded by an earlier run; skipped") == 4
+    assert cases(complaints) == ["CSC-2024-0001", "CSC-2024-0002"]
+    assert len(complaints.history("CSC-2024-0001")) == 4
+
+
+def test_a_line_added_before_the_refused_one_keeps_earlier_lines_known(
+    complaints: Complaints,
+) -> None:
+    script = "receive --ref E-1 --on 2024-05-01 --procedure statutory\n"
+    first = complaints("batch", input=script + "receive --on 2024-05-02\nrespond E-1 --on 2024\n")
+    assert first.exit_code == 1 and first.stderr.startswith("Error: line 3: ")
+    assert first.stdout.split() == ["E-1", "CSC-2024-0001"]
+    fixed = script + "receive --on 2024-05-02\nacknowledge E-1 --on 2024-05-02\n"
+    fixed += "respond E-1 --on 2024-05-10 --outcome upheld\n"
+    again = complaints("batch", input=fixed)
+    assert again.exit_code == 0, again.stderr
+    assert again.stdout.split() == ["E-1", "CSC-2024-0001"]
+    assert cases(complaints) == ["CSC-2024-0001", "E-1"]
+    assert types(complaints, "E-1") == ["Received", "Triaged", "Acknowledged", "Responded"]
+
+
+def test_the_same_lines_under_a_different_first_line_are_new_lines(
+    complaints: Complaints,
+) -> None:
+    lines = "receive --on 2024-05-01\n"
+    assert complaints("batch", input="# Monday\n" + lines).stdout.split() == ["CSC-2024-0001"]
+    assert complaints("batch", input="# Tuesday\n" + lines).stdout.split() == ["CSC-2024-0002"]
+
+
+def test_all_or_nothing_records_nothing_when_a_line_is_refused(complaints: Complaints) -> None:
+    result = complaints("batch", "--all-or-nothing", input=FIRST_TRY)
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("Error: line 3: ")
+    assert "[bad-data]" in lines[0] and "nothing from the file was recorded" in lines[0]
+    assert result.stdout == ""
+    assert cases(complaints) == []
+    # No reference was used up either: the corrected file issues the first one.
+    again = complaints("batch", "--all-or-nothing", input=CORRECTED)
+    assert again.exit_code == 0, again.stderr
+    assert again.stdout.split() == ["CSC-2024-0001", "CSC-2024-0002"]
+    assert types(complaints, "CSC-2024-0001") == [
+        "Received",
+        "Triaged",
+        "Responded",
+        "EscalationRequested",
+    ]
+    assert complaints("verify").exit_code == 0
+
+
+def test_all_or_nothing_refuses_on_a_domain_rule_naming_the_line(complaints: Complaints) -> None:
+    script = (
+        "receive --ref W-1 --on 2024-05-01 --procedure statutory\n"
+        "respond W-1 --on 2024-05-10 --outcome upheld\n"
+        "respond W-1 --on 2024-05-13 --outcome not-upheld\n"
+    )
+    result = complaints("batch", "--all-or-nothing", input=script)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: line 3: ")
+    assert "[stage-already-responded]" in result.stderr
+    complaints.refused("history", "W-1")
+
+
+def test_all_or_nothing_stops_at_an_unreadable_line_with_nothing_recorded(
+    complaints: Complaints,
+) -> None:
+    result = complaints(
+        "batch", "--all-or-nothing", input="receive --ref Q-1 --on 2024-05-01\nreceive --team 'x\n"
+    )
+    assert result.exit_code == 1 and result.stderr.startswith("Error: line 2: ")
+    complaints.refused("history", "Q-1")
+
+
+def test_a_file_run_all_or_nothing_then_again_line_by_line_is_skipped(
+    complaints: Complaints,
+) -> None:
+    first = complaints("batch", "--all-or-nothing", input=CORRECTED)
+    assert first.exit_code == 0, first.stderr
+    again = complaints("batch", input=CORRECTED)
+    assert again.exit_code == 0, again.stderr
+    assert again.stdout == first.stdout
+    assert cases(complaints) == ["CSC-2024-0001", "CSC-2024-0002"]
+
+
+def test_read_only_lines_run_again_on_a_rerun(complaints: Complaints) -> None:
+    script = "receive --ref R-1 --on 2024-05-01\nshow R-1 --format json --no-personal\n"
+    assert complaints("batch", input=script).exit_code == 0
+    again = complaints("batch", input=script)
+    assert again.exit_code == 0, again.stderr
+    assert "line 2" not in again.stderr
+    assert orjson.loads(again.stdout.split("\n", 1)[1])["ref"] == "R-1"

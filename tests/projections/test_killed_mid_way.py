@@ -209,6 +209,94 @@ def test_batch_killed_half_way_then_run_again_records_every_line_once(
     ledger.close()
 
 
+def generated_reference_script(tmp_path: Path, cases: int) -> tuple[Path, list[str]]:
+    """Lines that receive cases without a reference (the ledger issues CSC-2024-0001 on)
+    and respond to each by the reference it was issued."""
+    lines, refs = [], []
+    for n in range(1, cases + 1):
+        ref = f"CSC-2024-{n:04d}"
+        refs.append(ref)
+        lines.append(f"receive --on 2024-05-01 --procedure statutory --team T{n % 4}")
+        lines.append(f"respond {ref} --on 2024-05-08 --outcome upheld")
+    script = tmp_path / "generated.txt"
+    script.write_text("\n".join(lines) + "\n")
+    return script, refs
+
+
+def test_batch_of_generated_references_killed_then_run_again_issues_each_once(
+    db_url: str, tmp_path: Path
+) -> None:
+    script, refs = generated_reference_script(tmp_path, 150)
+    env = {**os.environ, "COMPLAINTS_DB": db_url, "COMPLAINTS_ACTOR": "batch"}
+    Ledger(db_url, POLICY).close()
+    process = subprocess.Popen(
+        [COMPLAINTS, "batch", str(script)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "the batch finished before it could be killed"
+        if events_recorded(db_url) > 100:
+            break
+        time.sleep(0.01)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    again = subprocess.run(
+        [COMPLAINTS, "batch", str(script)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert again.returncode == 0, again.stderr
+    assert "recorded by an earlier run; skipped" in again.stderr
+    # Lines recorded before the kill print their reference again; none is issued twice.
+    assert again.stdout.split() == refs
+    ledger = Ledger(db_url, POLICY)
+    report = ledger.annual_report(parse_year("2024"), "statutory")
+    assert report["stage1"]["received"] == 150
+    assert report["stage1"]["responded"] == 150
+    assert ledger.verify().intact
+    ledger.close()
+
+
+def test_all_or_nothing_batch_killed_records_nothing_then_runs_whole(
+    db_url: str, tmp_path: Path
+) -> None:
+    script, refs = generated_reference_script(tmp_path, 100)
+    env = {**os.environ, "COMPLAINTS_DB": db_url, "COMPLAINTS_ACTOR": "batch"}
+    Ledger(db_url, POLICY).close()
+    before = events_recorded(db_url)
+    process = subprocess.Popen(
+        [COMPLAINTS, "batch", "--all-or-nothing", str(script)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(1.5)  # well into the file's single transaction
+    assert process.poll() is None, "the batch finished before it could be killed"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    assert events_recorded(db_url) == before
+    again = subprocess.run(
+        [COMPLAINTS, "batch", "--all-or-nothing", str(script)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.split() == refs
+    ledger = Ledger(db_url, POLICY)
+    assert ledger.annual_report(parse_year("2024"), "statutory")["stage1"]["responded"] == 100
+    assert ledger.verify().intact
+    ledger.close()
+
+
 def events_recorded(url: str) -> int:
     engine = sqlalchemy.create_engine(url)
     try:
