@@ -51,6 +51,7 @@ from domain.representations import (
     Enquiry,
     InitialFeedback,
     Representation,
+    kind_of_reference,
     representation_id,
 )
 from ledger.bank_holidays import StoredBankHolidays, holiday_metadata
@@ -774,31 +775,60 @@ class Ledger(Application[UUID]):
         )
 
     # --------------------------------------------------------------- queries
-    def complaint(self, ref: str, as_of: datetime | None = None) -> Complaint:
-        def work() -> Complaint:
+    def _identities(self, ref: str) -> list[tuple[UUID, str]]:
+        """Where a record with reference ``ref`` may be, most likely first (the prefix
+        tells the kind), each with the name used when nothing is there."""
+        kind = kind_of_reference(ref)
+        complaint = (case_id(ref), "case")
+        if kind is None:
+            return [complaint, (representation_id(ref), "case")]
+        return [(representation_id(ref), kind.KIND), complaint]
+
+    def _locate(self, ref: str) -> UUID:
+        """The aggregate id of the complaint or representation with reference ``ref``."""
+        candidates = self._identities(ref)
+        for identity, _ in candidates:
+            if identity in self.repository:
+                return identity
+        raise errors.UnknownCase(f"no {candidates[0][1]} with reference {ref!r}")
+
+    def record(self, ref: str, as_of: datetime | None = None) -> Complaint | Representation:
+        """The complaint, compliment, enquiry, feedback or advocacy referral with reference
+        ``ref``; with ``as_of``, rebuilt from only the events recorded by then."""
+
+        def work() -> Complaint | Representation:
+            identity = self._locate(ref)
             if as_of is None:
-                return self._complaint(ref)
-            events = self._events_as_of(case_id(ref), as_of)
-            if not events:
-                later = len(self._events_as_of(case_id(ref), None))
-                if later:
+                found = self._get(identity)
+            else:
+                found = None
+                for domain_event in self._events_as_of(identity, as_of):
+                    found = domain_event.mutate(found)
+                if found is None:
+                    kind = self._identities(ref)[0][1]
+                    later = len(self._events_as_of(identity, None))
                     raise errors.UnknownCase(
                         f"{ref}: nothing recorded by {moment_text(as_of)}; "
                         f"{steps(later)} recorded later"
+                        if later
+                        else f"no {kind} with reference {ref!r}"
                     )
-                raise errors.UnknownCase(f"no case with reference {ref!r}")
-            complaint: Complaint | None = None
-            for domain_event in events:
-                complaint = domain_event.mutate(complaint)
-            assert complaint is not None
-            return complaint
+            assert isinstance(found, Complaint | Representation)
+            return found
 
         return self.read(work)
 
+    def complaint(self, ref: str, as_of: datetime | None = None) -> Complaint:
+        found = self.record(ref, as_of)
+        if not isinstance(found, Complaint):
+            raise errors.UnknownCase(f"{ref} is a {type(found).KIND}, not a complaint")
+        return found
+
     def personal_details(self, ref: str) -> dict[str, str]:
+        """The personal details kept apart from the record with reference ``ref``."""
+
         def work() -> dict[str, str]:
-            complaint = self._complaint(ref)
-            details = self._get(personal_details_id(complaint.id))
+            details = self._get(personal_details_id(self._locate(ref)))
             return dict(details.notes) if isinstance(details, PersonalDetails) else {}
 
         return self.read(work)
@@ -810,18 +840,15 @@ class Ledger(Application[UUID]):
         return events
 
     def history(self, ref: str, as_of: datetime | None = None) -> list[RecordedEvent]:
-        """The case's events in order, as recorded (only those recorded by ``as_of``)."""
+        """The record's events in order, as recorded (only those recorded by ``as_of``):
+        a complaint's, or a compliment's, enquiry's, feedback's or advocacy referral's."""
 
         def work() -> list[RecordedEvent]:
-            identity = case_id(ref)
-            events = self._events_as_of(identity, as_of)
-            if not events and identity not in self.repository:
-                raise errors.UnknownCase(f"no case with reference {ref!r}")
+            events = self._events_as_of(self._locate(ref), as_of)
             voidings = {e.voided_version: e for e in events if isinstance(e, Complaint.StepVoided)}
             return [_recorded(e, voidings.get(e.originator_version)) for e in events]
 
         return self.read(work)
-
 
 _HIDDEN_FIELDS = {"originator_id", "originator_version", "timestamp", "originator_topic"}
 
