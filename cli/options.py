@@ -155,6 +155,8 @@ DATE = IsoDate()
 DATETIME = IsoDateTime()
 COUNT = Count()
 POUNDS = Pounds()
+#: ``--stage`` of a recommendation or payment: a stage's number or the Ombudsman.
+STAGE = FixedName("stage", ("1", "2", "3", "ombudsman"))
 
 
 # ------------------------------------------------------------------- shared options

@@ -8,7 +8,7 @@ from decimal import Decimal
 import click
 
 from cli.base import command
-from cli.options import POUNDS, TaxonomyName, ledger_options, on_option, record
+from cli.options import POUNDS, STAGE, TaxonomyName, ledger_options, on_option, record
 
 
 @command()
@@ -26,7 +26,9 @@ from cli.options import POUNDS, TaxonomyName, ledger_options, on_option, record
     type=TaxonomyName("compensation_reasons"),
     help="time-and-trouble|distress|loss|delay-or-service-failure|other",
 )
-@click.option("--stage", help="1, 2, 3 or ombudsman; default the current stage (or ombudsman).")
+@click.option(
+    "--stage", type=STAGE, help="1, 2, 3 or ombudsman; default the current stage (or ombudsman)."
+)
 @click.pass_context
 def compensate(
     ctx: click.Context,

@@ -101,6 +101,12 @@ def test_ombudsman_decision_and_triage_decision_by_label(complaints: Complaints)
         "ombudsman", "decision", ref, "--on", "2025-07-01", "--decision", "Upheld, no injustice"
     )
     assert _data(complaints.history(ref), "OmbudsmanDecided")["decision"] == "upheld-no-injustice"
+    complaints.ok(
+        "compensate", ref, "--on", "2025-07-02", "--amount", "£250", "--stage", "Ombudsman",
+        "--reason", "time and trouble",
+    )  # fmt: skip
+    paid = _data(complaints.history(ref), "CompensationAgreed")
+    assert (paid["stage"], paid["reason"]) == ("ombudsman", "time-and-trouble")
 
 
 def test_an_unknown_name_is_refused_with_the_nearest_names_and_nothing_written(
