@@ -256,3 +256,8 @@ def test_reading_a_name_either_gives_a_listed_name_or_refuses(text: str) -> None
     else:
         assert name in STAGE_OUTCOMES
         assert name_key(text) == name_key(name)
+
+
+def test_labels_in_the_settings_must_be_a_table_of_name_and_label() -> None:
+    with pytest.raises(errors.BadData, match="expected a table of name = label"):
+        Taxonomy().extended({"labels": ["transport"]})
