@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, ParamSpec, TypeVar, cast
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -67,17 +67,6 @@ AMENDABLE_FIELDS = {
 def case_id(ref: str) -> UUID:
     """The aggregate id of the case with reference ``ref``: derived, never looked up."""
     return uuid5(LEDGER_NAMESPACE, "complaint:" + ref)
-
-
-def parse_amount(text: str) -> Decimal:
-    """Pounds and pence from text such as ``250`` or ``1345.50``."""
-    try:
-        amount = Decimal(text.strip())
-    except (InvalidOperation, AttributeError):
-        raise errors.BadData(f"amount {text!r} is not a number of pounds") from None
-    if not amount.is_finite():
-        raise errors.BadData(f"amount {text!r} is not a number of pounds")
-    return check_amount(amount)
 
 
 #: No single payment is anywhere near this; larger figures are typing mistakes.

@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any
 
 from domain.calendar import WorkingDayCalendar
 from domain.errors import BadData, UnknownName
+from domain.vocabulary import label, resolve_name, unknown_name_message
 
 STATUTORY = "statutory"
 CORPORATE = "corporate"
@@ -136,12 +138,31 @@ DEFAULT_ADVOCACY_THEMES = (
 DISABILITY_ANSWERS = ("yes", "no", "prefer-not-to-say")
 
 
+#: Labels that are more than a name's words (the rest read as their words: the label of
+#: ``poor-communication`` is ``Poor communication``, of ``12-15`` is ``12 to 15``). Input
+#: may give a name by its label; reports in words print labels (ADR 0017).
+LABELS: dict[str, str] = {
+    "via-councillor-mp": "Via a councillor or MP",
+    "mp": "MP",
+    "upheld-no-injustice": "Upheld, no injustice",
+    "referred-back": "Referred back for local resolution",
+    "invalid": "Incomplete or invalid",
+    "person-with-parental-responsibility": "Person with parental responsibility",
+}
+
+
 def check_name(kind: str, value: str, allowed: Iterable[str]) -> str:
-    """``value`` if it is one of ``allowed``, else :class:`UnknownName`."""
+    """``value`` if it is one of ``allowed`` exactly, else :class:`UnknownName` naming
+    the nearest. Input is turned into a name by :func:`name_of` first."""
     names = tuple(allowed)
     if value not in names:
-        raise UnknownName(f"unknown {kind} {value!r}; expected one of: {', '.join(names)}")
+        raise UnknownName(unknown_name_message(kind, value, names, LABELS))
     return value
+
+
+def name_of(kind: str, text: str, allowed: Iterable[str]) -> str:
+    """The name in a fixed list (outcomes, decisions...) given by name or label."""
+    return resolve_name(kind, text, allowed, LABELS)
 
 
 @dataclass(frozen=True)
@@ -185,6 +206,19 @@ class Timescales:
             raise BadData(f"the {procedure} procedure has no stage {stage}") from None
 
 
+#: The taxonomies a council may extend, and what one name of each is called.
+TAXONOMY_KINDS = {
+    "channels": "channel",
+    "roles": "complainant role",
+    "reasons": "reason",
+    "remedies": "remedy",
+    "compensation_reasons": "compensation reason",
+    "themes": "learning theme",
+    "age_bands": "age band",
+    "advocacy_themes": "advocacy theme",
+}
+
+
 @dataclass(frozen=True)
 class Taxonomy:
     channels: tuple[str, ...] = DEFAULT_CHANNELS
@@ -195,16 +229,40 @@ class Taxonomy:
     themes: tuple[str, ...] = DEFAULT_THEMES
     age_bands: tuple[str, ...] = DEFAULT_AGE_BANDS
     advocacy_themes: tuple[str, ...] = DEFAULT_ADVOCACY_THEMES
+    #: The council's own labels, (name, label) pairs, over :data:`LABELS`.
+    labels: tuple[tuple[str, str], ...] = ()
 
-    def extended(self, extra: Mapping[str, Iterable[str]]) -> Taxonomy:
-        """A taxonomy with a council's own names added to the defaults."""
-        changes: dict[str, tuple[str, ...]] = {}
+    def extended(self, extra: Mapping[str, Iterable[str] | Mapping[str, str]]) -> Taxonomy:
+        """A taxonomy with a council's own names (and ``labels``) added to the defaults."""
+        changes: dict[str, tuple[Any, ...]] = {}
         for kind, names in extra.items():
+            if kind == "labels":
+                if not isinstance(names, Mapping):
+                    raise BadData("taxonomy labels: expected a table of name = label")
+                changes[kind] = self.labels + tuple((str(n), str(t)) for n, t in names.items())
+                continue
             if kind not in self.__dataclass_fields__:
                 raise BadData(f"unknown taxonomy {kind!r}")
             current: tuple[str, ...] = getattr(self, kind)
             changes[kind] = current + tuple(n for n in names if n not in current)
         return replace(self, **changes)
+
+    @property
+    def label_map(self) -> dict[str, str]:
+        """Every label that is more than a name's words: the defaults, the council's."""
+        return {**LABELS, **dict(self.labels)}
+
+    def label(self, name: str) -> str:
+        """The words ``name`` is shown with in reports."""
+        return label(name, self.label_map)
+
+    def name_of(self, kind: str, text: str) -> str:
+        """The name in this taxonomy's ``kind`` (``reasons``, ``channels``...) that
+        ``text`` gives by name or label, in any case or spacing."""
+        if kind not in TAXONOMY_KINDS:
+            raise BadData(f"unknown taxonomy {kind!r}")
+        names: tuple[str, ...] = getattr(self, kind)
+        return resolve_name(TAXONOMY_KINDS[kind], text, names, self.label_map)
 
 
 @dataclass(frozen=True)
