@@ -61,6 +61,7 @@ from ledger.integrity import (
     chain_metadata,
     install_append_only_triggers,
 )
+from ledger.registers import NameInUse, names_in_use, new_name_warnings
 from ledger.storage import (
     WRITE_OPTION,
     OrjsonTranscoder,
@@ -133,6 +134,10 @@ class Ledger(Application[UUID]):
         #: Units of work retried because another writer got there first (for the
         #: load test's conflict rate).
         self.conflicts = 0
+        #: Where warnings go (a team or service area used for the first time); set by
+        #: the CLI. Each is given once its unit of work has committed.
+        self.warn: Callable[[str], None] | None = None
+        self._warnings: list[str] = []
         super().__init__(
             env={
                 "PERSISTENCE_MODULE": "eventsourcing_sqlalchemy",
@@ -145,6 +150,9 @@ class Ledger(Application[UUID]):
     # ------------------------------------------------------------ construction
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
         """Record pending events, noting their positions for the hash chain."""
+        if self.warn is not None:
+            pending = [e for obj in objs for e in getattr(obj, "pending_events", ())]
+            self._warnings.extend(new_name_warnings(self.sessions(), self.policy, pending))
         recordings = super().save(*objs, **kwargs)
         self._written.extend(r.notification.id for r in recordings)
         return recordings
@@ -217,6 +225,7 @@ class Ledger(Application[UUID]):
                 # start means writers never read a case that another is changing.
                 connection.execute(text("SELECT pg_advisory_xact_lock(4242002)"))
             self._written = []
+            self._warnings = []
             yield
             if write:
                 if self._written and self.batch_line is not None:
@@ -225,6 +234,9 @@ class Ledger(Application[UUID]):
                 if catch_up:
                     self.projection.catch_up(session, self)
                 session.commit()
+                if self.warn is not None:
+                    for warning in self._warnings:
+                        self.warn(warning)
             else:
                 session.rollback()
         except BaseException:
@@ -685,6 +697,10 @@ class Ledger(Application[UUID]):
         return self.unit_of_work(work)
 
     # --------------------------------------------------------------- queries
+    def names_in_use(self, kind: str) -> list[NameInUse]:
+        """The teams (``team``) or service areas (``service-area``) recorded, with counts."""
+        return self.query(lambda session: names_in_use(session, kind))
+
     def complaint(self, ref: str, as_of: datetime | None = None) -> Complaint:
         def work() -> Complaint:
             if as_of is None:

@@ -83,8 +83,12 @@ COLUMNS: tuple[Column, ...] = (
     ),
     Column("channel", "name", "How it was received.", "channels"),
     Column("role", "name", "Who complained.", "roles"),
-    Column("service_area", "text", "Service area, as the council names it."),
-    Column("team", "text", "Team, as the council names it."),
+    Column(
+        "service_area",
+        "text",
+        "Service area, as the council names it (checked against its register, if any).",
+    ),
+    Column("team", "text", "Team, as the council names it (checked against its register, if any)."),
     Column("reasons", "names", "Reasons for the complaint, separated by ';'.", "reasons"),
     Column("acknowledged_on", "date", "Date the complaint was acknowledged."),
     Column("stage1_extended_on", "date", "Date the Stage 1 response time was extended to 20."),
@@ -169,6 +173,8 @@ NEEDS = (
     ("ombudsman_decision_on", "ombudsman_enquiry_on"),
 )
 PAYMENT_STAGES = ("1", "2", "3", "ombudsman")
+#: Refusals of a row's receipt that are better blamed on another column than received_on.
+RECEIPT_BLAME = {"unknown-team": "team", "unknown-service-area": "service_area"}
 
 
 # ----------------------------------------------------------------------- results
@@ -447,7 +453,7 @@ def build_case(values: dict[str, Any], policy: ProcedurePolicy, actor: str) -> C
             matter_on=v["matter_on"],
         )
     except errors.Refused as refusal:
-        raise _RowRefused("received_on", refusal) from None
+        raise _RowRefused(RECEIPT_BLAME.get(refusal.rule, "received_on"), refusal) from None
     main, floating = _steps(v, policy, actor)
     for step in _in_date_order(main, floating):
         try:
