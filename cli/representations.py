@@ -254,6 +254,8 @@ def feedback_resolve(ctx: click.Context, ref: str, on: date) -> None:
 @click.option("--procedure", type=NameChoice(PROCEDURES), help="Triage it on the same date.")
 @click.option("--role", help="Who complained.")
 @click.option("--reason", "reasons", multiple=True, help="Reason for complaint (repeatable).")
+@click.option("--service-area", help="Service area complained about (default: the feedback's).")
+@click.option("--team", help="Team complained about (default: the feedback's).")
 @click.pass_context
 def feedback_convert(
     ctx: click.Context,
@@ -263,6 +265,8 @@ def feedback_convert(
     procedure: str | None,
     role: str | None,
     reasons: tuple[str, ...],
+    service_area: str | None,
+    team: str | None,
 ) -> None:
     """Turn initial feedback into a formal complaint; prints the complaint's reference.
 
@@ -281,6 +285,7 @@ def feedback_convert(
         procedure=procedure,
         role=role,
         reasons=split_names(reasons),
+        **{k: v for k, v in (("service_area", service_area), ("team", team)) if v is not None},
     )
     click.echo(made)
 

@@ -201,6 +201,18 @@ def test_an_amendment_is_judged_on_the_day_the_case_was_received(
     assert "not in use on 2024-04-10" in result.stderr
 
 
+def test_feedback_becoming_a_complaint_after_a_restructure_needs_a_current_team(
+    council: Registered,
+) -> None:
+    feedback = council.ok("feedback", "--on", "2024-03-28", "--team", "Locality East")
+    result = council.refused("feedback", "convert", feedback, "--on", "2024-04-02")
+    assert "team 'Locality East' is not in use on 2024-04-02" in result.stderr
+    ref = council.ok(
+        "feedback", "convert", feedback, "--on", "2024-04-02", "--team", "Locality North"
+    )
+    assert council.json("show", ref)["team"] == "Locality North"
+
+
 # ------------------------------------------------------------ without a register
 def test_without_a_register_a_new_name_is_warned_about_with_near_names(
     complaints: Complaints,
