@@ -39,6 +39,7 @@ from domain.procedure import (
     check_name,
 )
 from domain.references import check_reference
+from domain.registers import SERVICE_AREA, TEAM, normal
 
 if TYPE_CHECKING:
     from ledger.application import Ledger
@@ -700,8 +701,8 @@ def _compare_with_ledger(ledger: Ledger, plan: ImportPlan) -> None:
     recorded = recorded_events(ledger, list(wanted))
     for identity, events in recorded.items():
         case = wanted[identity]
-        implied = [_comparable(e) for e in case.complaint.pending_events]
-        stored = [_comparable(e) for e in events]
+        implied = [_comparable(e, ledger.policy) for e in case.complaint.pending_events]
+        stored = [_comparable(e, ledger.policy) for e in events]
         if stored[: len(implied)] == implied:
             case.existing = True
             case.later_events = len(stored) - len(implied)
@@ -731,11 +732,22 @@ def _blamed_row(problems: Sequence[RowError], row: int) -> bool:
 _NOT_COMPARED = {"originator_id", "originator_version", "timestamp", "originator_topic", "actor"}
 
 
-def _comparable(event: Any) -> tuple[str, dict[str, Any]]:
+def _comparable(event: Any, policy: ProcedurePolicy) -> tuple[str, dict[str, Any]]:
     """An event's type and facts: not who recorded it or when (a second import runs
-    later, perhaps from a renamed file)."""
+    later, perhaps from a renamed file). Teams and service areas compare as the names
+    they stand for, so a case imported before a register existed (as ``CIN``) is the
+    same case when the file is imported again with one (``Children in Need``)."""
     state = {k: v for k, v in vars(event).items() if k not in _NOT_COMPARED}
+    for kind, key in ((TEAM, "team"), (SERVICE_AREA, "service_area")):
+        if isinstance(state.get(key), str):
+            state[key] = _same_name(kind, state[key], policy)
     return type(event).__name__, state
+
+
+def _same_name(kind: str, name: str, policy: ProcedurePolicy) -> str:
+    register = policy.register(kind)
+    entry = register.entry(name) if register is not None else None
+    return normal(entry.name if entry is not None else name)
 
 
 def _describe(events: Sequence[tuple[str, dict[str, Any]]], index: int) -> str:

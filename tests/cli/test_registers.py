@@ -343,3 +343,20 @@ def test_the_importer_refuses_a_misspelt_team_in_its_column(
     council.ok("import", str(source))
     shown = council.json("show", "L-1")
     assert (shown["service_area"], shown["team"]) == ("Children in Need", "Front Door (MASH)")
+
+
+def test_a_file_imported_before_the_register_is_the_same_cases_after_it(
+    complaints: Complaints, tmp_path: Path
+) -> None:
+    source = tmp_path / "legacy.csv"
+    source.write_text(
+        "reference,received_on,service_area,team\n"
+        "L-1,2024-05-01,CIN,Front Door\n"
+        "L-2,2024-05-02,Children in Need,Locality North\n"
+    )
+    complaints.ok("import", str(source))
+    result = with_config(complaints, REGISTERS, tmp_path)("import", str(source))
+    assert result.exit_code == 0, result.output
+    assert "imported 0 cases (0 events)" in result.stdout
+    assert "2 already in the ledger with the same history, skipped" in result.stdout
+    assert complaints.json("show", "L-1")["team"] == "Front Door"  # events are not rewritten
