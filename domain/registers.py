@@ -157,13 +157,15 @@ class Register:
                 dict.fromkeys(self._entry_of(s).name for s in near_matches(text, spellings))
             )
             hint = did_you_mean(suggestions) or f"; see complaints {self.kind}s"
-            raise refusal(f"{self.label} {text!r} is not in the register of {self.label}s{hint}")
+            raise refusal(f"{self.label} '{text}' is not in the register of {self.label}s{hint}")
         if not entry.valid_on(on):
             current = [e.name for e in self.entries if e.valid_on(on)]
             suggestions = near_matches(entry.name, current)
-            said = text if normal(text) == normal(entry.name) else f"{text} ({entry.name})"
+            said = f"'{text}'"
+            if normal(text) != normal(entry.name):
+                said += f" ('{entry.name}')"
             raise refusal(
-                f"{self.label} {said!r} is not in use on {on.isoformat()} "
+                f"{self.label} {said} is not in use on {on.isoformat()} "
                 f"({entry.validity()}){did_you_mean(suggestions)}"
             )
         return entry.name

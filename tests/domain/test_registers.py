@@ -61,3 +61,11 @@ def test_a_service_area_is_refused_with_its_own_rule() -> None:
     areas = Register(SERVICE_AREA, (RegisterEntry("Children in Need"),))
     with pytest.raises(UnknownServiceArea, match="did you mean 'Children in Need'"):
         areas.resolve("Childrn in Need", DAY)
+
+
+def test_an_alias_out_of_use_names_its_register_name() -> None:
+    register = Register(
+        TEAM, (RegisterEntry("Locality East", aliases=("LE",), valid_until=date(2024, 3, 31)),)
+    )
+    with pytest.raises(UnknownTeam, match="team 'LE' \\('Locality East'\\) is not in use"):
+        register.resolve("LE", DAY)
