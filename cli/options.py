@@ -294,7 +294,9 @@ def ledger(ctx: click.Context) -> Any:
     key = (state.get("db"), state.get("config"))
     if key not in cache:
         policy, council = load_settings(state.get("config"))
-        cache[key] = Ledger(state.get("db"), policy, council)
+        app = Ledger(state.get("db"), policy, council)
+        app.warn = lambda warning: click.echo(f"Warning: {warning}", err=True)
+        cache[key] = app
     return cache[key]
 
 

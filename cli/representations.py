@@ -300,6 +300,8 @@ def feedback_resolve(ctx: click.Context, ref: str, on: date) -> None:
     multiple=True,
     help="Reason for complaint (repeatable).",
 )
+@click.option("--service-area", help="Service area complained about (default: the feedback's).")
+@click.option("--team", help="Team complained about (default: the feedback's).")
 @click.pass_context
 def feedback_convert(
     ctx: click.Context,
@@ -309,6 +311,8 @@ def feedback_convert(
     procedure: str | None,
     role: str | None,
     reasons: tuple[str, ...],
+    service_area: str | None,
+    team: str | None,
 ) -> None:
     """Turn initial feedback into a formal complaint; prints the complaint's reference.
 
@@ -329,6 +333,7 @@ def feedback_convert(
         procedure=procedure,
         role=role,
         reasons=split_names(reasons),
+        **{k: v for k, v in (("service_area", service_area), ("team", team)) if v is not None},
     )
     click.echo(made)
 

@@ -845,9 +845,8 @@ class Complaint(Aggregate):
                 f"the matter complained of ({matter_on.isoformat()}) is after receipt "
                 f"({on.isoformat()})"
             )
-        for name, value in (("service area", service_area), ("team", team)):
-            if value is not None and not value.strip():
-                raise errors.BadData(f"{name} must not be blank")
+        service_area = policy.service_area(service_area, on)
+        team = policy.team(team, on)
         return cls._create(
             cls.Received,
             id=case_id(ref),
@@ -1594,8 +1593,8 @@ class Complaint(Aggregate):
             for reason_name in value:
                 check_name("reason", reason_name, taxonomy.reasons)
         elif field in ("service-area", "team"):
-            if not str(value).strip():
-                raise errors.BadData(f"{field} must not be blank")
+            # Judged on the day the case was received: the detail belongs to receipt.
+            value = policy.resolve(field, str(value), self.received_on)
         elif field == "received-on":
             first_step = self._first_step_on()
             if first_step is not None and value > first_step:

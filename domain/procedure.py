@@ -15,6 +15,7 @@ from typing import Any
 
 from domain.calendar import WorkingDayCalendar
 from domain.errors import BadData, UnknownName
+from domain.registers import SERVICE_AREA, TEAM, Register, tidy
 from domain.vocabulary import label, resolve_name, unknown_name_message
 
 STATUTORY = "statutory"
@@ -274,6 +275,28 @@ class ProcedurePolicy:
     taxonomy: Taxonomy = field(default_factory=Taxonomy)
     reference_prefix: str = "CSC"
     today: date | None = None
+    #: The council's registers of teams and service areas; None: any name is accepted.
+    teams: Register | None = None
+    service_areas: Register | None = None
 
     def __post_init__(self) -> None:
         check_name("Stage 2 clock basis", self.timescales.stage2_clock, STAGE2_CLOCK_BASES)
+
+    def register(self, kind: str) -> Register | None:
+        """The register of ``kind`` (``team`` or ``service-area``), if the council has one."""
+        return self.teams if kind == TEAM else self.service_areas
+
+    def resolve(self, kind: str, name: str | None, on: date) -> str | None:
+        """The name to record for a team or service area given for a step on ``on``:
+        its register name, or (without a register) the name as given, tidied.
+        Refused when blank, or not in the register on that day."""
+        if name is None:
+            return None
+        register = self.register(kind)
+        return tidy(kind, name) if register is None else register.resolve(name, on)
+
+    def team(self, name: str | None, on: date) -> str | None:
+        return self.resolve(TEAM, name, on)
+
+    def service_area(self, name: str | None, on: date) -> str | None:
+        return self.resolve(SERVICE_AREA, name, on)

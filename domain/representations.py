@@ -88,6 +88,9 @@ class Representation(Aggregate):
         taxonomy = self.AMENDABLE[field]
         if taxonomy is not None:
             check_name(field, value, self._names(taxonomy, policy))
+        elif field in ("service-area", "team"):
+            # Judged on the day it was received: the detail belongs to receipt.
+            value = policy.resolve(field, str(value), self.received_on)
         elif not str(value).strip():
             raise errors.BadData(f"{field} must not be blank")
         old = getattr(self, field.replace("-", "_"))
@@ -161,6 +164,8 @@ class Compliment(Representation):
             check_name("channel", channel, policy.taxonomy.channels)
         if role is not None:
             check_name("role", role, policy.taxonomy.roles)
+        service_area = policy.service_area(service_area, on)
+        team = policy.team(team, on)
         return cls._create(
             cls.Received,
             id=representation_id(ref),
@@ -236,6 +241,8 @@ class Enquiry(Representation):
     ) -> Enquiry:
         check_name("enquiry source", source, ENQUIRY_SOURCES)
         _check_on(on, policy)
+        service_area = policy.service_area(service_area, on)
+        team = policy.team(team, on)
         return cls._create(
             cls.Received,
             id=representation_id(ref),
@@ -329,6 +336,8 @@ class InitialFeedback(Representation):
         if channel is not None:
             check_name("channel", channel, policy.taxonomy.channels)
         _check_on(on, policy)
+        service_area = policy.service_area(service_area, on)
+        team = policy.team(team, on)
         return cls._create(
             cls.Received,
             id=representation_id(ref),
@@ -429,6 +438,8 @@ class AdvocacyReferral(Representation):
             check_name("age band", age_band, policy.taxonomy.age_bands)
         if theme is not None:
             check_name("advocacy theme", theme, policy.taxonomy.advocacy_themes)
+        service_area = policy.service_area(service_area, on)
+        team = policy.team(team, on)
         return cls._create(
             cls.Referred,
             id=representation_id(ref),

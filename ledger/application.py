@@ -62,6 +62,7 @@ from ledger.integrity import (
     chain_metadata,
     install_append_only_triggers,
 )
+from ledger.registers import NameInUse, names_in_use, new_name_warnings
 from ledger.storage import (
     WRITE_OPTION,
     OrjsonTranscoder,
@@ -143,6 +144,10 @@ class Ledger(Application[UUID]):
         #: Units of work retried because another writer got there first (for the
         #: load test's conflict rate).
         self.conflicts = 0
+        #: Where warnings go (a team or service area used for the first time); set by
+        #: the CLI. Each is given once its unit of work has committed.
+        self.warn: Callable[[str], None] | None = None
+        self._warnings: list[str] = []
         super().__init__(
             env={
                 "PERSISTENCE_MODULE": "eventsourcing_sqlalchemy",
@@ -155,6 +160,9 @@ class Ledger(Application[UUID]):
     # ------------------------------------------------------------ construction
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
         """Record pending events, noting their positions for the hash chain."""
+        if self.warn is not None:
+            pending = [e for obj in objs for e in getattr(obj, "pending_events", ())]
+            self._warnings.extend(new_name_warnings(self.sessions(), self.policy, pending))
         recordings = super().save(*objs, **kwargs)
         self._written.extend(r.notification.id for r in recordings)
         self._saved.extend(r.domain_event for r in recordings)
@@ -245,6 +253,7 @@ class Ledger(Application[UUID]):
             self._begin(session, write)
             self._written = []
             self._saved = []
+            self._warnings = []
             yield
             if write:
                 self.chain.extend(session, self._written)
@@ -254,6 +263,7 @@ class Ledger(Application[UUID]):
                 self.last_recorded = [
                     _recorded(e) for e in self._saved if isinstance(e, Complaint.Event)
                 ]
+                self._announce_warnings()
             else:
                 session.rollback()
         except BaseException:
@@ -261,6 +271,13 @@ class Ledger(Application[UUID]):
             raise
         finally:
             self.sessions.remove()
+
+    def _announce_warnings(self) -> None:
+        """Tell ``warn`` what the committed transaction deserves a warning for."""
+        if self.warn is not None:
+            for warning in self._warnings:
+                self.warn(warning)
+        self._warnings = []
 
     @contextmanager
     def one_transaction(self) -> Iterator[None]:
@@ -282,9 +299,11 @@ class Ledger(Application[UUID]):
                     continue
                 raise LedgerUnavailable(_first_line(error)) from None
         self._joined, self.wrote = True, False
+        self._warnings = []
         try:
             yield
             session.commit()
+            self._announce_warnings()
         except BaseException:
             session.rollback()
             raise
@@ -775,6 +794,10 @@ class Ledger(Application[UUID]):
         )
 
     # --------------------------------------------------------------- queries
+    def names_in_use(self, kind: str) -> list[NameInUse]:
+        """The teams (``team``) or service areas (``service-area``) recorded, with counts."""
+        return self.query(lambda session: names_in_use(session, kind))
+
     def _identities(self, ref: str) -> list[tuple[UUID, str]]:
         """Where a record with reference ``ref`` may be, most likely first (the prefix
         tells the kind), each with the name used when nothing is there."""

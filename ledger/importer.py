@@ -40,6 +40,7 @@ from domain.procedure import (
     name_of,
 )
 from domain.references import check_reference
+from domain.registers import SERVICE_AREA, TEAM, normal
 from domain.vocabulary import parse_amount, parse_date
 
 if TYPE_CHECKING:
@@ -84,8 +85,12 @@ COLUMNS: tuple[Column, ...] = (
     ),
     Column("channel", "name", "How it was received.", "channels"),
     Column("role", "name", "Who complained.", "roles"),
-    Column("service_area", "text", "Service area, as the council names it."),
-    Column("team", "text", "Team, as the council names it."),
+    Column(
+        "service_area",
+        "text",
+        "Service area, as the council names it (checked against its register, if any).",
+    ),
+    Column("team", "text", "Team, as the council names it (checked against its register, if any)."),
     Column("reasons", "names", "Reasons for the complaint, separated by ';'.", "reasons"),
     Column("acknowledged_on", "date", "Date the complaint was acknowledged."),
     Column("stage1_extended_on", "date", "Date the Stage 1 response time was extended to 20."),
@@ -170,6 +175,8 @@ NEEDS = (
     ("ombudsman_decision_on", "ombudsman_enquiry_on"),
 )
 PAYMENT_STAGES = ("1", "2", "3", "ombudsman")
+#: Refusals of a row's receipt that are better blamed on another column than received_on.
+RECEIPT_BLAME = {"unknown-team": "team", "unknown-service-area": "service_area"}
 
 
 # ----------------------------------------------------------------------- results
@@ -428,7 +435,7 @@ def build_case(values: dict[str, Any], policy: ProcedurePolicy, actor: str) -> C
             matter_on=v["matter_on"],
         )
     except errors.Refused as refusal:
-        raise _RowRefused("received_on", refusal) from None
+        raise _RowRefused(RECEIPT_BLAME.get(refusal.rule, "received_on"), refusal) from None
     main, floating = _steps(v, policy, actor)
     for step in _in_date_order(main, floating):
         try:
@@ -675,8 +682,8 @@ def _compare_with_ledger(ledger: Ledger, plan: ImportPlan) -> None:
     recorded = recorded_events(ledger, list(wanted))
     for identity, events in recorded.items():
         case = wanted[identity]
-        implied = [_comparable(e) for e in case.complaint.pending_events]
-        stored = [_comparable(e) for e in events]
+        implied = [_comparable(e, ledger.policy) for e in case.complaint.pending_events]
+        stored = [_comparable(e, ledger.policy) for e in events]
         if stored[: len(implied)] == implied:
             case.existing = True
             case.later_events = len(stored) - len(implied)
@@ -706,11 +713,22 @@ def _blamed_row(problems: Sequence[RowError], row: int) -> bool:
 _NOT_COMPARED = {"originator_id", "originator_version", "timestamp", "originator_topic", "actor"}
 
 
-def _comparable(event: Any) -> tuple[str, dict[str, Any]]:
+def _comparable(event: Any, policy: ProcedurePolicy) -> tuple[str, dict[str, Any]]:
     """An event's type and facts: not who recorded it or when (a second import runs
-    later, perhaps from a renamed file)."""
+    later, perhaps from a renamed file). Teams and service areas compare as the names
+    they stand for, so a case imported before a register existed (as ``CIN``) is the
+    same case when the file is imported again with one (``Children in Need``)."""
     state = {k: v for k, v in vars(event).items() if k not in _NOT_COMPARED}
+    for kind, key in ((TEAM, "team"), (SERVICE_AREA, "service_area")):
+        if isinstance(state.get(key), str):
+            state[key] = _same_name(kind, state[key], policy)
     return type(event).__name__, state
+
+
+def _same_name(kind: str, name: str, policy: ProcedurePolicy) -> str:
+    register = policy.register(kind)
+    entry = register.entry(name) if register is not None else None
+    return normal(entry.name if entry is not None else name)
 
 
 def _describe(events: Sequence[tuple[str, dict[str, Any]]], index: int) -> str:
