@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from pathlib import Path
 from typing import IO, Any
 
@@ -152,18 +154,19 @@ def _restore(
 
     archive = read_archive(file, app)
     if archive.errors:
-        for problem in archive.errors:
-            click.echo(str(problem), err=True)
-        raise Refusal(
-            f"{file.name}: {len(archive.errors)} lines refused; nothing was written [bad-data]"
-        )
+        first = archive.errors[0]
+        others = len({e.line for e in archive.errors}) - 1
+        more = f" (and {others} more lines refused)" if others else ""
+        raise Refusal(f"{file.name} {first}{more}; nothing was written")
     start = already_restored(app, archive)
     todo = len(archive.rows) - start
     chain = (
         "every event matches its hash in the export"
         if archive.chain_complete
-        else "events were left out of the export (e.g. personal details), so the chain "
-        "is recomputed and its head hash will differ from the export's"
+        else f"every event matches its hash and chain link in the export; "
+        f"{len(archive.left_out)} events were left out of the export (e.g. personal "
+        "details), so the chain is recomputed and its head hash will differ from the "
+        "export's"
     )
     if dry_run:
         summary: dict[str, Any] = {
@@ -312,14 +315,49 @@ def export(
 def _export_events(app: Any, out: Path | None, include_personal: bool) -> None:
     from ledger.archive import export_events
 
-    with click.open_file(str(out) if out else "-", "wb") as handle:
-        count = export_events(app, handle.write, include_personal)
+    if out is None:
+        with click.open_file("-", "wb") as handle:
+            count = export_events(app, handle.write, include_personal)
+    else:
+        count = _write_atomically(out, lambda write: export_events(app, write, include_personal))
     left_out = (
         f"; {count.left_out} personal-details events left out (--include-personal adds them)"
         if count.left_out
         else ""
     )
     click.echo(f"exported {count.events} events{left_out}", err=True)
+
+
+def _write_atomically(out: Path, produce: Any) -> Any:
+    """Write to a temporary file beside ``out``, then rename it into place: a reader
+    never sees a half-written export, and a killed export leaves the old file alone."""
+    if out.is_dir():
+        raise Refusal(f"--out {out} is a folder; give a file name [bad-data]")
+    folder = out.parent
+    if not folder.is_dir():
+        raise Refusal(f"--out {out}: the folder {folder} does not exist [bad-data]")
+    descriptor, name = _temporary_beside(out)
+    done = False
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            result = produce(handle.write)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(name, out)
+        done = True
+    except OSError as error:
+        raise Refusal(f"--out {out}: {error.strerror} [bad-data]") from None
+    finally:
+        if not done:
+            Path(name).unlink(missing_ok=True)
+    return result
+
+
+def _temporary_beside(out: Path) -> tuple[int, str]:
+    try:
+        return tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part")
+    except OSError as error:
+        raise Refusal(f"--out {out}: {error.strerror} [bad-data]") from None
 
 
 COMMANDS = [import_, export]
