@@ -50,6 +50,8 @@ COMMAND_MODULES = {
     "import": "transfer",
     "export": "transfer",
     "roles": "roles",
+    "teams": "registers",
+    "service-areas": "registers",
 }
 
 
