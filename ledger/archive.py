@@ -30,12 +30,12 @@ from uuid import UUID
 
 import orjson
 from eventsourcing.persistence import StoredEvent
-from eventsourcing.utils import resolve_topic
 from sqlalchemy import select, text
 
 from domain import errors
 from domain.complaint import AMENDABLE_FIELDS
 from ledger.integrity import GENESIS, chain, event_hash
+from ledger.topics import UnknownTopic, aggregate_topic, event_class
 from projections import tables as read_models
 
 if TYPE_CHECKING:
@@ -462,9 +462,11 @@ def _stored_row(raw: bytes, ledger: Ledger) -> dict[str, Any]:
             raise _LineRefused(key, "missing [bad-data]")
     topic = line["topic"]
     try:
-        cls = resolve_topic(str(topic))
-    except Exception:
-        raise _LineRefused("topic", f"unknown event type {topic!r} [bad-data]") from None
+        cls = event_class(topic)  # the ledger's own classes only: nothing is imported
+    except UnknownTopic:
+        raise _LineRefused(
+            "topic", f"{topic!r} is not one of the ledger's event types [bad-data]"
+        ) from None
     try:
         identity = UUID(str(line["aggregate_id"]))
         position = int(line["position"])
@@ -506,7 +508,14 @@ def _state(cls: type, topic: str, line: dict[str, Any]) -> dict[str, Any]:
         if name in ("originator_id", "originator_version"):
             continue
         if name == "originator_topic":
-            state[name] = data.pop(name, topic.rsplit(".", 1)[0])
+            own = aggregate_topic(topic)
+            if data.setdefault(name, own) != own:
+                raise _LineRefused(
+                    "data",
+                    f"originator_topic {data[name]!r} is not {own!r}, the aggregate of "
+                    "its event type [bad-data]",
+                )
+            state[name] = data.pop(name)
         elif name in TOP_LEVEL:
             state[name] = _revive(hints.get(name), given[name])
         elif name in data:

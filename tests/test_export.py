@@ -432,3 +432,48 @@ def test_export_is_written_to_a_temporary_file_renamed_into_place(
     lines = export(sqlite_url, path)
     assert lines[-1]["events"] == len(lines) - 1 == 4  # sequence, receipt, triage
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
+
+
+# ------------------------------------------------ topics: the ledger's own classes
+def test_a_topic_naming_any_other_module_is_refused_before_it_is_imported(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    import sys
+
+    source = f"sqlite:///{tmp_path / 'source.db'}"
+    Complaints(source).ok("receive", "--on", "2025-03-10", "--procedure", "statutory")
+    path = tmp_path / "crafted.jsonl"
+    lines = export(source, path)
+    lines[0]["topic"] = "this:s"  # importing the module prints the Zen of Python
+    _write(path, lines)
+    assert "this" not in sys.modules
+    result = Complaints(sqlite_url).refused("import", str(path))
+    assert "line 1, field topic: 'this:s' is not one of the ledger's event types" in (result.stderr)
+    assert "this" not in sys.modules
+    assert "Beautiful is better than ugly" not in result.output
+    assert _events_in(sqlite_url) == 0
+
+
+def test_an_aggregate_topic_other_than_the_events_own_is_refused(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    source = f"sqlite:///{tmp_path / 'source.db'}"
+    Complaints(source).ok("receive", "--on", "2025-03-10", "--procedure", "statutory")
+    path = tmp_path / "crafted.jsonl"
+    lines = export(source, path)
+    created = next(line for line in lines if line.get("type") == "Received")
+    created["data"]["originator_topic"] = "this:s"
+    _write(path, lines)
+    result = Complaints(sqlite_url).refused("import", str(path))
+    assert "field data: originator_topic 'this:s' is not 'domain.complaint:Complaint'" in (
+        result.stderr
+    )
+
+
+def test_every_stored_topic_is_in_the_registry(sqlite_url: str, tmp_path: Path) -> None:
+    from ledger.topics import EVENT_CLASSES
+
+    source = f"sqlite:///{tmp_path / 'source.db'}"
+    build(source)
+    lines = export(source, tmp_path / "ledger.jsonl", "--include-personal")
+    assert {line["topic"] for line in lines[:-1]} <= set(EVENT_CLASSES)
