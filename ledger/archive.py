@@ -37,6 +37,7 @@ from domain.complaint import AMENDABLE_FIELDS
 from ledger.integrity import GENESIS, chain, event_hash
 from ledger.topics import UnknownTopic, aggregate_topic, event_class
 from projections import tables as read_models
+from reports.csv_cells import safe_cell
 
 if TYPE_CHECKING:
     from ledger.application import Ledger
@@ -729,4 +730,4 @@ def _cell(value: Any) -> Any:
         return "true" if value else "false"
     if isinstance(value, date):
         return value.isoformat()
-    return value
+    return safe_cell(value)  # a spreadsheet must not run a cell as a formula

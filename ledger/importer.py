@@ -282,14 +282,31 @@ def _read_xlsx(path: Path) -> Iterator[list[str]]:
 
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
+        formulas = load_workbook(path, read_only=True, data_only=False)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
         raise errors.BadData(f"{path.name} is not a readable XLSX workbook ({error})") from None
     try:
         sheet = workbook.worksheets[0]
+        written = formulas.worksheets[0].iter_rows()
         for values in sheet.iter_rows(values_only=True):
+            cells = next(written, ())
+            for value, cell in zip(values, cells, strict=False):
+                if value is None and cell.data_type == "f":
+                    raise errors.BadData(_formula_without_value(path, cell))
             yield [_cell_text(value) for value in values]
     finally:
         workbook.close()
+        formulas.close()
+
+
+def _formula_without_value(path: Path, cell: Any) -> str:
+    """A formula cell the workbook holds no computed value for (written by a program
+    that never calculated it): read as blank, it would drop what it stands for."""
+    return (
+        f"{path.name}: cell {cell.coordinate} holds the formula {str(cell.value)[:40]!r} "
+        "with no computed value; open the file in a spreadsheet and save it (or type "
+        "the value) before importing"
+    )
 
 
 def _cell_text(value: Any) -> str:

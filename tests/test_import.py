@@ -297,6 +297,31 @@ def test_xlsx_gives_the_same_cases_as_csv(db_url: str, tmp_path: Path) -> None:
     assert "imported 0 cases" in again.stdout
 
 
+def test_an_xlsx_formula_without_a_computed_value_is_an_error_naming_the_cell(
+    db_url: str, tmp_path: Path
+) -> None:
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
+    with EXAMPLE.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    column = rows[0].index("compensation_amount")
+    paid = next(n for n, row in enumerate(rows) if n and row[column])
+    rows[paid][column] = "=1+1"  # openpyxl, like many programs, stores no computed value
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append([text or None for text in row])
+    workbook.save(tmp_path / "export.xlsx")
+    result = Complaints(db_url).refused("import", str(tmp_path / "export.xlsx"))
+    cell = f"{get_column_letter(column + 1)}{paid + 1}"
+    assert f"export.xlsx: cell {cell} holds the formula '=1+1' with no computed value" in (
+        result.stderr
+    )
+    assert Complaints(db_url).ok("verify").startswith("verified 0 events")
+
+
 def test_a_file_that_is_neither_csv_nor_xlsx_is_refused(sqlite_url: str, tmp_path: Path) -> None:
     source = tmp_path / "cases.txt"
     source.write_text("reference\n", encoding="utf-8")
