@@ -140,6 +140,22 @@ def test_a_reference_with_a_different_history_is_an_error(sqlite_url: str, tmp_p
     assert events_in(sqlite_url) == 2  # G-2 was not written either
 
 
+def test_a_conflict_names_the_field_that_differs(db_url: str, tmp_path: Path) -> None:
+    complaints = Complaints(db_url)
+    complaints.ok(
+        "receive", "--ref", "G-1", "--on", "2024-05-01", "--procedure", "statutory",
+        "--channel", "letter",
+    )  # fmt: skip
+    source = write_rows(tmp_path / "rows.csv", [GOOD])
+    result = complaints("import", str(source))
+    assert result.exit_code == 1
+    assert (
+        "row 2, column reference: G-1 exists with a different history (event 1 differs "
+        "in channel: the row implies Received on 2024-05-01 with channel 'email', the "
+        "ledger has Received on 2024-05-01 with channel 'letter')"
+    ) in result.stderr, result.stderr
+
+
 # --------------------------------------------------------------------- validation
 BAD_ROWS = [
     {**GOOD, "reference": "V-1"},  # row 2: fine
