@@ -315,7 +315,7 @@ def export(
 def _export_events(app: Any, out: Path | None, include_personal: bool) -> None:
     from ledger.archive import export_events
 
-    if out is None:
+    if out is None or str(out) == "-":
         with click.open_file("-", "wb") as handle:
             count = export_events(app, handle.write, include_personal)
     else:

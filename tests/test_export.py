@@ -428,10 +428,17 @@ def test_export_is_written_to_a_temporary_file_renamed_into_place(
 ) -> None:
     path = tmp_path / "ledger.jsonl"
     path.write_text("an earlier export\n")
+    earlier = path.stat().st_ino
     Complaints(sqlite_url).ok("receive", "--on", "2025-03-10", "--procedure", "statutory")
     lines = export(sqlite_url, path)
     assert lines[-1]["events"] == len(lines) - 1 == 4  # sequence, receipt, triage
+    # a new file renamed over the old one, not the old one truncated and written
+    assert path.stat().st_ino != earlier
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
+    # --out - is standard output, trailer included
+    written = Complaints(sqlite_url).ok("export", "--out", "-").splitlines()
+    assert [orjson.loads(line) for line in written] == lines
+    assert not Path("-").exists()
 
 
 # ------------------------------------------------ topics: the ledger's own classes
