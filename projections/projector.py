@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from domain.complaint import Complaint
 from domain.procedure import ProcedurePolicy
 from domain.representations import Representation
+from domain.stored_names import stored_kind
 from projections import tables
 from projections.rows import complaint_rows, representation_row
 
@@ -32,9 +33,6 @@ from projections.rows import complaint_rows, representation_row
 #: the next catch-up rebuild the read models from the first event.
 CODE_VERSION = "case-facts-3"
 NAME = "case_facts"
-
-COMPLAINT_TOPIC = "domain.complaint:Complaint."
-REPRESENTATION_TOPICS = "domain.representations:"
 
 
 class Notification(Protocol):
@@ -181,12 +179,10 @@ class CaseFactsProjection:
         kinds: dict[UUID, str] = {}
         for notification in notifications:
             aggregate_id = UUID(str(notification.originator_id))
-            if notification.topic.startswith(COMPLAINT_TOPIC):
-                kinds[aggregate_id] = "complaint"
-            elif notification.topic.startswith(REPRESENTATION_TOPICS):
-                kinds[aggregate_id] = "representation"
-            else:
+            kind = stored_kind(notification.topic)
+            if kind not in ("complaint", "representation"):
                 continue  # personal details and reference sequences feed no figure
+            kinds[aggregate_id] = kind
             latest[aggregate_id] = notification.originator_version
         for aggregate_id, version in latest.items():
             aggregate = source.aggregate_at(aggregate_id, version)

@@ -475,12 +475,3 @@ def test_an_aggregate_topic_other_than_the_events_own_is_refused(
     assert "field data: originator_topic 'this:s' is not 'domain.complaint:Complaint'" in (
         result.stderr
     )
-
-
-def test_every_stored_topic_is_in_the_registry(sqlite_url: str, tmp_path: Path) -> None:
-    from ledger.topics import EVENT_CLASSES
-
-    source = f"sqlite:///{tmp_path / 'source.db'}"
-    build(source)
-    lines = export(source, tmp_path / "ledger.jsonl", "--include-personal")
-    assert {line["topic"] for line in lines[:-1]} <= set(EVENT_CLASSES)
