@@ -46,8 +46,10 @@ def import_(
     docs/import-format.md; examples/legacy-import.csv is an example.
 
     .jsonl: restores the event log into an EMPTY ledger, every event at its original
-    position, and checks the hash chain against the export's hashes (same head hash
-    when the export left nothing out). Importing it again records nothing.
+    position. First every line is checked against its hash and the chain link it
+    carries, and the file against its trailer (count, head, what was left out): an
+    edited, cut-short or reordered export is refused and nothing is written. Same head
+    hash when the export left nothing out. Importing it again records nothing.
 
     Example:
 
@@ -258,11 +260,15 @@ def export(
 
     jsonl: one object per event in the order recorded, with position, type, topic,
     case (the reference), aggregate_id, version, on (effective date), recorded_at,
-    actor, data and hash (its link in the hash chain). PersonalDetails events are left
-    out unless --include-personal is given. `complaints import FILE.jsonl` into an
-    empty ledger restores it; with --include-personal, exactly (same head hash).
+    actor, data, previous_position, previous_hash and hash (its link in the hash
+    chain), then a trailer line (event count, head position and hash, what was left
+    out). PersonalDetails events are left out unless --include-personal is given.
+    --out FILE is written to a temporary file renamed into place when complete.
+    `complaints import FILE.jsonl` into an empty ledger restores it; with
+    --include-personal, exactly (same head hash).
 
-    csv: read models (caught up first) with a header row; no personal data.
+    csv: read models (caught up first) with a header row; no personal data. A cell
+    starting like a formula (= + - @) gets a leading single quote; numbers stay numbers.
 
     Example:
 

@@ -9,10 +9,13 @@ for.
 
 Restoring an export into an empty ledger re-inserts every event at its original
 position with the same aggregate id, version and topic, its state re-encoded by the
-ledger's transcoder from the exported fields. The hash chain is recomputed on the way
-in and compared with the export's hashes, so a restored ledger is provably the one
-exported (same head hash) when nothing was left out, and an export altered after the
-fact is refused.
+ledger's transcoder from the exported fields. Each line carries its chain link (the
+previous event's position and hash) and the export ends with a trailer (event count,
+head, what was left out), so every line's hash is recomputed from the line itself
+whatever was left out, every link must join the line before it or an event the trailer
+lists as left out, and a file cut short or not matching its trailer is refused (ADR
+0022). A restored ledger is the one exported (same head hash) when nothing was left out.
+Topics are looked up among the ledger's own event classes, never imported.
 """
 
 from __future__ import annotations
