@@ -301,7 +301,12 @@ def export(
         return
     if out.exists() and not out.is_dir():
         raise Refusal(f"--out {out} is a file; csv export writes a folder of files [bad-data]")
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise Refusal(
+            f"--out {out}: cannot make the folder ({error.strerror}) [bad-data]"
+        ) from None
     handles: list[IO[str]] = []
 
     def open_file(name: str) -> IO[str]:
@@ -311,6 +316,8 @@ def export(
 
     try:
         written = export_tables(app, names, open_file)
+    except OSError as error:
+        raise Refusal(f"--out {out}: {error.strerror} [bad-data]") from None
     finally:
         for handle in handles:
             handle.close()

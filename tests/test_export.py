@@ -423,6 +423,17 @@ def test_export_out_to_a_folder_or_a_missing_folder_is_one_line(
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
 
 
+def test_csv_export_into_a_folder_it_cannot_make_is_one_line(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    (tmp_path / "a-file").write_text("not a folder\n")
+    target = tmp_path / "a-file" / "read-models"
+    result = Complaints(sqlite_url).refused(
+        "export", "--format", "csv", "--all", "--out", str(target)
+    )
+    assert f"--out {target}: cannot make the folder" in result.stderr
+
+
 def test_export_is_written_to_a_temporary_file_renamed_into_place(
     sqlite_url: str, tmp_path: Path
 ) -> None:
