@@ -293,7 +293,7 @@ def read_archive(path: Path, ledger: Ledger) -> Archive:
                     "it was exported?) [hash-chain]",
                 )
             )
-        elif link_position == previous_position:
+        if link_position == previous_position:
             if link_hash != previous_hash:
                 archive.errors.append(
                     LineError(

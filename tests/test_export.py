@@ -338,6 +338,7 @@ def test_a_default_export_with_an_amount_changed_in_its_last_line_is_refused(
         result.stderr
     )
     assert "nothing was written" in result.stderr
+    assert "more lines refused" not in result.stderr  # the one changed line, nothing else
     assert Complaints(db_url).ok("verify").startswith("verified 0 events")
 
 
