@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import csv
 import typing
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from decimal import Decimal
@@ -234,13 +234,7 @@ def read_archive(path: Path, ledger: Ledger) -> Archive:
     each link must join the line before it or an event the trailer says was left out.
     The trailer (last line) must be there and match: event count, head, left out."""
     archive = Archive()
-    try:
-        with path.open("rb") as handle:
-            lines = [(n, raw) for n, raw in enumerate(handle, start=1) if raw.strip()]
-    except OSError as error:
-        raise errors.BadData(f"cannot read {path.name}: {error.strerror}") from None
-    last = lines[-1][0] if lines else 0
-    trailer = _trailer(lines[-1][1]) if lines else None
+    last, trailer = _last_line(path)
     if trailer is None:
         archive.errors.append(
             LineError(
@@ -251,7 +245,6 @@ def read_archive(path: Path, ledger: Ledger) -> Archive:
             )
         )
         return archive
-    lines.pop()
     archive.trailer = trailer
     left_out = _left_out_links(trailer)
     if left_out is None:
@@ -262,7 +255,9 @@ def read_archive(path: Path, ledger: Ledger) -> Archive:
     skipped: set[int] = set()
     previous_position, previous_hash = 0, GENESIS
     versions: dict[UUID, int] = {}
-    for number, raw in lines:
+    lines = 0
+    for number, raw in _event_lines(path, last):
+        lines += 1
         try:
             row = _stored_row(raw, ledger)
         except _LineRefused as refused:
@@ -328,8 +323,32 @@ def read_archive(path: Path, ledger: Ledger) -> Archive:
         archive.hashes.append(claimed)
         archive.aggregates.add(identity)
         previous_position, previous_hash = position, claimed
-    _check_trailer(archive, trailer, last, previous_position, skipped, len(lines))
+    _check_trailer(archive, trailer, last, previous_position, skipped, lines)
     return archive
+
+
+def _last_line(path: Path) -> tuple[int, dict[str, Any] | None]:
+    """The number of the last non-blank line and the trailer it holds, if it is one
+    (a first pass that keeps one line, so a large export is not held in memory)."""
+    last, raw = 0, b""
+    try:
+        with path.open("rb") as handle:
+            for number, line in enumerate(handle, start=1):
+                if line.strip():
+                    last, raw = number, line
+    except OSError as error:
+        raise errors.BadData(f"cannot read {path.name}: {error.strerror}") from None
+    return last, _trailer(raw) if last else None
+
+
+def _event_lines(path: Path, trailer_line: int) -> Iterator[tuple[int, bytes]]:
+    """The non-blank lines before the trailer, numbered."""
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            if number >= trailer_line:
+                return
+            if raw.strip():
+                yield number, raw
 
 
 TRAILER_VERSION = 1
