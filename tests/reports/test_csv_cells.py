@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -78,3 +79,20 @@ def test_every_csv_output_writes_a_formula_as_text(db_url: str) -> None:
     # a negative number of working days left is still a number
     open_rows = list(csv.DictReader(io.StringIO(outputs["report open"])))
     assert int(open_rows[0]["working_days_left"]) < 0
+
+
+def test_every_module_writing_csv_neutralises_its_cells() -> None:
+    """A new CSV output cannot forget the rule unnoticed: every module that makes a CSV
+    writer also passes its cells through reports.csv_cells."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    writers = [
+        path
+        for package in ("cli", "ledger", "reports", "projections")
+        for path in sorted((root / package).rglob("*.py"))
+        if "csv.writer(" in (text := path.read_text(encoding="utf-8")) or "csv.DictWriter(" in text
+    ]
+    assert writers  # the scan finds the writers it guards
+    forgetful = [p.name for p in writers if not re.search(r"\bsafe_(cell|row)\(", p.read_text())]
+    assert forgetful == []
