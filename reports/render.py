@@ -12,6 +12,8 @@ import io
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from reports.csv_cells import safe_row
+
 STAGE_TITLES = {"stage1": "Stage 1", "stage2": "Stage 2", "stage3": "Stage 3"}
 
 #: A taxonomy name's label: the council's taxonomy's ``label`` method.
@@ -592,13 +594,14 @@ def _md_row(cells: Iterable[Any]) -> str:
 
 
 def csv_text(report: dict[str, Any], labels: Labels | None = None) -> str:
-    """One table per section: a title row, a header row, the rows, a blank row."""
+    """One table per section: a title row, a header row, the rows, a blank row; cells
+    that start like a formula are neutralised (:mod:`reports.csv_cells`)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     for title, header, rows in sections(report, labels):
-        writer.writerow([title])
-        writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerow(safe_row([title]))
+        writer.writerow(safe_row(header))
+        writer.writerows(safe_row(row) for row in rows)
         writer.writerow([])
     return out.getvalue()
 
