@@ -130,3 +130,20 @@ def test_a_read_only_sqlite_ledger_can_be_shown_verified_and_reported(
     assert written.stderr.startswith("Error: database: ")
     assert "attempt to write a readonly database" in written.stderr
     assert sorted(p.name for p in archived.parent.iterdir()) == before
+
+
+def test_a_read_answers_from_the_events_when_the_read_models_are_behind(db_url: str) -> None:
+    """A read cannot catch the read models up (it writes nothing): it answers from the
+    events, in memory, as ``--as-of`` does."""
+    complaints = Complaints(db_url)
+    ref = complaints.ok("receive", "--on", "2025-04-07", "--procedure", "statutory")
+    engine = sqlalchemy.create_engine(db_url)
+    with engine.begin() as connection:
+        connection.execute(sqlalchemy.text("UPDATE projection_tracking SET position = 0"))
+        connection.execute(sqlalchemy.text("DELETE FROM rm_case"))
+    assert [row["ref"] for row in complaints.json("list")] == [ref]
+    with engine.connect() as connection:
+        behind = connection.execute(sqlalchemy.text("SELECT position FROM projection_tracking"))
+        assert behind.scalar_one() == 0
+        assert connection.execute(sqlalchemy.text("SELECT count(*) FROM rm_case")).scalar() == 0
+    engine.dispose()
