@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -54,6 +54,7 @@ from domain.representations import (
     kind_of_reference,
     representation_id,
 )
+from domain.vocabulary import check_text
 from ledger.bank_holidays import StoredBankHolidays, holiday_metadata
 from ledger.batches import batch_metadata, mark_recorded, recorded_output
 from ledger.integrity import (
@@ -81,6 +82,8 @@ T = TypeVar("T")
 R = TypeVar("R", bound=Representation)
 
 MAX_ATTEMPTS = 8
+#: Fields of every stored event that no user writes.
+_UNCHECKED_FIELDS = frozenset({"originator_id", "originator_version", "timestamp"})
 
 
 class TurnTakingRecorder(SQLAlchemyApplicationRecorder):
@@ -125,11 +128,15 @@ class Ledger(Application[UUID]):
         db: str | None = None,
         policy: ProcedurePolicy | None = None,
         council: CouncilSettings | None = None,
+        read_only: bool = False,
     ) -> None:
         self.url = database_url(db)
         self.policy = policy or ProcedurePolicy()
         self.council = council or CouncilSettings()
-        self.engine: Engine = make_engine(self.url)
+        #: Opened for reading only: nothing is created, and a read model that is behind
+        #: is answered from the events in memory instead of being caught up.
+        self.read_only = read_only
+        self.engine: Engine = make_engine(self.url, read_only=read_only)
         self.sessions = scoped_session(sessionmaker(bind=self.engine, autoflush=True))
         self.projection = CaseFactsProjection(self.policy)
         self._written: list[int] = []
@@ -155,13 +162,24 @@ class Ledger(Application[UUID]):
                 "IS_SNAPSHOTTING_ENABLED": "no",
             }
         )
-        self._create_schema()
+        if read_only:
+            self._open_schema()
+        else:
+            self._create_schema()
 
     # ------------------------------------------------------------ construction
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
-        """Record pending events, noting their positions for the hash chain."""
+        """Record pending events, noting their positions for the hash chain.
+
+        Every text they hold is checked first, whoever wrote it (a command, ``batch``,
+        the importer), so both engines refuse alike what one of them would store (a NUL
+        on SQLite) and no name holds a control character (ADR 0025)."""
+        pending = [e for obj in objs for e in getattr(obj, "pending_events", ())]
+        for pending_event in pending:
+            for field, value in vars(pending_event).items():
+                if field not in _UNCHECKED_FIELDS:
+                    check_text(field, value)
         if self.warn is not None:
-            pending = [e for obj in objs for e in getattr(obj, "pending_events", ())]
             self._warnings.extend(new_name_warnings(self.sessions(), self.policy, pending))
         recordings = super().save(*objs, **kwargs)
         self._written.extend(r.notification.id for r in recordings)
@@ -218,6 +236,22 @@ class Ledger(Application[UUID]):
             self.projection = CaseFactsProjection(self.policy)
         except sqlalchemy.exc.SQLAlchemyError as error:
             raise LedgerUnavailable(_first_line(error)) from None
+
+    def _open_schema(self) -> None:
+        """For reading only: check the ledger's tables are there and load the stored
+        bank holidays, creating nothing."""
+        try:
+            with self.engine.connect() as connection, connection.begin():
+                names = [table.name for table in self.recorder.tables]  # type: ignore[attr-defined]
+                inspector = sqlalchemy.inspect(connection)
+                if not all(inspector.has_table(name) for name in names):
+                    raise LedgerUnavailable("not a complaints ledger: it holds no events table")
+                stored = StoredBankHolidays.load(connection, store=False)
+        except sqlalchemy.exc.SQLAlchemyError as error:
+            raise LedgerUnavailable(_first_line(error)) from None
+        calendar = replace(self.policy.calendar, bank_holidays=stored)
+        self.policy = replace(self.policy, calendar=calendar)
+        self.projection = CaseFactsProjection(self.policy)
 
     def close(self) -> None:
         self.sessions.remove()
@@ -426,6 +460,8 @@ class Ledger(Application[UUID]):
         current, answer = self.read(read_if_current)
         if current:
             return answer  # type: ignore[return-value]
+        if self.read_only:  # cannot catch up: answer from the events, in memory
+            return self.query_as_of(question, datetime.now(UTC))[0]
 
         def work() -> T:
             session = self.sessions()
@@ -497,6 +533,12 @@ class Ledger(Application[UUID]):
             raise errors.UnknownCase(f"no case with reference {ref!r}")
         assert isinstance(complaint, Complaint)
         return complaint
+
+    def require_complaint(self, ref: str, what: str = "the link") -> None:
+        """Refuse (:class:`~domain.errors.UnknownCase`) a link to a complaint that is not
+        in the ledger; called inside the unit of work that records the link."""
+        if case_id(ref) not in self.repository:
+            raise errors.UnknownCase(f"{what}: no complaint with reference {ref!r}")
 
     def _personal(self, complaint: Complaint) -> PersonalDetails:
         details = self._get(personal_details_id(complaint.id))
@@ -872,6 +914,7 @@ class Ledger(Application[UUID]):
             return [_recorded(e, voidings.get(e.originator_version)) for e in events]
 
         return self.read(work)
+
 
 _HIDDEN_FIELDS = {"originator_id", "originator_version", "timestamp", "originator_topic"}
 
