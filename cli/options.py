@@ -32,6 +32,29 @@ class Refusal(click.ClickException):
         self.exit_code = exit_code
 
 
+#: The largest text file a command reads as words (a narrative, a note).
+LARGEST_TEXT_FILE = 200_000
+
+
+def read_text_file(path: str, option: str) -> str:
+    """The text of the UTF-8 file ``path`` given to ``option``; refused in one line when
+    it cannot be read, is not UTF-8 text, holds NUL or is too large."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(LARGEST_TEXT_FILE + 1)
+    except OSError as error:
+        raise Refusal(f"{option}: cannot read {path}: {error.strerror}") from None
+    if len(data) > LARGEST_TEXT_FILE:
+        raise Refusal(f"{option}: {path} is larger than {LARGEST_TEXT_FILE:,} bytes")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise Refusal(f"{option}: {path} is not UTF-8 text (byte {error.start})") from None
+    if "\x00" in text:
+        raise Refusal(f"{option}: {path} holds a NUL character")
+    return text
+
+
 # ------------------------------------------------------------------------ value types
 # Every value a person types is read by domain.vocabulary, as the importer reads it.
 def _option_label(param: click.Parameter | None, fallback: str) -> str:

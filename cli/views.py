@@ -138,6 +138,7 @@ def case_document(facts: CaseFacts) -> dict[str, Any]:
                 "remedies": list(o.remedies),
                 "due": _iso(o.due),
                 "complied_on": _iso(o.complied_on),
+                "satisfactory_remedy": o.satisfactory_remedy,
             }
             for o in facts.ombudsman
         ],

@@ -1100,6 +1100,23 @@ def test_unknown_ombudsman_decision_is_refused() -> None:
         )
 
 
+def test_satisfactory_remedy_by_the_council_is_recorded_only_on_an_upheld_decision() -> None:
+    complaint = at_stage1()
+    complaint.open_ombudsman_enquiry(on=date(2026, 5, 20), actor=TEAM, policy=POLICY)
+    with refused(complaint, errors.OmbudsmanRule):
+        complaint.record_ombudsman_decision(
+            on=date(2026, 6, 20),
+            actor=TEAM,
+            policy=POLICY,
+            decision="not-upheld",
+            satisfactory_remedy=True,
+        )
+    complaint.record_ombudsman_decision(
+        on=date(2026, 6, 20), actor=TEAM, policy=POLICY, decision="upheld", satisfactory_remedy=True
+    )
+    assert complaint.ombudsman[-1].satisfactory_remedy is True
+
+
 def test_ombudsman_compliance_date_before_decision_is_refused() -> None:
     complaint = at_stage1()
     complaint.open_ombudsman_enquiry(on=date(2026, 5, 20), actor=TEAM, policy=POLICY)
