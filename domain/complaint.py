@@ -1508,6 +1508,11 @@ class Complaint(Aggregate):
                 due=due,
             )
         else:
+            if owner is not None or due is not None:
+                raise errors.RecommendationState(
+                    f"recommendation {recommendation_id} is rejected: it has no owner or "
+                    "due date to record"
+                )
             self.trigger_event(
                 self.RecommendationRejected,
                 on=on,

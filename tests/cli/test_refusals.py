@@ -485,3 +485,17 @@ def test_non_numeric_stage_is_bad_data(complaints: Complaints, unchanged: Unchan
     ref = statutory_case(complaints)
     args = ("respond", ref, "--on", "2024-05-10", "--outcome", "upheld", "--stage", "two")
     unchanged(ref, *args, rule="bad-data")
+
+
+def test_rejecting_a_recommendation_takes_no_owner_or_due_date(
+    complaints: Complaints, unchanged: Callable[..., None]
+) -> None:
+    ref = statutory_case(complaints)
+    complaints.ok("recommend", ref, "--on", "2024-05-10", "--text", "Call back")
+    for option, value in (("--owner", "Locality North"), ("--due", "2024-06-30")):
+        result = complaints(
+            "recommendation", "reject", ref, "R1", "--on", "2024-05-21", option, value
+        )
+        assert result.exit_code == 2, result.output
+        assert result.stderr.startswith("Error:") and option in result.stderr
+    assert complaints.json("show", ref)["recommendations"][0]["status"] == "made"

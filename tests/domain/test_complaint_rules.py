@@ -1444,3 +1444,17 @@ def test_full_walk_through_stages_1_2_3_and_the_ombudsman() -> None:
     assert copy.payments == c.payments
     assert copy.ombudsman == c.ombudsman
     assert copy.responded_on_time(copy.stages[2], p) is True
+
+
+def test_a_rejected_recommendation_has_no_owner_or_due_date() -> None:
+    complaint = at_stage1()
+    complaint.recommend(on=date(2026, 5, 20), actor=TEAM, policy=POLICY)
+    with refused(complaint, errors.RecommendationState):
+        complaint.decide_recommendation(
+            on=date(2026, 5, 21),
+            actor=TEAM,
+            policy=POLICY,
+            recommendation_id="R1",
+            accepted=False,
+            owner="Locality North",
+        )
