@@ -21,6 +21,8 @@ COMMAND_MODULES = {
     "advocate": "intake",
     "amend": "intake",
     "void": "corrections",
+    "erase": "privacy",
+    "subject-access": "privacy",
     "extend": "stages",
     "respond": "stages",
     "escalate": "stages",

@@ -414,6 +414,22 @@ class Complaint(Aggregate):
         voided_type: str
         reason: str
 
+    class Recorded(Event):
+        """Something done with the case's personal data, not a step of the procedure:
+        it stays in the history and changes nothing the figures are built from."""
+
+    class Erased(Recorded):
+        """A data subject's personal data was erased (their key destroyed): who, when,
+        on what basis. It names the subject only by role or register id."""
+
+        subject: str
+        basis: str
+
+    class SubjectAccessGiven(Recorded):
+        """Everything held about a data subject was exported for them."""
+
+        subject: str
+
     # ------------------------------------------------------------ bookkeeping
     def _take(self, event: Complaint.Event) -> None:
         """Fold one recorded event into the state: the only place that knows the order.
@@ -431,6 +447,8 @@ class Complaint(Aggregate):
             self._reset()
             return
         self._log.append(event)
+        if isinstance(event, Complaint.Recorded):
+            return
         if isinstance(event, Complaint.StepVoided):
             self._voided[event.voided_version] = event
             self._refold()
@@ -459,7 +477,8 @@ class Complaint(Aggregate):
         steps = [
             e
             for e in self._log[1:]
-            if not isinstance(e, Complaint.StepVoided) and e.originator_version not in self._voided
+            if not isinstance(e, Complaint.StepVoided | Complaint.Recorded)
+            and e.originator_version not in self._voided
         ]
         return sorted(steps, key=_order)
 
@@ -761,6 +780,10 @@ class Complaint(Aggregate):
             )
         if isinstance(target, Complaint.StepVoided):
             raise errors.VoidRefused("a voiding cannot be voided: record the step again")
+        if isinstance(target, Complaint.Recorded):
+            raise errors.VoidRefused(
+                f"{type(target).__name__} is not a step of the procedure and cannot be voided"
+            )
         if version in self._voided:
             raise errors.VoidRefused(
                 f"version {version} was already voided on {self._voided[version].on.isoformat()}"
@@ -787,6 +810,59 @@ class Complaint(Aggregate):
             voided_version=version,
             voided_type=type(target).__name__,
             reason=reason,
+        )
+
+    # ----------------------------------------------------------- personal data
+    @property
+    def erasures(self) -> list[Complaint.Erased]:
+        """Every erasure recorded for the case, in recording order."""
+        return [e for e in self._log if isinstance(e, Complaint.Erased)]
+
+    def erasure_of(self, subject: str) -> Complaint.Erased | None:
+        """The erasure that covers ``subject`` (its own, or ``all``), if recorded."""
+        for erasure in self.erasures:
+            if erasure.subject in (subject, "all"):
+                return erasure
+        return None
+
+    @property
+    def appointed_people(self) -> list[str]:
+        """The register ids of everyone appointed to the case."""
+        people = [a.person for stage in self.stages for a in stage.appointments]
+        return list(dict.fromkeys(people))
+
+    def erase(
+        self, *, on: date, actor: str, policy: ProcedurePolicy, subject: str, basis: str
+    ) -> None:
+        """Record that ``subject``'s personal data was erased (the ledger destroys the
+        key); refused if it already was, or the case has no such subject."""
+        from domain.personal import check_subject
+
+        if not basis.strip():
+            raise errors.BadData("an erasure needs its basis (the request or schedule it meets)")
+        subject = check_subject(subject)
+        if subject.startswith("person:") and subject[7:] not in self.appointed_people:
+            raise errors.UnknownSubject(
+                f"nobody with register id {subject[7:]!r} was appointed to case {self.ref}"
+            )
+        _check_not_future(on, policy)
+        done = self.erasure_of(subject)
+        if done is not None:
+            raise errors.AlreadyErased(
+                f"{subject} of case {self.ref} was already erased on {done.on.isoformat()} "
+                f"by {done.actor}"
+                + ("" if done.subject == subject else f" (subject {done.subject})")
+            )
+        self.trigger_event(self.Erased, on=on, actor=actor, subject=subject, basis=basis)
+
+    def give_subject_access(
+        self, *, on: date, actor: str, policy: ProcedurePolicy, subject: str
+    ) -> None:
+        """Record that everything held about ``subject`` was exported for them."""
+        from domain.personal import check_subject
+
+        self.trigger_event(
+            self.SubjectAccessGiven, on=on, actor=actor, subject=check_subject(subject)
         )
 
     # ---------------------------------------------------------------- rules

@@ -3,12 +3,17 @@
 Each case has one :class:`PersonalDetails` aggregate beside its :class:`Complaint`, with
 an id derived from the case's. It holds names, contact details, the complainant's own
 account, recommendation wording and the names of people appointed. Nothing that counts
-for statistics reads it, so it can later be encrypted under a key per person and erased
-(the key destroyed) without touching the complaint's history.
+for statistics reads it.
+
+Each note is sealed (encrypted) by the ledger before it is recorded, under the data key
+of its data subject (:func:`note_subject`): the events hold ciphertext, never the text,
+so destroying a subject's key erases their notes without touching any event (ADR 0021).
+Notes recorded before sealing existed (``Noted``) stay as they were recorded.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid5
@@ -21,6 +26,7 @@ from domain.complaint import LEDGER_NAMESPACE
 NOTE_KINDS = (
     "complainant",
     "contact",
+    "child",
     "summary",
     "recommendation",
     "person",
@@ -30,9 +36,51 @@ NOTE_KINDS = (
     "extract",
 )
 
+#: The data subject of the case as a whole (its narrative, recommendations, evidence).
+CASE_SUBJECT = "case"
+#: Subjects that can be erased alone; ``person:ID`` too, and ``all`` erases every one.
+SUBJECTS = ("complainant", "child")
+#: Note kinds whose data subject is the complainant / the child.
+_SUBJECT_OF_KIND = {"complainant": "complainant", "contact": "complainant", "child": "child"}
+
 
 def personal_details_id(case: UUID) -> UUID:
     return uuid5(LEDGER_NAMESPACE, f"personal-details:{case}")
+
+
+def note_subject(key: str) -> str:
+    """Whose data a note is: ``complainant`` (their name and contact details), ``child``,
+    ``person:ID`` (an appointed person's name), else ``case`` (everything else)."""
+    kind = key.split(":", 1)[0]
+    if kind == "person":
+        return key
+    return _SUBJECT_OF_KIND.get(kind, CASE_SUBJECT)
+
+
+def check_subject(subject: str) -> str:
+    """A subject as ``erase --subject`` names it, or :class:`UnknownSubject`."""
+    from domain.errors import UnknownSubject
+
+    if subject in (*SUBJECTS, CASE_SUBJECT, "all"):
+        return subject
+    if subject.startswith("person:") and subject.split(":", 1)[1].strip():
+        return subject
+    raise UnknownSubject(
+        f"unknown data subject {subject!r}: use complainant, child, case, person:ID or all"
+    )
+
+
+@dataclass(frozen=True)
+class SealedNote:
+    """One note as recorded: who wrote it and when, and its sealed text."""
+
+    key: str
+    subject: str
+    key_id: str
+    nonce: str
+    ciphertext: str
+    on: date
+    actor: str
 
 
 class PersonalDetails(Aggregate):
@@ -41,6 +89,7 @@ class PersonalDetails(Aggregate):
     if TYPE_CHECKING:  # attributes set by events; annotations here would become __init__ args
         case_id: UUID
         notes: dict[str, str]
+        sealed: dict[str, SealedNote]
 
     class Opened(Aggregate.Created):
         case_id: str
@@ -48,8 +97,11 @@ class PersonalDetails(Aggregate):
         def apply(self, aggregate: Any) -> None:
             aggregate.case_id = UUID(self.case_id)
             aggregate.notes = {}
+            aggregate.sealed = {}
 
     class Noted(Aggregate.Event):
+        """A note in plain text, as recorded before notes were sealed (never recorded now)."""
+
         on: date
         actor: str
         key: str
@@ -57,15 +109,53 @@ class PersonalDetails(Aggregate):
 
         def apply(self, aggregate: Any) -> None:
             aggregate.notes[self.key] = self.text
+            aggregate.sealed.pop(self.key, None)
+
+    class NoteSealed(Aggregate.Event):
+        """A note, sealed under the data key ``key_id`` of its ``subject``."""
+
+        on: date
+        actor: str
+        key: str
+        subject: str
+        key_id: str
+        nonce: str
+        ciphertext: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.notes.pop(self.key, None)
+            aggregate.sealed[self.key] = SealedNote(
+                self.key,
+                self.subject,
+                self.key_id,
+                self.nonce,
+                self.ciphertext,
+                self.on,
+                self.actor,
+            )
 
     @classmethod
     def open(cls, case: UUID) -> PersonalDetails:
         return cls._create(cls.Opened, id=personal_details_id(case), case_id=str(case))
 
-    def note(self, *, key: str, text: str, on: date, actor: str) -> None:
-        kind = key.split(":", 1)[0]
-        if kind not in NOTE_KINDS:
-            raise ValueError(f"unknown kind of personal note {kind!r}")
-        if self.notes.get(key) == text:
-            return
-        self.trigger_event(self.Noted, key=key, text=text, on=on, actor=actor)
+    def note_sealed(
+        self, *, key: str, key_id: str, nonce: str, ciphertext: str, on: date, actor: str
+    ) -> None:
+        """Record a note sealed by the ledger under the key of ``note_subject(key)``."""
+        check_note_key(key)
+        self.trigger_event(
+            self.NoteSealed,
+            key=key,
+            subject=note_subject(key),
+            key_id=key_id,
+            nonce=nonce,
+            ciphertext=ciphertext,
+            on=on,
+            actor=actor,
+        )
+
+
+def check_note_key(key: str) -> None:
+    kind = key.split(":", 1)[0]
+    if kind not in NOTE_KINDS:
+        raise ValueError(f"unknown kind of personal note {kind!r}")

@@ -36,7 +36,14 @@ from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from domain import errors
 from domain.complaint import Complaint, case_id
-from domain.personal import PersonalDetails, personal_details_id
+from domain.personal import (
+    CASE_SUBJECT,
+    PersonalDetails,
+    SealedNote,
+    check_subject,
+    note_subject,
+    personal_details_id,
+)
 from domain.procedure import ProcedurePolicy
 from domain.references import (
     ReferenceSequence,
@@ -61,6 +68,7 @@ from ledger.integrity import (
     chain_metadata,
     install_append_only_triggers,
 )
+from ledger.keystore import KeyStore, Sealed
 from ledger.storage import (
     WRITE_OPTION,
     OrjsonTranscoder,
@@ -130,6 +138,7 @@ class Ledger(Application[UUID]):
         self.engine: Engine = make_engine(self.url)
         self.sessions = scoped_session(sessionmaker(bind=self.engine, autoflush=True))
         self.projection = CaseFactsProjection(self.policy)
+        self._keystore: KeyStore | None = None
         self._written: list[int] = []
         self._saved: list[Any] = []
         #: The case steps that the last writing unit of work recorded (for the
@@ -210,7 +219,16 @@ class Ledger(Application[UUID]):
         except sqlalchemy.exc.SQLAlchemyError as error:
             raise LedgerUnavailable(_first_line(error)) from None
 
+    @property
+    def keys(self) -> KeyStore:
+        """The key store of this ledger's personal notes, opened on first need."""
+        if self._keystore is None:
+            self._keystore = KeyStore(self.url)
+        return self._keystore
+
     def close(self) -> None:
+        if self._keystore is not None:
+            self._keystore.close()
         self.sessions.remove()
         self.engine.dispose()
         super().close()
@@ -478,13 +496,6 @@ class Ledger(Application[UUID]):
         assert isinstance(complaint, Complaint)
         return complaint
 
-    def _personal(self, complaint: Complaint) -> PersonalDetails:
-        details = self._get(personal_details_id(complaint.id))
-        if details is None:
-            return PersonalDetails.open(complaint.id)
-        assert isinstance(details, PersonalDetails)
-        return details
-
     def _policy(self) -> ProcedurePolicy:
         if self.policy.today is None:
             return replace(self.policy, today=date.today())
@@ -506,6 +517,7 @@ class Ledger(Application[UUID]):
         policy = self._policy()
         if ref is not None:
             check_reference(ref)
+        self._ready_to_seal(personal)
 
         def work() -> str:
             new_ref, to_save = self._new_case_reference(ref, on, policy)
@@ -515,12 +527,7 @@ class Ledger(Application[UUID]):
                     on=on, actor=actor, policy=policy, decision=procedure, late_reason=late_reason
                 )
             to_save.append(complaint)
-            notes = {k: v for k, v in (personal or {}).items() if v}
-            if notes:
-                record = PersonalDetails.open(complaint.id)
-                for key, text in notes.items():
-                    record.note(key=key, text=text, on=on, actor=actor)
-                to_save.append(record)
+            to_save.extend(self._notes(complaint.id, personal, on, actor))
             self.save(*to_save)
             return new_ref
 
@@ -570,6 +577,7 @@ class Ledger(Application[UUID]):
         """Record a new compliment, enquiry, feedback or advocacy referral under the next
         free reference for ``prefix``; ``then`` records what followed straight away."""
         policy = self._policy()
+        self._ready_to_seal(personal)
 
         def work() -> str:
             ref, sequence = self._next_reference(on, prefix)
@@ -592,6 +600,7 @@ class Ledger(Application[UUID]):
         personal: dict[str, str | None] | None = None,
     ) -> T:
         policy = self._policy()
+        self._ready_to_seal(personal)
 
         def work() -> T:
             record = self._get(representation_id(ref))
@@ -613,8 +622,75 @@ class Ledger(Application[UUID]):
         if not isinstance(record, PersonalDetails):
             record = PersonalDetails.open(owner)
         for key, note in given.items():
-            record.note(key=key, text=note, on=on, actor=actor)
-        return [record]
+            self._seal(record, key, note, on, actor)
+        return [record] if record.pending_events else []
+
+    # ---------------------------------------------------------- personal notes
+    def _ready_to_seal(self, notes: dict[str, str | None] | None) -> None:
+        """Before a command that records personal notes writes anything: the key store
+        must open (with the right master key, if it has one)."""
+        if any((notes or {}).values()):
+            self.keys.check_master()
+
+    def _seal(self, record: PersonalDetails, key: str, note: str, on: date, actor: str) -> None:
+        """Record ``note`` under ``key``, sealed with its subject's key; nothing if the
+        note already says exactly that."""
+        if record.notes.get(key) == note:
+            return
+        current = record.sealed.get(key)
+        if current is not None and self._open(record, current) == note:
+            return
+        bound = _bound_to(record.id, key)
+        key_id = self.keys.key_for(str(record.case_id), note_subject(key))
+        sealed = self.keys.seal(key_id, note, bound)
+        record.note_sealed(
+            key=key,
+            key_id=key_id,
+            nonce=sealed.nonce,
+            ciphertext=sealed.ciphertext,
+            on=on,
+            actor=actor,
+        )
+
+    def _open(self, record: PersonalDetails, note: SealedNote) -> str | None:
+        """A sealed note's text, or ``None`` when its key has been destroyed."""
+        return self.keys.open(
+            note.key_id, Sealed(note.nonce, note.ciphertext), _bound_to(record.id, note.key)
+        )
+
+    def _read_notes(
+        self, record: PersonalDetails, erasure: Callable[[str], Any] | None = None
+    ) -> dict[str, str]:
+        """Every current note of ``record`` as text; an erased one says when and by whom."""
+        texts = dict(record.notes)
+        for key, note in record.sealed.items():
+            texts[key] = self._note_text(record, note, erasure)[0]
+        return texts
+
+    def _note_text(
+        self,
+        record: PersonalDetails,
+        note: SealedNote,
+        erasure: Callable[[str], Any] | None,
+    ) -> tuple[str, Any]:
+        """The note's text and ``None``; or, erased, what says so and the erasure."""
+        erased = erasure(note.subject) if erasure is not None else None
+        if erased is not None:
+            try:
+                plain = self._open(record, note)
+            except errors.KeyStoreUnavailable:
+                plain = None
+            if plain is None:
+                return f"erased on {erased.on.isoformat()} by {erased.actor}", erased
+            return plain, None
+        plain = self._open(record, note)
+        if plain is None:
+            raise errors.KeyStoreUnavailable(
+                f"the key of {note.subject} (key {note.key_id}) is not in the "
+                f"{self.keys.where}, and no erasure was recorded: restore the key store "
+                "from its backup"
+            )
+        return plain, None
 
     def record_compliment(self, *, on: date, actor: str, **details: Any) -> str:
         personal = {"compliment": details.pop("text", None), "from": details.pop("from_name", None)}
@@ -653,7 +729,11 @@ class Ledger(Application[UUID]):
 
         def approve(compliment: Compliment, policy: ProcedurePolicy) -> None:
             notes = self._get(personal_details_id(compliment.id))
-            names = notes.notes.get("from", "") if isinstance(notes, PersonalDetails) else ""
+            names = (
+                self._read_notes(notes).get("from", "")
+                if isinstance(notes, PersonalDetails)
+                else ""
+            )
             for name in names.split():
                 if len(name) > 2 and name.lower() in extract.lower():
                     raise errors.BadData(
@@ -686,10 +766,15 @@ class Ledger(Application[UUID]):
         extracts = []
         for row in rows:
             notes = self._get(personal_details_id(representation_id(row.ref)))
-            if isinstance(notes, PersonalDetails) and notes.notes.get("extract"):
-                extracts.append(
-                    {"ref": row.ref, "team": row.team, "extract": notes.notes["extract"]}
-                )
+            if not isinstance(notes, PersonalDetails):
+                continue
+            try:
+                extract = self._read_notes(notes).get("extract")
+            except errors.KeyStoreUnavailable:
+                # The figures stand without the key store; the quotes need it.
+                continue
+            if extract:
+                extracts.append({"ref": row.ref, "team": row.team, "extract": extract})
         return extracts
 
     def respond_to_enquiry(self, ref: str, *, on: date, actor: str) -> None:
@@ -746,19 +831,16 @@ class Ledger(Application[UUID]):
     ) -> T:
         """Run one domain command on case ``ref`` and record what it decided."""
         policy = self._policy()
+        self._ready_to_seal(personal)
 
         def work() -> T:
             complaint = self._complaint(ref)
             result = command(complaint, policy)
             to_save: list[Aggregate] = [complaint]
-            notes = {k: v for k, v in (personal or {}).items() if v}
-            if notes:
-                record = self._personal(complaint)
-                for key, text in notes.items():
-                    record.note(
-                        key=key.format(result=result), text=text, on=on or date.today(), actor=actor
-                    )
-                to_save.append(record)
+            notes: dict[str, str | None] = {
+                k.format(result=result): v for k, v in (personal or {}).items() if v
+            }
+            to_save.extend(self._notes(complaint.id, notes, on or date.today(), actor))
             self.save(*to_save)
             return result
 
@@ -796,12 +878,97 @@ class Ledger(Application[UUID]):
         return self.read(work)
 
     def personal_details(self, ref: str) -> dict[str, str]:
+        """The case's current personal notes as text (opened with the key store); an
+        erased note says when and by whom it was erased."""
+
         def work() -> dict[str, str]:
             complaint = self._complaint(ref)
             details = self._get(personal_details_id(complaint.id))
-            return dict(details.notes) if isinstance(details, PersonalDetails) else {}
+            if not isinstance(details, PersonalDetails):
+                return {}
+            return self._read_notes(details, complaint.erasure_of)
 
         return self.read(work)
+
+    def personal_notes(self, ref: str, subject: str = "all") -> list[dict[str, Any]]:
+        """Every personal note ever recorded for the case about ``subject`` (``all``: about
+        anyone), each version with its date, author and text (or when it was erased).
+        ``complainant`` and ``child`` include the notes about the case as a whole."""
+        subject = check_subject(subject)
+
+        def work() -> list[dict[str, Any]]:
+            complaint = self._complaint(ref)
+            if subject.startswith("person:") and subject[7:] not in complaint.appointed_people:
+                raise errors.UnknownSubject(
+                    f"nobody with register id {subject[7:]!r} was appointed to case {ref}"
+                )
+            wanted = {subject, CASE_SUBJECT} if subject in ("complainant", "child") else {subject}
+            record: Any = None
+            found: list[dict[str, Any]] = []
+            for domain_event in self.events.get(personal_details_id(complaint.id)):
+                record = domain_event.mutate(record)  # type: ignore[attr-defined]
+                erased = None
+                if isinstance(domain_event, PersonalDetails.Noted):
+                    about, text = note_subject(domain_event.key), domain_event.text
+                elif isinstance(domain_event, PersonalDetails.NoteSealed):
+                    about = domain_event.subject
+                    if subject != "all" and about not in wanted:
+                        continue
+                    text, erased = self._note_text(
+                        record, record.sealed[domain_event.key], complaint.erasure_of
+                    )
+                else:
+                    continue
+                if subject != "all" and about not in wanted:
+                    continue
+                found.append(
+                    {
+                        "key": domain_event.key,
+                        "subject": about,
+                        "on": domain_event.on,
+                        "actor": domain_event.actor,
+                        "recorded_at": domain_event.timestamp,
+                        "text": text,
+                        "erased": None
+                        if erased is None
+                        else {"on": erased.on, "actor": erased.actor, "basis": erased.basis},
+                    }
+                )
+            return found
+
+        return self.read(work)
+
+    def erase(self, ref: str, *, subject: str, on: date, actor: str, basis: str) -> None:
+        """Destroy ``subject``'s keys for case ``ref`` and record the erasure on the case.
+
+        The keys go first: if the erasure's event then fails to be written, running the
+        command again finds no keys left and records it. Events are never changed."""
+        policy = self._policy()
+
+        def check() -> tuple[UUID, bool]:
+            complaint = self._complaint(ref)
+            complaint.erase(on=on, actor=actor, policy=policy, subject=subject, basis=basis)
+            details = self._get(personal_details_id(complaint.id))
+            sealed = isinstance(details, PersonalDetails) and bool(details.sealed)
+            return complaint.id, sealed
+
+        owner, sealed = self.read(check)
+        if sealed:
+            self.keys.destroy(str(owner), None if subject == "all" else [subject])
+        self.act(
+            ref,
+            lambda complaint, policy: complaint.erase(
+                on=on, actor=actor, policy=policy, subject=subject, basis=basis
+            ),
+        )
+
+    def record_subject_access(self, ref: str, *, subject: str, on: date, actor: str) -> None:
+        self.act(
+            ref,
+            lambda complaint, policy: complaint.give_subject_access(
+                on=on, actor=actor, policy=policy, subject=subject
+            ),
+        )
 
     def _events_as_of(self, aggregate_id: UUID, as_of: datetime | None) -> list[Any]:
         events = list(self.events.get(aggregate_id))
@@ -845,6 +1012,11 @@ def _recorded(domain_event: Any, voiding: Any = None) -> RecordedEvent:
             "reason": voiding.reason,
         },
     )
+
+
+def _bound_to(record: UUID, key: str) -> str:
+    """What a sealed note is bound to: its record and its key (AES-GCM associated data)."""
+    return f"{record}|{key}"
 
 
 def _first_line(error: BaseException) -> str:

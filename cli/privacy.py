@@ -1,0 +1,211 @@
+"""Personal data rights: erasure (the subject's key destroyed) and subject access."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+import orjson
+
+from cli.base import command
+from cli.options import (
+    Refusal,
+    actor,
+    announce_recorded,
+    ledger,
+    ledger_options,
+    on_option,
+)
+
+SUBJECT_HELP = "complainant, child, person:ID (a register id), case or all"
+
+
+@command()
+@ledger_options
+@click.argument("ref")
+@click.option("--subject", required=True, help=f"Whose personal data: {SUBJECT_HELP}.")
+@on_option("Date of the erasure (default today).")
+@click.option("--basis", required=True, help="Why: the request or retention rule it meets.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation (it cannot be undone).")
+@click.pass_context
+def erase(ctx: click.Context, ref: str, subject: str, on: date, basis: str, yes: bool) -> None:
+    """Erase a data subject's personal data from a case: their key is destroyed.
+
+    Their notes stay in the ledger as ciphertext nobody can read again; the case's
+    facts, every report figure and the hash chain are unchanged (`verify` passes, and a
+    head published earlier still verifies). An Erased step (who, when, basis, subject;
+    no personal data) is added to the case's history. complainant covers their name
+    and contact details, child the child's name, person:ID an appointed person's name;
+    case the summary, recommendations' wording and evidence; all every one of them.
+    Irreversible: asks for confirmation unless --yes.
+
+    Example:
+
+    \b
+        complaints erase CSC-2025-0001 --subject complainant --on 2025-06-01 \\
+            --basis "Art. 17 request received 2025-05-20" --yes
+    """
+    app = ledger(ctx)
+    if not yes:
+        if not sys.stdin or not sys.stdin.isatty():
+            raise Refusal(
+                f"not erased: erasing {subject} of {ref} cannot be undone; confirm it at "
+                "the prompt of an interactive session, or give --yes [confirmation-needed]"
+            )
+        if not click.confirm(f"Erase {subject} of {ref} for good? This cannot be undone", err=True):
+            raise Refusal(f"not erased: {subject} of {ref} was not confirmed [confirmation-needed]")
+    app.erase(ref, subject=subject, on=on, actor=actor(ctx), basis=basis)
+    announce_recorded(ref, app)
+
+
+@command("subject-access")
+@ledger_options
+@click.argument("ref")
+@click.option(
+    "--subject",
+    default="all",
+    show_default=True,
+    help=f"Whose data: {SUBJECT_HELP}. complainant and child include the case's notes.",
+)
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write the export to (made if missing).",
+)
+@on_option("Date the export was made (default today).")
+@click.pass_context
+def subject_access(ctx: click.Context, ref: str, subject: str, out: Path, on: date) -> None:
+    """Export everything held about a data subject of a case (a subject access request).
+
+    Writes REF-SUBJECT.json and REF-SUBJECT.md under --out: every personal note ever
+    recorded about the subject (each version, with its date and author; an erased one
+    says when, by whom and on what basis it was erased), the case's facts and its
+    history. Records that the export was made (who, when) in the case's history, and
+    prints the paths of the two files. The files are personal data: keep them as such.
+
+    Example:
+
+    \b
+        complaints subject-access CSC-2025-0001 --subject complainant --out sar
+    """
+    from cli.views import case_view
+
+    app = ledger(ctx)
+    who = actor(ctx)
+    notes = app.personal_notes(ref, subject)
+    complaint = app.complaint(ref)
+    history = app.history(ref)
+    document: dict[str, Any] = {
+        "ref": ref,
+        "subject": subject,
+        "made_on": on,
+        "made_by": who,
+        "notes": notes,
+        "erasures": [
+            {"subject": e.subject, "on": e.on, "actor": e.actor, "basis": e.basis}
+            for e in complaint.erasures
+        ],
+        "case": case_view(complaint, app._policy()),
+        "history": [
+            {
+                "version": e.version,
+                "type": e.type,
+                "on": e.on,
+                "recorded_at": e.recorded_at,
+                "actor": e.actor,
+                "data": e.data,
+            }
+            for e in history
+        ],
+    }
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        stem = out / f"{ref}-{subject.replace(':', '-')}"
+        json_path, md_path = stem.with_suffix(".json"), stem.with_suffix(".md")
+        json_path.write_bytes(
+            orjson.dumps(document, default=_plain, option=orjson.OPT_INDENT_2) + b"\n"
+        )
+        md_path.write_text(_markdown(document), encoding="utf-8")
+    except OSError as error:
+        raise Refusal(f"cannot write to {out}: {error.strerror or error} [bad-data]") from None
+    app.record_subject_access(ref, subject=subject, on=on, actor=who)
+    click.echo(str(json_path))
+    click.echo(str(md_path))
+    announce_recorded(ref, app)
+
+
+def _plain(value: Any) -> Any:
+    from decimal import Decimal
+
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    raise TypeError(type(value).__name__)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return "-" if value in (None, "", []) else str(value)
+
+
+def _markdown(document: dict[str, Any]) -> str:
+    lines = [
+        f"# Subject access: {document['ref']} ({document['subject']})",
+        "",
+        f"Made on {_text(document['made_on'])} by {document['made_by']}.",
+        "",
+        "## Personal notes",
+        "",
+    ]
+    if not document["notes"]:
+        lines.append("No personal notes are held about this subject.")
+    for note in document["notes"]:
+        erased = note["erased"]
+        said = (
+            f"*erased on {_text(erased['on'])} by {erased['actor']} ({erased['basis']})*"
+            if erased
+            else note["text"]
+        )
+        lines.append(
+            f"- {_text(note['on'])}, {note['actor']}: **{note['key']}** ({note['subject']}): {said}"
+        )
+    if document["erasures"]:
+        lines += ["", "## Erasures", ""]
+        for erasure in document["erasures"]:
+            lines.append(
+                f"- {erasure['subject']}: erased on {_text(erasure['on'])} by "
+                f"{erasure['actor']} ({erasure['basis']})"
+            )
+    case = document["case"]
+    lines += ["", "## The case", ""]
+    for key in ("status", "procedure", "received_on", "service_area", "team", "ended"):
+        lines.append(f"- {key.replace('_', ' ')}: {_text(case[key])}")
+    for stage in case["stages"]:
+        lines.append(
+            f"- Stage {stage['stage']}: from {_text(stage['started_on'])}, "
+            f"response due {_text(stage['response_due'])}, responded "
+            f"{_text(stage['responded_on'])} {_text(stage['outcome'])}"
+        )
+    lines += [
+        "",
+        "## History",
+        "",
+        "| version | step | on | recorded | by |",
+        "|---|---|---|---|---|",
+    ]
+    for event in document["history"]:
+        lines.append(
+            f"| {event['version']} | {event['type']} | {_text(event['on'])} | "
+            f"{_text(event['recorded_at'])} | {event['actor'] or '-'} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+COMMANDS = [erase, subject_access]
