@@ -629,8 +629,23 @@ class Ledger(Application[UUID]):
     def _ready_to_seal(self, notes: dict[str, str | None] | None) -> None:
         """Before a command that records personal notes writes anything: the key store
         must open (with the right master key, if it has one)."""
-        if any((notes or {}).values()):
-            self.keys.check_master()
+        if not any((notes or {}).values()):
+            return
+        if not self.keys.exists() and self.read(self._has_sealed_notes):
+            raise errors.KeyStoreUnavailable(
+                f"the {self.keys.where} is missing, but the ledger holds notes sealed with "
+                "its keys: restore it from its backup before recording personal data"
+            )
+        self.keys.check_master()
+
+    def _has_sealed_notes(self) -> bool:
+        events = self.recorder.events_record_cls.__table__  # type: ignore[attr-defined]
+        found = self.sessions().execute(
+            select(events.c.originator_id)
+            .where(events.c.topic == "domain.personal:PersonalDetails.NoteSealed")
+            .limit(1)
+        ).first()
+        return found is not None
 
     def _seal(self, record: PersonalDetails, key: str, note: str, on: date, actor: str) -> None:
         """Record ``note`` under ``key``, sealed with its subject's key; nothing if the

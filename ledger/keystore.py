@@ -42,6 +42,8 @@ MASTER_KEY_ENV = "COMPLAINTS_MASTER_KEY_FILE"
 KEY_BYTES = 32
 NONCE_BYTES = 12
 _CHECK_TEXT = b"complaints-ledger key store"
+#: The key store's tables (in their own SQLite file or PostgreSQL schema).
+KEY_TABLES = ("data_keys", "key_store_meta")
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,11 @@ def master_key() -> tuple[bytes, str] | None:
     raise KeyStoreUnavailable(
         f"master key file {name} must hold a 256-bit key: 32 bytes, 64 hex digits or base64"
     )
+
+
+def key_schema(ledger_schema: str) -> str:
+    """The PostgreSQL schema of the key store of a ledger in ``ledger_schema``."""
+    return "complaints_keys" if ledger_schema == "public" else f"{ledger_schema}_keys"
 
 
 def new_master_key() -> str:
@@ -136,7 +143,7 @@ class KeyStore:
             with engine.begin() as connection:
                 if self.backend == "postgresql":
                     schema = connection.execute(text("SELECT current_schema()")).scalar_one()
-                    self._schema = "complaints_keys" if schema == "public" else f"{schema}_keys"
+                    self._schema = key_schema(schema)
                     self.where = f"key store (schema {self._schema})"
                     exists = connection.execute(
                         text("SELECT 1 FROM pg_namespace WHERE nspname = :name"),
@@ -371,6 +378,23 @@ class KeyStore:
                 # Needs the table's owner; for another role PostgreSQL warns and skips,
                 # and autovacuum reclaims the space later (ADR 0021).
                 connection.exec_driver_sql(f"VACUUM FULL {self._table('data_keys')}")
+
+    def exists(self) -> bool:
+        """Whether the store is there (without making it)."""
+        if self._engine is not None:
+            return True
+        if self.path is not None:
+            return self.path.exists()
+        try:
+            self._connect(False)
+        except KeyStoreUnavailable:
+            return False
+        return True
+
+    def create(self) -> str:
+        """Make the store if it is not there yet; where it is."""
+        self._connect(True)
+        return self.where
 
     def close(self) -> None:
         if self._engine is not None:

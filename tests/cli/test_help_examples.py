@@ -203,7 +203,7 @@ class Ledgers:
         if state not in self.built:
             self.built[state] = self.build(state)
         copy = folder / "ledger.db"
-        for suffix in ("", "-wal", "-shm"):
+        for suffix in ("", "-wal", "-shm", ".keys.db"):
             source = Path(str(self.built[state]) + suffix)
             if source.exists():
                 shutil.copyfile(source, str(copy) + suffix)
