@@ -23,6 +23,8 @@ COMMAND_MODULES = {
     "void": "corrections",
     "erase": "privacy",
     "subject-access": "privacy",
+    "privacy": "privacy",
+    "keys": "privacy",
     "extend": "stages",
     "respond": "stages",
     "escalate": "stages",
@@ -52,6 +54,8 @@ COMMAND_MODULES = {
     "import": "transfer",
     "export": "transfer",
     "roles": "roles",
+    "teams": "registers",
+    "service-areas": "registers",
 }
 
 

@@ -10,11 +10,13 @@ from typing import Any
 import click
 import orjson
 
-from cli.base import command
+from cli.base import command, group
 from cli.options import (
     Refusal,
     actor,
     announce_recorded,
+    emit_json,
+    format_option,
     ledger,
     ledger_options,
     on_option,
@@ -208,4 +210,104 @@ def _markdown(document: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-COMMANDS = [erase, subject_access]
+@group()
+def privacy() -> None:
+    """Check the ledger for personal data held outside the sealed notes."""
+
+
+@privacy.command("check")
+@ledger_options
+@format_option("text", "json")
+@click.pass_context
+def privacy_check(ctx: click.Context, output_format: str) -> None:
+    """List the cases whose older steps still hold free text in plain text.
+
+    Since ADR 0021 every reason, piece of evidence and Ombudsman reference typed into a
+    step is kept in a sealed note of the case, which `erase --subject case` (or all)
+    makes unreadable. Steps recorded before that hold the text itself, and personal
+    notes recorded before notes were sealed too: they stay as they were recorded
+    (history is never rewritten), so erasing such a case cannot remove that text. This
+    lists each one (case, version, step, fields). Reads no key and decrypts nothing.
+
+    Example:
+
+    \b
+        complaints privacy check --format json
+    """
+    found = ledger(ctx).plaintext_free_text()
+    if output_format == "json":
+        emit_json(
+            {
+                "cases": sorted({f["case"] for f in found}),
+                "steps": [{**f, "on": _text(f["on"])} for f in found],
+            }
+        )
+        return
+    if not found:
+        click.echo("no plain-text free text: every reason and note is sealed")
+        return
+    for entry in found:
+        click.echo(
+            f"{entry['case']}  version {entry['version']:>3}  {_text(entry['on'])}  "
+            f"{entry['type']}: {', '.join(entry['fields'])}"
+        )
+    cases = len({f["case"] for f in found})
+    click.echo(
+        f"{cases} cases hold free text in plain text in {len(found)} steps recorded before "
+        "it was sealed; they stay as recorded, and erasing those cases cannot remove it"
+    )
+
+
+@group()
+def keys() -> None:
+    """Back up and restore the key store of the personal notes."""
+
+
+@keys.command("backup")
+@ledger_options
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="New SQLite file to write the keys to.",
+)
+@click.pass_context
+def keys_backup(ctx: click.Context, out: Path) -> None:
+    """Copy every data key into a new key-store file (SQLite), as stored: wrapped under
+    the master key if the store has one, so keep that key's file apart from the backup.
+
+    The ledger alone holds no readable personal data; the key store is what opens it,
+    so back both up. A key-store backup brings back the keys of every subject erased
+    after it was made: let such backups expire with the retention schedule (ADR 0021).
+    `keys restore` never adds back a key whose erasure the ledger records.
+
+    Example:
+
+    \b
+        complaints keys backup --out keys-2025-06-30.db
+    """
+    count = ledger(ctx).backup_keys(out)
+    click.echo(f"backed up {count} keys to {out}")
+
+
+@keys.command("restore")
+@ledger_options
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def keys_restore(ctx: click.Context, file: Path) -> None:
+    """Add the keys of a key-store backup (or of another ledger's key-store file) that
+    this ledger's key store lacks, e.g. after restoring an export made with
+    --include-personal into a new ledger. A key whose subject the ledger records as
+    erased is never added back. The backup and this store must share the master key.
+
+    Example:
+
+    \b
+        complaints keys restore keys-2025-06-30.db
+    """
+    added, erased = ledger(ctx).restore_keys(file)
+    left = f"; {erased} left out: their subjects were erased" if erased else ""
+    click.echo(f"restored {added} keys from {file}{left}")
+
+
+COMMANDS = [erase, subject_access, privacy, keys]

@@ -238,8 +238,9 @@ def _restore(
 @click.option(
     "--include-personal",
     is_flag=True,
-    help="jsonl: include personal details (names, contact details, narratives). Left out "
-    "by default: such a file is personal data and must be kept as such.",
+    help="jsonl: include personal details (names, contact details, narratives, the text "
+    "of reasons): each sealed note as stored, with its text opened beside it. Left out by "
+    "default: such a file is personal data and must be kept as such.",
 )
 @click.pass_context
 def export(
@@ -256,8 +257,11 @@ def export(
     jsonl: one object per event in the order recorded, with position, type, topic,
     case (the reference), aggregate_id, version, on (effective date), recorded_at,
     actor, data and hash (its link in the hash chain). PersonalDetails events are left
-    out unless --include-personal is given. `complaints import FILE.jsonl` into an
-    empty ledger restores it; with --include-personal, exactly (same head hash).
+    out unless --include-personal is given (then each sealed note's line carries its
+    text opened beside it, under "text", and the export is written in the access log).
+    `complaints import FILE.jsonl` into an empty ledger restores it; with
+    --include-personal, exactly (same head hash); the notes' keys follow with
+    `complaints keys backup` and `keys restore`.
 
     csv: read models (caught up first) with a header row; no personal data.
 
@@ -312,6 +316,9 @@ def export(
 def _export_events(app: Any, out: Path | None, include_personal: bool) -> None:
     from ledger.archive import export_events
 
+    if include_personal:
+        # Before anything is written: the notes cannot be opened without the key store.
+        app.keys.check_master(create=False)
     with click.open_file(str(out) if out else "-", "wb") as handle:
         count = export_events(app, handle.write, include_personal)
     left_out = (

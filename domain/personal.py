@@ -13,6 +13,7 @@ Notes recorded before sealing existed (``Noted``) stay as they were recorded.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -20,7 +21,7 @@ from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
-from domain.complaint import LEDGER_NAMESPACE
+from domain.complaint import LEDGER_NAMESPACE, Complaint
 
 #: What a note may be about; ``recommendation:ID`` and ``person:ID`` take a suffix.
 NOTE_KINDS = (
@@ -34,7 +35,57 @@ NOTE_KINDS = (
     "compliment",
     "from",
     "extract",
+    "text",
 )
+
+#: Free text that a person types into a step of the procedure (reasons, evidence, the
+#: Ombudsman's reference). The ledger keeps it in a sealed note of the case (key
+#: ``text:VERSION:FIELD``) and the step keeps only a marker naming that note, so
+#: nothing typed by a person is stored where it could not be erased (ADR 0021). Steps
+#: recorded before this hold the text itself (``complaints privacy check`` lists them).
+FREE_TEXT: dict[type, tuple[str, ...]] = {
+    Complaint.Triaged: ("reason", "late_reason"),
+    Complaint.Suspended: ("reason",),
+    Complaint.Extended: ("reason",),
+    Complaint.EscalationRequested: ("late_reason",),
+    Complaint.RecommendationRejected: ("reason",),
+    Complaint.RecommendationCompleted: ("evidence",),
+    Complaint.Withdrawn: ("reason",),
+    Complaint.OmbudsmanEnquiryOpened: ("ombudsman_ref",),
+    Complaint.DetailAmended: ("reason",),
+    Complaint.StepVoided: ("reason",),
+}
+_MARKER = re.compile(r"^\[sealed note (text:\d+:[a-z_]+)\]$")
+
+
+def text_note_key(version: int, field: str) -> str:
+    """The key of the note that holds ``field`` of the step at ``version``."""
+    return f"text:{version}:{field}"
+
+
+def text_marker(key: str) -> str:
+    """What a step holds in place of its free text: the note's key."""
+    return f"[sealed note {key}]"
+
+
+def marked_note(value: object) -> str | None:
+    """The note key that ``value`` (a step's field) stands for, if it is a marker."""
+    if not isinstance(value, str):
+        return None
+    found = _MARKER.match(value)
+    return found.group(1) if found else None
+
+
+def plaintext_fields(event: object) -> list[str]:
+    """The free-text fields of a recorded step that hold the text itself (not a marker)."""
+    return [
+        name
+        for name in FREE_TEXT.get(type(event), ())
+        if isinstance(getattr(event, name, None), str)
+        and getattr(event, name).strip()
+        and marked_note(getattr(event, name)) is None
+    ]
+
 
 #: The data subject of the case as a whole (its narrative, recommendations, evidence).
 CASE_SUBJECT = "case"

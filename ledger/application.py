@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -27,6 +28,7 @@ from eventsourcing.persistence import (
     OperationalError,
     PersistenceError,
     Recording,
+    StoredEvent,
     Transcoder,
 )
 from eventsourcing.utils import Environment
@@ -43,6 +45,9 @@ from domain.personal import (
     check_subject,
     note_subject,
     personal_details_id,
+    plaintext_fields,
+    text_marker,
+    text_note_key,
 )
 from domain.procedure import ProcedurePolicy
 from domain.references import (
@@ -58,6 +63,7 @@ from domain.representations import (
     Enquiry,
     InitialFeedback,
     Representation,
+    kind_of_reference,
     representation_id,
 )
 from ledger.bank_holidays import StoredBankHolidays, holiday_metadata
@@ -69,6 +75,7 @@ from ledger.integrity import (
     install_append_only_triggers,
 )
 from ledger.keystore import KeyStore, Sealed
+from ledger.registers import NameInUse, names_in_use, new_name_warnings
 from ledger.storage import (
     WRITE_OPTION,
     OrjsonTranscoder,
@@ -139,6 +146,7 @@ class Ledger(Application[UUID]):
         self.sessions = scoped_session(sessionmaker(bind=self.engine, autoflush=True))
         self.projection = CaseFactsProjection(self.policy)
         self._keystore: KeyStore | None = None
+        self._keys_ready = False
         self._written: list[int] = []
         self._saved: list[Any] = []
         #: The case steps that the last writing unit of work recorded (for the
@@ -151,6 +159,10 @@ class Ledger(Application[UUID]):
         #: Units of work retried because another writer got there first (for the
         #: load test's conflict rate).
         self.conflicts = 0
+        #: Where warnings go (a team or service area used for the first time); set by
+        #: the CLI. Each is given once its unit of work has committed.
+        self.warn: Callable[[str], None] | None = None
+        self._warnings: list[str] = []
         super().__init__(
             env={
                 "PERSISTENCE_MODULE": "eventsourcing_sqlalchemy",
@@ -162,7 +174,12 @@ class Ledger(Application[UUID]):
 
     # ------------------------------------------------------------ construction
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
-        """Record pending events, noting their positions for the hash chain."""
+        """Record pending events, noting their positions for the hash chain. Free text
+        typed into a step goes into a sealed note first, the step keeping a marker."""
+        objs = (*objs, *self._seal_free_text(objs))
+        if self.warn is not None:
+            pending = [e for obj in objs for e in getattr(obj, "pending_events", ())]
+            self._warnings.extend(new_name_warnings(self.sessions(), self.policy, pending))
         recordings = super().save(*objs, **kwargs)
         self._written.extend(r.notification.id for r in recordings)
         self._saved.extend(r.domain_event for r in recordings)
@@ -262,6 +279,7 @@ class Ledger(Application[UUID]):
             self._begin(session, write)
             self._written = []
             self._saved = []
+            self._warnings = []
             yield
             if write:
                 self.chain.extend(session, self._written)
@@ -271,6 +289,7 @@ class Ledger(Application[UUID]):
                 self.last_recorded = [
                     _recorded(e) for e in self._saved if isinstance(e, Complaint.Event)
                 ]
+                self._announce_warnings()
             else:
                 session.rollback()
         except BaseException:
@@ -278,6 +297,13 @@ class Ledger(Application[UUID]):
             raise
         finally:
             self.sessions.remove()
+
+    def _announce_warnings(self) -> None:
+        """Tell ``warn`` what the committed transaction deserves a warning for."""
+        if self.warn is not None:
+            for warning in self._warnings:
+                self.warn(warning)
+        self._warnings = []
 
     @contextmanager
     def one_transaction(self) -> Iterator[None]:
@@ -299,9 +325,11 @@ class Ledger(Application[UUID]):
                     continue
                 raise LedgerUnavailable(_first_line(error)) from None
         self._joined, self.wrote = True, False
+        self._warnings = []
         try:
             yield
             session.commit()
+            self._announce_warnings()
         except BaseException:
             session.rollback()
             raise
@@ -626,25 +654,77 @@ class Ledger(Application[UUID]):
         return [record] if record.pending_events else []
 
     # ---------------------------------------------------------- personal notes
-    def _ready_to_seal(self, notes: dict[str, str | None] | None) -> None:
+    def _ready_to_seal(self, notes: dict[str, str | None] | None, inside: bool = False) -> None:
         """Before a command that records personal notes writes anything: the key store
-        must open (with the right master key, if it has one)."""
-        if not any((notes or {}).values()):
+        must open (with the right master key, if it has one). ``inside``: asked within
+        a unit of work."""
+        if not any((notes or {}).values()) or self._keys_ready:
             return
-        if not self.keys.exists() and self.read(self._has_sealed_notes):
+        if not self.keys.exists() and (
+            self._has_sealed_notes() if inside else self.read(self._has_sealed_notes)
+        ):
             raise errors.KeyStoreUnavailable(
                 f"the {self.keys.where} is missing, but the ledger holds notes sealed with "
                 "its keys: restore it from its backup before recording personal data"
             )
         self.keys.check_master()
+        self._keys_ready = True
+
+    def _seal_free_text(self, objs: Sequence[Any]) -> list[PersonalDetails]:
+        """Move the free text of the cases' pending steps into sealed notes of the case
+        (subject ``case``); the records of notes not among ``objs`` yet, to save too."""
+        moved: dict[UUID, list[tuple[Any, str, str]]] = {}
+        first: set[UUID] = set()
+        for obj in objs:
+            if not isinstance(obj, Complaint):
+                continue
+            for domain_event in obj.pending_events:
+                if isinstance(domain_event, Complaint.Received):
+                    first.add(obj.id)
+                for name in plaintext_fields(domain_event):
+                    moved.setdefault(obj.id, []).append(
+                        (domain_event, name, getattr(domain_event, name))
+                    )
+        if not moved:
+            return []
+        self._ready_to_seal({"text": "-"}, inside=True)
+        records = {o.id: o for o in objs if isinstance(o, PersonalDetails)}
+        key_ids = self.keys.keys_for([(str(case), CASE_SUBJECT) for case in moved])
+        extra: list[PersonalDetails] = []
+        for case, fields in moved.items():
+            record = records.get(personal_details_id(case))
+            if record is None:
+                found = None if case in first else self._get(personal_details_id(case))
+                record = found if isinstance(found, PersonalDetails) else PersonalDetails.open(case)
+                records[record.id] = record
+                extra.append(record)
+            key_id = key_ids[(str(case), CASE_SUBJECT)]
+            for domain_event, name, value in fields:
+                key = text_note_key(domain_event.originator_version, name)
+                sealed = self.keys.seal(key_id, value, _bound_to(record.id, key))
+                record.note_sealed(
+                    key=key,
+                    key_id=key_id,
+                    nonce=sealed.nonce,
+                    ciphertext=sealed.ciphertext,
+                    on=domain_event.on,
+                    actor=domain_event.actor,
+                )
+                # The step is not recorded yet: what it will hold is the note's key.
+                object.__setattr__(domain_event, name, text_marker(key))
+        return extra
 
     def _has_sealed_notes(self) -> bool:
         events = self.recorder.events_record_cls.__table__  # type: ignore[attr-defined]
-        found = self.sessions().execute(
-            select(events.c.originator_id)
-            .where(events.c.topic == "domain.personal:PersonalDetails.NoteSealed")
-            .limit(1)
-        ).first()
+        found = (
+            self.sessions()
+            .execute(
+                select(events.c.originator_id)
+                .where(events.c.topic == "domain.personal:PersonalDetails.NoteSealed")
+                .limit(1)
+            )
+            .first()
+        )
         return found is not None
 
     def _seal(self, record: PersonalDetails, key: str, note: str, on: date, actor: str) -> None:
@@ -871,37 +951,71 @@ class Ledger(Application[UUID]):
         )
 
     # --------------------------------------------------------------- queries
-    def complaint(self, ref: str, as_of: datetime | None = None) -> Complaint:
-        def work() -> Complaint:
+    def names_in_use(self, kind: str) -> list[NameInUse]:
+        """The teams (``team``) or service areas (``service-area``) recorded, with counts."""
+        return self.query(lambda session: names_in_use(session, kind))
+
+    def _identities(self, ref: str) -> list[tuple[UUID, str]]:
+        """Where a record with reference ``ref`` may be, most likely first (the prefix
+        tells the kind), each with the name used when nothing is there."""
+        kind = kind_of_reference(ref)
+        complaint = (case_id(ref), "case")
+        if kind is None:
+            return [complaint, (representation_id(ref), "case")]
+        return [(representation_id(ref), kind.KIND), complaint]
+
+    def _locate(self, ref: str) -> UUID:
+        """The aggregate id of the complaint or representation with reference ``ref``."""
+        candidates = self._identities(ref)
+        for identity, _ in candidates:
+            if identity in self.repository:
+                return identity
+        raise errors.UnknownCase(f"no {candidates[0][1]} with reference {ref!r}")
+
+    def record(self, ref: str, as_of: datetime | None = None) -> Complaint | Representation:
+        """The complaint, compliment, enquiry, feedback or advocacy referral with reference
+        ``ref``; with ``as_of``, rebuilt from only the events recorded by then."""
+
+        def work() -> Complaint | Representation:
+            identity = self._locate(ref)
             if as_of is None:
-                return self._complaint(ref)
-            events = self._events_as_of(case_id(ref), as_of)
-            if not events:
-                later = len(self._events_as_of(case_id(ref), None))
-                if later:
+                found = self._get(identity)
+            else:
+                found = None
+                for domain_event in self._events_as_of(identity, as_of):
+                    found = domain_event.mutate(found)
+                if found is None:
+                    kind = self._identities(ref)[0][1]
+                    later = len(self._events_as_of(identity, None))
                     raise errors.UnknownCase(
                         f"{ref}: nothing recorded by {moment_text(as_of)}; "
                         f"{steps(later)} recorded later"
+                        if later
+                        else f"no {kind} with reference {ref!r}"
                     )
-                raise errors.UnknownCase(f"no case with reference {ref!r}")
-            complaint: Complaint | None = None
-            for domain_event in events:
-                complaint = domain_event.mutate(complaint)
-            assert complaint is not None
-            return complaint
+            assert isinstance(found, Complaint | Representation)
+            return found
 
         return self.read(work)
 
+    def complaint(self, ref: str, as_of: datetime | None = None) -> Complaint:
+        found = self.record(ref, as_of)
+        if not isinstance(found, Complaint):
+            raise errors.UnknownCase(f"{ref} is a {type(found).KIND}, not a complaint")
+        return found
+
     def personal_details(self, ref: str) -> dict[str, str]:
-        """The case's current personal notes as text (opened with the key store); an
-        erased note says when and by whom it was erased."""
+        """The personal notes kept apart from the record with reference ``ref``, as text
+        (opened with the key store); an erased note says when and by whom it was erased."""
 
         def work() -> dict[str, str]:
-            complaint = self._complaint(ref)
-            details = self._get(personal_details_id(complaint.id))
+            identity = self._locate(ref)
+            details = self._get(personal_details_id(identity))
             if not isinstance(details, PersonalDetails):
                 return {}
-            return self._read_notes(details, complaint.erasure_of)
+            record = self._get(identity)
+            erasure = record.erasure_of if isinstance(record, Complaint) else None
+            return self._read_notes(details, erasure)
 
         return self.read(work)
 
@@ -953,6 +1067,106 @@ class Ledger(Application[UUID]):
 
         return self.read(work)
 
+    def backup_keys(self, out: Path) -> int:
+        """Copy every key of the key store, as stored (wrapped under the master key if
+        it has one), into a new SQLite key-store file ``out``; how many."""
+        if out.exists():
+            raise errors.BadData(f"{out} already exists: a key backup goes to a new file")
+        rows, check = self.keys.rows()
+        backup = KeyStore.file(out)
+        try:
+            return backup.add_rows(rows, check)
+        finally:
+            backup.close()
+
+    def restore_keys(self, source: Path) -> tuple[int, int]:
+        """Add the keys of the key-store file ``source`` that this key store lacks, but
+        never a key whose erasure the ledger records: (added, left out as erased)."""
+        if not source.is_file():
+            raise errors.BadData(f"no key-store file {source}")
+        backup = KeyStore.file(source)
+        try:
+            rows, check = backup.rows()
+        finally:
+            backup.close()
+
+        def erased(owners: set[str]) -> dict[str, Complaint]:
+            found = {}
+            for owner in owners:
+                record = self._get(UUID(owner))
+                if isinstance(record, Complaint) and record.erasures:
+                    found[owner] = record
+            return found
+
+        cases = self.read(lambda: erased({str(r["owner"]) for r in rows}))
+        kept = [
+            r
+            for r in rows
+            if r["owner"] not in cases or cases[r["owner"]].erasure_of(r["subject"]) is None
+        ]
+        return self.keys.add_rows(kept, check), len(rows) - len(kept)
+
+    def plaintext_free_text(self) -> list[dict[str, Any]]:
+        """Steps recorded before free text was sealed that still hold it in plain text,
+        and personal notes recorded before notes were sealed: case, version, step and
+        fields, in the order recorded. They stay as they are (history is never rewritten)."""
+        from domain.personal import FREE_TEXT
+        from projections.tables import cases
+
+        topics = {f"{cls.__module__}:{cls.__qualname__}": cls for cls in FREE_TEXT}
+        noted = "domain.personal:PersonalDetails.Noted"
+        events = self.recorder.events_record_cls.__table__  # type: ignore[attr-defined]
+
+        def work() -> list[dict[str, Any]]:
+            session = self.sessions()
+            rows = session.execute(
+                select(
+                    events.c.originator_id,
+                    events.c.originator_version,
+                    events.c.topic,
+                    events.c.state,
+                )
+                .where(events.c.topic.in_([*topics, noted]))
+                .order_by(events.c.id)
+            ).all()
+            refs = {
+                str(case): ref
+                for case, ref in session.execute(select(cases.c.case_id, cases.c.ref))
+            }
+            owners: dict[str, str] = {}
+            found: list[dict[str, Any]] = []
+            for row in rows:
+                stored = StoredEvent(
+                    originator_id=UUID(str(row.originator_id)),
+                    originator_version=row.originator_version,
+                    topic=row.topic,
+                    state=bytes(row.state),
+                )
+                domain_event = self.mapper.to_domain_event(stored)
+                identity = str(row.originator_id)
+                if row.topic == noted:
+                    if identity not in owners:
+                        details = self._get(UUID(identity))
+                        owners[identity] = (
+                            str(details.case_id) if isinstance(details, PersonalDetails) else ""
+                        )
+                    owner, fields = owners[identity], [f"note {getattr(domain_event, 'key', '')}"]
+                else:
+                    owner, fields = identity, plaintext_fields(domain_event)
+                if fields:
+                    found.append(
+                        {
+                            "case": refs.get(owner, owner),
+                            "version": row.originator_version,
+                            "type": row.topic.rsplit(".", 1)[-1],
+                            "on": getattr(domain_event, "on", None),
+                            "fields": fields,
+                        }
+                    )
+            return found
+
+        return self.read(work)
+
     def erase(self, ref: str, *, subject: str, on: date, actor: str, basis: str) -> None:
         """Destroy ``subject``'s keys for case ``ref`` and record the erasure on the case.
 
@@ -992,13 +1206,11 @@ class Ledger(Application[UUID]):
         return events
 
     def history(self, ref: str, as_of: datetime | None = None) -> list[RecordedEvent]:
-        """The case's events in order, as recorded (only those recorded by ``as_of``)."""
+        """The record's events in order, as recorded (only those recorded by ``as_of``):
+        a complaint's, or a compliment's, enquiry's, feedback's or advocacy referral's."""
 
         def work() -> list[RecordedEvent]:
-            identity = case_id(ref)
-            events = self._events_as_of(identity, as_of)
-            if not events and identity not in self.repository:
-                raise errors.UnknownCase(f"no case with reference {ref!r}")
+            events = self._events_as_of(self._locate(ref), as_of)
             voidings = {e.voided_version: e for e in events if isinstance(e, Complaint.StepVoided)}
             return [_recorded(e, voidings.get(e.originator_version)) for e in events]
 

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from ledger.application import Ledger
 
 PERSONAL_TOPIC = "domain.personal:PersonalDetails."
+SEALED_TOPIC = PERSONAL_TOPIC + "NoteSealed"
 COMPLAINT_TOPIC = "domain.complaint:Complaint."
 BATCH = 2000
 #: Events per transaction when restoring.
@@ -59,6 +60,8 @@ REQUIRED_KEYS = ("position", "topic", "aggregate_id", "version", "recorded_at", 
 class ExportCount:
     events: int = 0
     left_out: int = 0
+    #: The records whose personal notes were opened (for the access log).
+    opened: set[str] = field(default_factory=set)
 
 
 def export_events(
@@ -100,13 +103,32 @@ def export_events(
                 if row.topic.startswith(PERSONAL_TOPIC) and not include_personal:
                     count.left_out += 1
                     continue
-                write(_line(row, identity, state, refs) + b"\n")
+                line = _line(row, identity, state, refs)
+                if include_personal and row.topic == SEALED_TOPIC:
+                    line = _with_text(ledger, line, identity, state, count)
+                write(line + b"\n")
                 count.events += 1
             if len(rows) < BATCH:
                 return count
             position = rows[-1].id
 
     return ledger.read(work)
+
+
+def _with_text(
+    ledger: Ledger, line: bytes, identity: UUID, state: dict[str, Any], count: ExportCount
+) -> bytes:
+    """A sealed note's line with its text opened beside the sealed data (``text``; null
+    once its subject's key was destroyed). The data stay as stored, for the chain."""
+    from ledger.keystore import Sealed
+
+    opened = ledger.keys.open(
+        state["key_id"], Sealed(state["nonce"], state["ciphertext"]), f"{identity}|{state['key']}"
+    )
+    document = orjson.loads(line)
+    document["text"] = opened
+    count.opened.add(document["case"])
+    return orjson.dumps(document)
 
 
 def _remember_ref(refs: dict[UUID, str], identity: UUID, topic: str, state: dict[str, Any]) -> None:

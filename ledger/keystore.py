@@ -115,6 +115,15 @@ class KeyStore:
             self._schema = ""  # found on first connection
             self.where = "key store (schema complaints_keys)"
 
+    @classmethod
+    def file(cls, path: Path) -> KeyStore:
+        """A key store in the SQLite file ``path`` (a backup, or another ledger's)."""
+        store = cls(f"sqlite:///{path}")
+        store.path = path
+        store.where = f"key store {path}"
+        store._url = f"sqlite:///{path}"
+        return store
+
     # ----------------------------------------------------------------- plumbing
     def _table(self, name: str) -> str:
         return f'"{self._schema}".{name}' if self._schema else name
@@ -245,47 +254,57 @@ class KeyStore:
     # ------------------------------------------------------------------- keys
     def key_for(self, owner: str, subject: str) -> str:
         """The id of ``subject``'s key for ``owner`` (a case), made if there is none."""
+        return self.keys_for([(owner, subject)])[(owner, subject)]
 
-        def work(connection: Any) -> str:
+    def keys_for(self, wanted: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
+        """The key ids of many (owner, subject) pairs, made where missing, in one go."""
+
+        def work(connection: Any) -> dict[tuple[str, str], str]:
             master = self._master(connection)
-            found = connection.execute(
-                text(
-                    f"SELECT key_id FROM {self._table('data_keys')} "
-                    "WHERE owner = :owner AND subject = :subject"
-                ),
-                {"owner": owner, "subject": subject},
-            ).first()
-            if found is not None:
-                return str(found.key_id)
-            key_id = secrets.token_hex(16)
-            key = AESGCM.generate_key(bit_length=256)
-            material = key
-            if master is not None:
-                nonce = secrets.token_bytes(NONCE_BYTES)
-                material = nonce + AESGCM(master).encrypt(nonce, key, key_id.encode())
-            connection.execute(
-                text(
-                    f"INSERT INTO {self._table('data_keys')} "
-                    "VALUES (:key_id, :owner, :subject, :material, :wrapped, :created_at)"
-                ),
-                {
-                    "key_id": key_id,
-                    "owner": owner,
-                    "subject": subject,
-                    "material": material,
-                    "wrapped": int(master is not None),
-                    "created_at": datetime.now(UTC).isoformat(),
-                },
-            )
-            self._keys[key_id] = key
-            return key_id
+            return {pair: self._key_id(connection, master, *pair) for pair in dict.fromkeys(wanted)}
 
         for _attempt in range(3):
             try:
-                return str(self._run(True, work))
+                return dict(self._run(True, work))
             except sqlalchemy.exc.IntegrityError:
                 continue  # another writer made the same subject's key at the same moment
-        raise KeyStoreUnavailable(f"the {self.where} could not make a key for {subject}")
+        raise KeyStoreUnavailable(f"the {self.where} could not make the keys it was asked for")
+
+    def _key_id(self, connection: Any, master: bytes | None, owner: str, subject: str) -> str:
+        found = connection.execute(
+            text(
+                f"SELECT key_id, material, wrapped FROM {self._table('data_keys')} "
+                "WHERE owner = :owner AND subject = :subject"
+            ),
+            {"owner": owner, "subject": subject},
+        ).first()
+        if found is not None:
+            key_id = str(found.key_id)
+            if key_id not in self._keys:
+                self._keys[key_id] = self._unwrap(master, key_id, found)
+            return key_id
+        key_id = secrets.token_hex(16)
+        key = AESGCM.generate_key(bit_length=256)
+        material = key
+        if master is not None:
+            nonce = secrets.token_bytes(NONCE_BYTES)
+            material = nonce + AESGCM(master).encrypt(nonce, key, key_id.encode())
+        connection.execute(
+            text(
+                f"INSERT INTO {self._table('data_keys')} "
+                "VALUES (:key_id, :owner, :subject, :material, :wrapped, :created_at)"
+            ),
+            {
+                "key_id": key_id,
+                "owner": owner,
+                "subject": subject,
+                "material": material,
+                "wrapped": int(master is not None),
+                "created_at": datetime.now(UTC).isoformat(),
+            },
+        )
+        self._keys[key_id] = key
+        return key_id
 
     def _key(self, key_id: str) -> bytes | None:
         if key_id in self._keys:
@@ -302,24 +321,27 @@ class KeyStore:
             ).first()
             if row is None:
                 return None
-            material = bytes(row.material)
-            if not row.wrapped:
-                return material
-            if master is None:  # pragma: no cover - _master refuses first
-                raise KeyStoreUnavailable(f"the {self.where} needs its master key")
-            try:
-                return AESGCM(master).decrypt(
-                    material[:NONCE_BYTES], material[NONCE_BYTES:], key_id.encode()
-                )
-            except InvalidTag:
-                raise KeyStoreUnavailable(
-                    f"key {key_id} in the {self.where} does not open with the master key"
-                ) from None
+            return self._unwrap(master, key_id, row)
 
         key = self._run(False, work)
         if key is not None:
             self._keys[key_id] = key
         return key  # type: ignore[no-any-return]
+
+    def _unwrap(self, master: bytes | None, key_id: str, row: Any) -> bytes:
+        material = bytes(row.material)
+        if not row.wrapped:
+            return material
+        if master is None:  # pragma: no cover - _master refuses first
+            raise KeyStoreUnavailable(f"the {self.where} needs its master key")
+        try:
+            return AESGCM(master).decrypt(
+                material[:NONCE_BYTES], material[NONCE_BYTES:], key_id.encode()
+            )
+        except InvalidTag:
+            raise KeyStoreUnavailable(
+                f"key {key_id} in the {self.where} does not open with the master key"
+            ) from None
 
     def seal(self, key_id: str, plain: str, bound_to: str) -> Sealed:
         key = self._key(key_id)
@@ -378,6 +400,67 @@ class KeyStore:
                 # Needs the table's owner; for another role PostgreSQL warns and skips,
                 # and autovacuum reclaims the space later (ADR 0021).
                 connection.exec_driver_sql(f"VACUUM FULL {self._table('data_keys')}")
+
+    def rows(self) -> tuple[list[dict[str, Any]], bytes | None]:
+        """Every key as stored (wrapped if the store has a master key) and the store's
+        master-key check value: what a backup holds."""
+
+        def work(connection: Any) -> tuple[list[dict[str, Any]], bytes | None]:
+            keys = connection.execute(
+                text(
+                    "SELECT key_id, owner, subject, material, wrapped, created_at "
+                    f"FROM {self._table('data_keys')} ORDER BY created_at, key_id"
+                )
+            ).all()
+            check = connection.execute(
+                text(f"SELECT value FROM {self._table('key_store_meta')} WHERE name = 'check'")
+            ).first()
+            found = [dict(row._mapping) | {"material": bytes(row.material)} for row in keys]
+            return found, None if check is None else bytes(check.value)
+
+        return self._run(False, work)  # type: ignore[no-any-return]
+
+    def add_rows(self, rows: list[dict[str, Any]], check: bytes | None) -> int:
+        """Add keys from a backup (the ones not here yet); refused if the backup was made
+        under another master key than this store's. How many were added."""
+
+        def work(connection: Any) -> int:
+            mine = connection.execute(
+                text(f"SELECT value FROM {self._table('key_store_meta')} WHERE name = 'check'")
+            ).first()
+            here = connection.execute(
+                text(f"SELECT key_id FROM {self._table('data_keys')}")
+            ).all()
+            if mine is None and check is not None and here:
+                raise KeyStoreUnavailable(
+                    f"the backup's keys are wrapped by a master key but the {self.where} "
+                    "holds keys without one"
+                )
+            if mine is not None and check != bytes(mine.value):
+                raise KeyStoreUnavailable(
+                    f"the backup was made under another master key than the {self.where}'s"
+                )
+            if mine is None and check is not None:
+                connection.execute(
+                    text(f"INSERT INTO {self._table('key_store_meta')} VALUES ('check', :v)"),
+                    {"v": check},
+                )
+            present = {r.key_id for r in here}
+            added = 0
+            for row in rows:
+                if row["key_id"] in present:
+                    continue
+                connection.execute(
+                    text(
+                        f"INSERT INTO {self._table('data_keys')} VALUES (:key_id, :owner, "
+                        ":subject, :material, :wrapped, :created_at)"
+                    ),
+                    row,
+                )
+                added += 1
+            return added
+
+        return int(self._run(True, work))
 
     def exists(self) -> bool:
         """Whether the store is there (without making it)."""

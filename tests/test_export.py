@@ -87,10 +87,17 @@ def restore(url: str, path: Path, *extra: str) -> str:
     return result.stdout
 
 
+def move_keys(source: str, target: str, backup: Path) -> None:
+    Complaints(source).ok("keys", "backup", "--out", str(backup))
+    assert Complaints(target).ok("keys", "restore", str(backup)).startswith("restored ")
+
+
 def check_round_trip(source: str, target: str, tmp_path: Path) -> None:
     build(source)
     exported = export(source, tmp_path / "ledger.jsonl", "--include-personal")
     message = restore(target, tmp_path / "ledger.jsonl")
+    # The personal notes travel sealed; their keys go by the key store's own backup.
+    move_keys(source, target, tmp_path / "keys-backup.db")
     assert "the same as the export's: every exported event is restored exactly" in message
     original, restored = snapshot(source), snapshot(target)
     assert len(original["histories"]) == 61
@@ -119,6 +126,7 @@ def test_round_trip_from_sqlite_to_postgresql_and_back(
     back = f"sqlite:///{tmp_path / 'back.db'}"
     export(pg_url, tmp_path / "again.jsonl", "--include-personal")
     restore(back, tmp_path / "again.jsonl")
+    move_keys(pg_url, back, tmp_path / "keys-again.db")
     assert snapshot(back)["histories"] == snapshot(pg_url)["histories"]
     complaints = Complaints(back)
     ref = complaints.ok("receive", "--on", "2025-03-10", "--procedure", "statutory")
@@ -163,7 +171,8 @@ def test_personal_details_are_left_out_unless_asked_for(sqlite_url: str, tmp_pat
     assert result.exit_code == 0
     assert b"Jane Example" not in result.stdout_bytes
     assert "PersonalDetails" not in result.stdout
-    assert "3 personal-details events left out (--include-personal adds them)" in result.stderr
+    # P-1's three notes and the demo's typed reasons, each sealed in a note (ADR 0021).
+    assert "39 personal-details events left out (--include-personal adds them)" in result.stderr
     with_personal = Complaints(sqlite_url)("export", "--include-personal")
     assert b"Jane Example" in with_personal.stdout_bytes
     assert "--include-personal" in Complaints(sqlite_url).ok("export", "--help")
