@@ -212,7 +212,13 @@ def _markdown(document: dict[str, Any]) -> str:
 
 @group()
 def privacy() -> None:
-    """Check the ledger for personal data held outside the sealed notes."""
+    """Check the ledger for personal data held outside the sealed notes.
+
+    Example:
+
+    \b
+        complaints privacy check
+    """
 
 
 @privacy.command("check")
@@ -260,7 +266,13 @@ def privacy_check(ctx: click.Context, output_format: str) -> None:
 
 @group()
 def keys() -> None:
-    """Back up and restore the key store of the personal notes."""
+    """Back up and restore the key store of the personal notes.
+
+    Example:
+
+    \b
+        complaints keys backup --out keys-2025-06-30.db
+    """
 
 
 @keys.command("backup")

@@ -245,6 +245,8 @@ def test_help_example_runs(
     (work / "cases.txt").write_text(BATCH_FILE)
     monkeypatch.chdir(work)
     db = ledgers.copy(NEEDS.get(path, "stage1"), tmp_path)
+    if path == ("keys", "restore"):  # the backup it restores: the ledger's own key store
+        shutil.copyfile(str(db) + ".keys.db", work / "keys-2025-06-30.db")
     words = shlex.split(line)[1:]
     # An example that names a database (--db) runs against the scratch one.
     words = [str(db) if before == "--db" else w for before, w in itertools.pairwise(["", *words])]
