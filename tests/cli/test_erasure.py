@@ -317,6 +317,66 @@ def test_figures_history_and_verify_need_no_key_store(
     assert complaints.history(OTHER) == before_note
 
 
+def everything_without_personal_data(complaints: Complaints, folder: Path) -> dict[str, Any]:
+    """What reports, read models, history without --personal and the default export
+    say: every format of every report, every read model as CSV, both cases' histories."""
+    said: dict[str, Any] = {"figures": figures(complaints)}
+    for fmt in ("md", "json", "html", "csv"):
+        said[f"annual {fmt}"] = complaints.ok("report", "annual", "--year", "2025", "--format", fmt)
+    said["open"] = complaints.ok("report", "open", "--on", "2025-06-30", "--format", "json")
+    said["recommendations"] = complaints.ok("report", "recommendations", "--format", "json")
+    for ref in (REF, OTHER):
+        said[f"history {ref}"] = complaints.ok("history", ref)
+        said[f"history json {ref}"] = complaints.history(ref)
+    said["events"] = complaints.ok("export", "--format", "jsonl")
+    complaints.ok("export", "--format", "csv", "--all", "--out", str(folder))
+    said["csv"] = {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+    return said
+
+
+def key_store_exists(db: str) -> bool:
+    if db.startswith("sqlite"):
+        return Path(f"{make_url(db).database}.keys.db").exists()
+    engine = sqlalchemy.create_engine(db)
+    try:
+        with engine.connect() as connection:
+            schema = connection.execute(text("SELECT current_schema()")).scalar_one()
+            return (
+                connection.execute(
+                    text("SELECT 1 FROM pg_namespace WHERE nspname = :n"), {"n": f"{schema}_keys"}
+                ).first()
+                is not None
+            )
+    finally:
+        engine.dispose()
+
+
+def test_reports_projections_history_and_default_export_decrypt_nothing(
+    complaints: Complaints, tmp_path: Path
+) -> None:
+    """With the key store gone (nothing could be decrypted: any attempt fails), every
+    report, the read models rebuilt from the first event, history without --personal
+    and the default export say exactly what they said with it; and none of them makes
+    a key store again."""
+    walk_case(complaints)
+    complaints.ok("withdraw", OTHER, "--on", "2025-05-20", "--reason", "sorted by phone")
+    before = everything_without_personal_data(complaints, tmp_path / "before")
+    assert "[sealed note text:" in before[f"history {OTHER}"]
+    hide_key_store(complaints.db, tmp_path)
+    assert not key_store_exists(complaints.db)
+    complaints.ok("projections", "rebuild")
+    assert everything_without_personal_data(complaints, tmp_path / "after") == before
+    assert complaints.json("verify")["intact"]
+    assert not key_store_exists(complaints.db)
+    # What does need the notes says so, and still makes no key store.
+    assert "[key-store]" in complaints.refused("history", OTHER, "--personal").stderr
+    assert "[key-store]" in complaints.refused(
+        "export", "--include-personal", "--out", str(tmp_path / "x.jsonl")
+    ).stderr
+    assert not (tmp_path / "x.jsonl").exists()
+    assert not key_store_exists(complaints.db)
+
+
 def hide_key_store(db: str, tmp_path: Path) -> None:
     if db.startswith("sqlite"):
         keys = Path(f"{make_url(db).database}.keys.db")
