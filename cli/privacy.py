@@ -12,6 +12,7 @@ import orjson
 
 from cli.base import command, group
 from cli.options import (
+    DATE,
     Refusal,
     actor,
     announce_recorded,
@@ -135,6 +136,7 @@ def subject_access(ctx: click.Context, ref: str, subject: str, out: Path, on: da
         md_path.write_text(_markdown(document), encoding="utf-8")
     except OSError as error:
         raise Refusal(f"cannot write to {out}: {error.strerror or error} [bad-data]") from None
+    app.record_access([ref], actor=who, purpose=f"subject access ({subject})")
     app.record_subject_access(ref, subject=subject, on=on, actor=who)
     click.echo(str(json_path))
     click.echo(str(md_path))
@@ -322,4 +324,63 @@ def keys_restore(ctx: click.Context, file: Path) -> None:
     click.echo(f"restored {added} keys from {file}{left}")
 
 
-COMMANDS = [erase, subject_access, privacy, keys]
+def _log_options(command: Any) -> Any:
+    """--db and --config as every command has them; --actor here filters the log."""
+    from cli.options import _remember
+
+    for name, help_text in (
+        ("--config", "Council settings file (TOML). Env: COMPLAINTS_CONFIG."),
+        ("--db", "Database URL or SQLite file path. Env: COMPLAINTS_DB."),
+    ):
+        key = name.lstrip("-")
+        command = click.option(
+            name,
+            key,
+            default=None,
+            expose_value=False,
+            is_eager=True,
+            callback=_remember(key),
+            help=help_text,
+        )(command)
+    return command
+
+
+@command("access-log")
+@_log_options
+@click.argument("ref", required=False)
+@click.option("--actor", "reader", help="Only what this person read.")
+@click.option("--from", "since", type=DATE, help="Only reads on or after this day.")
+@format_option("text", "json")
+@click.pass_context
+def access_log(
+    ctx: click.Context, ref: str | None, reader: str | None, since: date | None, output_format: str
+) -> None:
+    """Who opened which record's personal data, and when (oldest first).
+
+    Every command that opens personal notes adds an entry: show (unless
+    --no-personal), history --personal, subject-access, export --include-personal and
+    an annual report quoting approved compliment extracts. Commands that need no
+    personal data open nothing and add nothing. The entries are events in the hash
+    chain, so `complaints verify` covers the log and nothing can be taken out of it.
+
+    Example:
+
+    \b
+        complaints access-log CSC-2025-0001 --from 2025-04-01
+        complaints access-log --actor jsmith --format json
+    """
+    entries = ledger(ctx).access_log(ref, reader, since)
+    if output_format == "json":
+        emit_json([{**e, "on": _text(e["on"]), "at": _text(e["at"])} for e in entries])
+        return
+    if not entries:
+        click.echo("no personal data was opened" + ("" if ref is None else f" for {ref}"))
+        return
+    for entry in entries:
+        click.echo(
+            f"{entry['at'].isoformat(timespec='seconds')}  {entry['actor']:<14} "
+            f"{entry['ref']:<15} {entry['purpose']}"
+        )
+
+
+COMMANDS = [erase, subject_access, privacy, keys, access_log]

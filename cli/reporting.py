@@ -11,6 +11,7 @@ from cli.options import (
     COUNT,
     DATETIME,
     NameChoice,
+    actor,
     as_of_option,
     emit_json,
     emit_rows,
@@ -77,9 +78,10 @@ def annual(
     from reports import render
     from reports.annual import parse_year
 
-    document = ledger(ctx).annual_report(
-        parse_year(year), procedure, suppress_below or 0, as_of=as_of
-    )
+    app = ledger(ctx)
+    document = app.annual_report(parse_year(year), procedure, suppress_below or 0, as_of=as_of)
+    quoted = [e["ref"] for e in document.get("compliments", {}).get("extracts", [])]
+    app.record_access(quoted, actor=actor(ctx), purpose="report annual (approved extracts)")
     if output_format == "json":
         emit_json(document)
     else:

@@ -9,7 +9,15 @@ from typing import IO, Any
 import click
 
 from cli.base import command
-from cli.options import COUNT, Refusal, emit_json, format_option, ledger, ledger_options
+from cli.options import (
+    COUNT,
+    Refusal,
+    actor,
+    emit_json,
+    format_option,
+    ledger,
+    ledger_options,
+)
 
 
 @command("import")
@@ -275,7 +283,7 @@ def export(
     if output_format == "jsonl":
         if tables or all_tables:
             raise Refusal("--table and --all are for --format csv [bad-data]")
-        _export_events(app, out, include_personal)
+        _export_events(app, out, include_personal, actor(ctx))
         return
     if include_personal:
         raise Refusal(
@@ -313,7 +321,7 @@ def export(
         click.echo(f"{out / (name + '.csv')}\t{count} rows")
 
 
-def _export_events(app: Any, out: Path | None, include_personal: bool) -> None:
+def _export_events(app: Any, out: Path | None, include_personal: bool, reader: str) -> None:
     from ledger.archive import export_events
 
     if include_personal:
@@ -321,6 +329,7 @@ def _export_events(app: Any, out: Path | None, include_personal: bool) -> None:
         app.keys.check_master(create=False)
     with click.open_file(str(out) if out else "-", "wb") as handle:
         count = export_events(app, handle.write, include_personal)
+    app.record_access(sorted(count.opened), actor=reader, purpose="export --include-personal")
     left_out = (
         f"; {count.left_out} personal-details events left out (--include-personal adds them)"
         if count.left_out

@@ -14,6 +14,7 @@ from cli.options import (
     DATE,
     DATETIME,
     NameChoice,
+    actor,
     as_of_option,
     emit_json,
     emit_rows,
@@ -340,6 +341,8 @@ def show(
         view = representation_document(representation_facts(found, policy))
         render = _representation_text
     personal = {} if no_personal or as_of else app.personal_details(ref)
+    if personal:
+        app.record_access([ref], actor=actor(ctx), purpose="show")
     view, personal = unseal(view, personal)
     if output_format == "json":
         if personal:
@@ -377,6 +380,8 @@ def history(
     events = app.history(ref, as_of=as_of)
     if personal:
         notes = app.personal_details(ref)
+        if notes:
+            app.record_access([ref], actor=actor(ctx), purpose="history --personal")
         events = [
             replace(e, data=unseal(e.data, notes)[0], voided=unseal(e.voided, notes)[0])
             for e in events

@@ -419,6 +419,16 @@ class Complaint(Aggregate):
 
         subject: str
 
+    class HoldPlaced(Recorded):
+        """A legal hold: the case's personal data must not be erased until it is lifted."""
+
+        reason: str
+
+    class HoldLifted(Recorded):
+        """The legal hold was lifted."""
+
+        reason: str
+
     # ------------------------------------------------------------ bookkeeping
     def _take(self, event: Complaint.Event) -> None:
         """Fold one recorded event into the state: the only place that knows the order.
@@ -835,6 +845,12 @@ class Complaint(Aggregate):
                 f"nobody with register id {subject[7:]!r} was appointed to case {self.ref}"
             )
         _check_not_future(on, policy)
+        hold = self.legal_hold
+        if hold is not None:
+            raise errors.UnderLegalHold(
+                f"case {self.ref} is under a legal hold placed on {hold.on.isoformat()} by "
+                f"{hold.actor}: its personal data cannot be erased until the hold is lifted"
+            )
         done = self.erasure_of(subject)
         if done is not None:
             raise errors.AlreadyErased(
@@ -843,6 +859,44 @@ class Complaint(Aggregate):
                 + ("" if done.subject == subject else f" (subject {done.subject})")
             )
         self.trigger_event(self.Erased, on=on, actor=actor, subject=subject, basis=basis)
+
+    @property
+    def legal_hold(self) -> Complaint.HoldPlaced | None:
+        """The legal hold in force, if one was placed and not lifted since."""
+        hold = None
+        for event in self._log:
+            if isinstance(event, Complaint.HoldPlaced):
+                hold = event
+            elif isinstance(event, Complaint.HoldLifted):
+                hold = None
+        return hold
+
+    def place_hold(self, *, on: date, actor: str, policy: ProcedurePolicy, reason: str) -> None:
+        """Place a legal hold: erasure is refused until it is lifted."""
+        if not reason.strip():
+            raise errors.BadData("a legal hold needs its reason")
+        _check_not_future(on, policy)
+        hold = self.legal_hold
+        if hold is not None:
+            raise errors.UnderLegalHold(
+                f"case {self.ref} is already under a legal hold placed on "
+                f"{hold.on.isoformat()} by {hold.actor}"
+            )
+        self.trigger_event(self.HoldPlaced, on=on, actor=actor, reason=reason)
+
+    def lift_hold(self, *, on: date, actor: str, policy: ProcedurePolicy, reason: str) -> None:
+        """Lift the legal hold in force."""
+        if not reason.strip():
+            raise errors.BadData("lifting a legal hold needs its reason")
+        _check_not_future(on, policy)
+        hold = self.legal_hold
+        if hold is None:
+            raise errors.NoLegalHold(f"case {self.ref} is not under a legal hold")
+        if on < hold.on:
+            raise errors.BadData(
+                f"the hold was placed on {hold.on.isoformat()}; it cannot be lifted before"
+            )
+        self.trigger_event(self.HoldLifted, on=on, actor=actor, reason=reason)
 
     def give_subject_access(
         self, *, on: date, actor: str, policy: ProcedurePolicy, subject: str

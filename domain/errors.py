@@ -207,6 +207,16 @@ class AlreadyErased(Refused):
     rule = "already-erased"
 
 
+class UnderLegalHold(Refused):
+    """Erasure (or a second hold) refused: the case is under a legal hold."""
+
+    rule = "legal-hold"
+
+
+class NoLegalHold(Refused):
+    rule = "no-legal-hold"
+
+
 class KeyStoreUnavailable(Refused):
     """The key store (or its master key) is missing, damaged or wrong."""
 

@@ -54,6 +54,8 @@ FREE_TEXT: dict[type, tuple[str, ...]] = {
     Complaint.OmbudsmanEnquiryOpened: ("ombudsman_ref",),
     Complaint.DetailAmended: ("reason",),
     Complaint.StepVoided: ("reason",),
+    Complaint.HoldPlaced: ("reason",),
+    Complaint.HoldLifted: ("reason",),
 }
 _MARKER = re.compile(r"^\[sealed note (text:\d+:[a-z_]+)\]$")
 
@@ -210,3 +212,41 @@ def check_note_key(key: str) -> None:
     kind = key.split(":", 1)[0]
     if kind not in NOTE_KINDS:
         raise ValueError(f"unknown kind of personal note {kind!r}")
+
+
+def access_log_id(record: UUID) -> UUID:
+    """The id of the access log of the complaint or representation ``record``."""
+    return uuid5(LEDGER_NAMESPACE, f"access-log:{record}")
+
+
+class AccessLog(Aggregate):
+    """Who read a record's personal data, and when: one entry each time a command
+    opened its notes (show, history --personal, subject access, an export with
+    personal data, a report quoting an approved extract). Its events are in the hash
+    chain like every other, so ``verify`` covers the log and nothing can leave it."""
+
+    if TYPE_CHECKING:
+        record_id: UUID
+        ref: str
+
+    class Opened(Aggregate.Created):
+        record_id: str
+        ref: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.record_id = UUID(self.record_id)
+            aggregate.ref = self.ref
+
+    class Read(Aggregate.Event):
+        """Personal data of the record was opened for ``actor`` (``purpose``: the command)."""
+
+        on: date
+        actor: str
+        purpose: str
+
+    @classmethod
+    def open(cls, record: UUID, ref: str) -> AccessLog:
+        return cls._create(cls.Opened, id=access_log_id(record), record_id=str(record), ref=ref)
+
+    def read(self, *, on: date, actor: str, purpose: str) -> None:
+        self.trigger_event(self.Read, on=on, actor=actor, purpose=purpose)

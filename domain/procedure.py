@@ -16,6 +16,7 @@ from typing import Any
 from domain.calendar import WorkingDayCalendar
 from domain.errors import BadData, UnknownName
 from domain.registers import SERVICE_AREA, TEAM, Register, tidy
+from domain.retention import RetentionSchedule
 from domain.vocabulary import label, resolve_name, unknown_name_message
 
 STATUTORY = "statutory"
@@ -278,6 +279,8 @@ class ProcedurePolicy:
     #: The council's registers of teams and service areas; None: any name is accepted.
     teams: Register | None = None
     service_areas: Register | None = None
+    #: How long personal data is kept (the council's retention schedule).
+    retention: RetentionSchedule = field(default_factory=RetentionSchedule)
 
     def __post_init__(self) -> None:
         check_name("Stage 2 clock basis", self.timescales.stage2_clock, STAGE2_CLOCK_BASES)

@@ -40,8 +40,10 @@ from domain import errors
 from domain.complaint import Complaint, case_id
 from domain.personal import (
     CASE_SUBJECT,
+    AccessLog,
     PersonalDetails,
     SealedNote,
+    access_log_id,
     check_subject,
     note_subject,
     personal_details_id,
@@ -66,6 +68,7 @@ from domain.representations import (
     kind_of_reference,
     representation_id,
 )
+from domain.retention import Retention
 from ledger.bank_holidays import StoredBankHolidays, holiday_metadata
 from ledger.batches import batch_metadata, mark_recorded, recorded_output
 from ledger.integrity import (
@@ -1105,6 +1108,113 @@ class Ledger(Application[UUID]):
             if r["owner"] not in cases or cases[r["owner"]].erasure_of(r["subject"]) is None
         ]
         return self.keys.add_rows(kept, check), len(rows) - len(kept)
+
+    # ------------------------------------------------------------------- retention
+    def retention(self, as_of: date) -> list[Retention]:
+        """Every complaint's standing under the council's retention schedule on ``as_of``,
+        by reference."""
+        from domain.retention import retention
+        from projections.tables import cases
+
+        schedule = self.policy.retention
+
+        def work() -> list[Retention]:
+            found = []
+            rows = self.sessions().execute(
+                select(cases.c.case_id, cases.c.ref).order_by(cases.c.ref)
+            )
+            for identity, _ref in rows.all():
+                complaint = self._get(UUID(str(identity)))
+                if isinstance(complaint, Complaint):
+                    found.append(retention(complaint, schedule, as_of))
+            return found
+
+        return self.read(work)
+
+    def place_hold(self, ref: str, *, on: date, actor: str, reason: str) -> None:
+        self.act(
+            ref,
+            lambda complaint, policy: complaint.place_hold(
+                on=on, actor=actor, policy=policy, reason=reason
+            ),
+        )
+
+    def lift_hold(self, ref: str, *, on: date, actor: str, reason: str) -> None:
+        self.act(
+            ref,
+            lambda complaint, policy: complaint.lift_hold(
+                on=on, actor=actor, policy=policy, reason=reason
+            ),
+        )
+
+    # ------------------------------------------------------------------ access log
+    def record_access(self, refs: Sequence[str], *, actor: str, purpose: str) -> None:
+        """Append to the access log that ``actor`` opened the personal data of each of
+        ``refs`` (complaints or other records) for ``purpose``."""
+        wanted = list(dict.fromkeys(refs))
+        if not wanted:
+            return
+        on = self._policy().today or date.today()
+
+        def work() -> None:
+            logs: list[AccessLog] = []
+            for ref in wanted:
+                owner = self._locate(ref)
+                log = self._get(access_log_id(owner))
+                if not isinstance(log, AccessLog):
+                    log = AccessLog.open(owner, ref)
+                log.read(on=on, actor=actor, purpose=purpose)
+                logs.append(log)
+            self.save(*logs)
+
+        self.unit_of_work(work)
+
+    def access_log(
+        self, ref: str | None = None, actor: str | None = None, since: date | None = None
+    ) -> list[dict[str, Any]]:
+        """The access log's entries, oldest first: when, who, which record, what for."""
+        events = self.recorder.events_record_cls.__table__  # type: ignore[attr-defined]
+        read_topic = f"{AccessLog.Read.__module__}:{AccessLog.Read.__qualname__}"
+
+        def work() -> list[dict[str, Any]]:
+            question = select(
+                events.c.id, events.c.originator_id, events.c.originator_version, events.c.state
+            ).where(events.c.topic == read_topic)
+            if ref is not None:
+                question = question.where(
+                    events.c.originator_id == access_log_id(self._locate(ref))
+                )
+            refs: dict[str, str] = {}
+            found = []
+            for row in self.sessions().execute(question.order_by(events.c.id)):
+                stored = StoredEvent(
+                    originator_id=UUID(str(row.originator_id)),
+                    originator_version=row.originator_version,
+                    topic=read_topic,
+                    state=bytes(row.state),
+                )
+                entry: Any = self.mapper.to_domain_event(stored)
+                if actor is not None and entry.actor != actor:
+                    continue
+                if since is not None and entry.on < since:
+                    continue
+                owner = str(row.originator_id)
+                if owner not in refs:
+                    log = self._get(UUID(owner))
+                    refs[owner] = log.ref if isinstance(log, AccessLog) else owner
+                found.append(
+                    {
+                        "position": row.id,
+                        "on": entry.on,
+                        "at": entry.timestamp,
+                        "actor": entry.actor,
+                        "ref": refs[owner],
+                        "purpose": entry.purpose,
+                    }
+                )
+            return found
+
+        return self.read(work)
 
     def plaintext_free_text(self) -> list[dict[str, Any]]:
         """Steps recorded before free text was sealed that still hold it in plain text,

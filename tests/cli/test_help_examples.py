@@ -138,6 +138,10 @@ STATES: dict[str, tuple[str | None, list[str]]] = {
         "stage1",
         ["suspend CSC-2025-0001 --on 2025-04-10 --reason 'police investigation'"],
     ),
+    "held": (
+        "stage1",
+        ["hold place CSC-2025-0001 --on 2025-04-10 --reason 'claim issued'"],
+    ),
     "advocate-offered": ("stage1", ["advocate offer CSC-2025-0001 --on 2025-04-08"]),
     "adr-offered": (
         "stage1",
@@ -169,6 +173,7 @@ NEEDS: dict[tuple[str, ...], str] = {
     ("advocate", "accept"): "advocate-offered",
     ("advocate", "decline"): "advocate-offered",
     ("adr", "result"): "adr-offered",
+    ("hold", "lift"): "held",
     ("demo",): "empty",  # it builds a ledger of its own: an empty one
 }
 
