@@ -298,6 +298,8 @@ def test_void_takes_a_wrong_response_out_of_every_figure(complaints: Complaints)
     assert history[3]["type"] == "StepVoided" and history[3]["voided"] is None
     assert history[4]["voided"] is None
     text = complaints.ok("history", ref)
+    assert "[VOIDED by version 4: [sealed note text:4:reason]]" in text
+    text = complaints.ok("history", ref, "--personal")
     assert "[VOIDED by version 4: outcome typed wrongly]" in text
     assert complaints("verify").exit_code == 0
 
