@@ -95,3 +95,18 @@ def test_an_unknown_record_in_the_access_log_is_refused(complaints: Complaints) 
     prepare(complaints)
     refused = complaints.refused("access-log", "CSC-2025-0099")
     assert "CSC-2025-0099" in refused.stderr
+
+
+def test_an_annual_report_quoting_an_approved_extract_is_logged(complaints: Complaints) -> None:
+    compliment = complaints.ok(
+        "compliment", "--on", "2025-05-02", "--team", "Fostering",
+        "--text", "Thank you, Kim was wonderful with our son",
+    )  # fmt: skip
+    complaints.ok("compliment", "publish", compliment, "--extract", "Wonderful with our son")
+    assert complaints.json("access-log") == []
+    report = complaints.json("report", "annual", "--year", "2025")
+    assert report["compliments"]["extracts"][0]["extract"] == "Wonderful with our son"
+    log = complaints.json("access-log")
+    assert [(e["ref"], e["purpose"]) for e in log] == [
+        (compliment, "report annual (approved extracts)")
+    ]
