@@ -344,12 +344,20 @@ def show(
     if personal:
         app.record_access([ref], actor=actor(ctx), purpose="show")
     view, personal = unseal(view, personal)
+    # Typed text the view has no place for (a suspension's reason, ...): its own key,
+    # by the note that holds it, so "personal" keeps the notes it always had.
+    typed = {k: v for k, v in personal.items() if k.startswith("text:")}
+    personal = {k: v for k, v in personal.items() if k not in typed}
     if output_format == "json":
         if personal:
             view["personal"] = personal
+        if typed:
+            view["typed_text"] = typed
         emit_json(view)
     else:
-        click.echo(render(view, personal))
+        lines = [f"    {key}: {text}" for key, text in sorted(typed.items())]
+        typed_lines = "\n  typed text (opened; not for statistics):\n" + "\n".join(lines)
+        click.echo(render(view, personal) + (typed_lines if typed else ""))
 
 
 @command()

@@ -86,9 +86,11 @@ def test_typed_reasons_are_sealed_and_erased_with_the_case(complaints: Complaint
     assert shown["ombudsman"][0]["ombudsman_ref"] == TYPED["ombudsman"]
     assert shown["stages"][1]["late_reason"] == TYPED["late"]
     assert "Wanda Walker" in shown["personal"].values()
-    # Text that the view has no place for is listed with the notes, by the key the step names.
-    assert shown["personal"]["text:3:reason"] == TYPED["suspend"]
-    assert "text:11:ombudsman_ref" not in shown["personal"]
+    # Text that the view has no place for is listed apart, by the key the step names.
+    assert shown["typed_text"]["text:3:reason"] == TYPED["suspend"]
+    assert "text:11:ombudsman_ref" not in shown["typed_text"]
+    assert list(shown["personal"]) == ["complainant"]
+    assert f"text:3:reason: {TYPED['suspend']}" in complaints.ok("show", REF)
     assert complaints.json("show", REF, "--no-personal")["ombudsman"][0]["ombudsman_ref"] == (
         "[sealed note text:11:ombudsman_ref]"
     )
@@ -99,9 +101,9 @@ def test_typed_reasons_are_sealed_and_erased_with_the_case(complaints: Complaint
     opened = complaints.json("history", REF, "--personal")
     assert step(opened, "Suspended")["data"]["reason"] == "erased on 2025-08-01 by tester"
     assert "awaiting" not in complaints.ok("history", REF, "--personal")
-    personal = complaints.json("show", REF)["personal"]
-    assert personal.pop("complainant") == "Wanda Walker"
-    assert set(personal.values()) == {"erased on 2025-08-01 by tester"}
+    shown = complaints.json("show", REF)
+    assert shown["personal"] == {"complainant": "Wanda Walker"}
+    assert set(shown["typed_text"].values()) == {"erased on 2025-08-01 by tester"}
     assert "no plain-text free text" in complaints.ok("privacy", "check")
 
 
