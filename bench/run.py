@@ -9,7 +9,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import cli, load, scale, transcoder
+from bench import cli, encryption, load, scale, transcoder
 
 
 def main() -> None:
@@ -26,6 +26,7 @@ def main() -> None:
     lines += transcoder.main()
     lines += cli.main()
     lines += scale.main()
+    lines += encryption.main()
     lines += load.report_lines()
     target = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
     target.write_text("\n".join(lines), encoding="utf-8")

@@ -59,6 +59,7 @@ from domain.procedure import DISABILITY_ANSWERS, PROCEDURES, TRIAGE_DECISIONS
 @click.option("--summary", help="The complaint in brief (personal data: never in statistics).")
 @click.option("--complainant", help="Complainant's name (personal data).")
 @click.option("--contact", help="Complainant's contact details (personal data).")
+@click.option("--child", help="The child's name, when someone complains for them (personal data).")
 @click.pass_context
 def receive(
     ctx: click.Context,
@@ -75,6 +76,7 @@ def receive(
     summary: str | None,
     complainant: str | None,
     contact: str | None,
+    child: str | None,
 ) -> None:
     """Record that a complaint was received; prints its reference.
 
@@ -97,7 +99,12 @@ def receive(
         reasons=split_names(reasons),
         matter_on=matter_on,
         late_reason=late_reason,
-        personal={"summary": summary, "complainant": complainant, "contact": contact},
+        personal={
+            "summary": summary,
+            "complainant": complainant,
+            "contact": contact,
+            "child": child,
+        },
     )
     click.echo(reference)
     announce_recorded(reference, ledger(ctx))

@@ -337,9 +337,11 @@ def reads_only(ctx: click.Context) -> bool:
     )
 
 
-def ledger(ctx: click.Context) -> Any:
+def ledger(ctx: click.Context, write: bool = False) -> Any:
     """The open ledger for this process (one per database, reused by ``batch``); opened
-    read-only for a command that only reads (ADR 0025), unless already open to write."""
+    read-only for a command that only reads (ADR 0025), unless already open to write.
+    ``write``: a reading command that must record something all the same (the access
+    log, when it opens personal notes: ADR 0021) asks for the ledger open to write."""
     from ledger.application import Ledger
     from ledger.settings import load_settings
 
@@ -347,7 +349,7 @@ def ledger(ctx: click.Context) -> Any:
     root = ctx.find_root().ensure_object(dict)
     cache: dict[tuple[str | None, str | None], Any] = root.setdefault("ledgers", {})
     key = (state.get("db"), state.get("config"))
-    read_only = reads_only(ctx)
+    read_only = reads_only(ctx) and not write
     if key not in cache or (cache[key].read_only and not read_only):
         policy, council = load_settings(state.get("config"))
         app = Ledger(state.get("db"), policy, council, read_only=read_only)

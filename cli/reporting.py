@@ -14,6 +14,7 @@ from cli.options import (
     DATE,
     DATETIME,
     NameChoice,
+    actor,
     as_of_option,
     emit_json,
     emit_rows,
@@ -95,6 +96,12 @@ def _print_report(ctx: click.Context, period: Period, choices: dict[str, Any]) -
     if choices["public"] and not threshold:
         threshold = app.council.public_threshold
     document = app.annual_report(period, choices["procedure"], threshold, as_of=choices["as_of"])
+    quoted = [e["ref"] for e in document.get("compliments", {}).get("extracts", [])]
+    if quoted:
+        # The approved extracts are opened from their sealed notes: the reading is logged.
+        ledger(ctx, write=True).record_access(
+            quoted, actor=actor(ctx), purpose=f"report {ctx.info_name} (approved extracts)"
+        )
     if choices["narrative"]:
         document["narrative"] = read_text_file(choices["narrative"], "--narrative")
     output_format = choices["output_format"]

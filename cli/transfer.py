@@ -11,7 +11,15 @@ from typing import IO, Any
 import click
 
 from cli.base import command
-from cli.options import COUNT, Refusal, emit_json, format_option, ledger, ledger_options
+from cli.options import (
+    COUNT,
+    Refusal,
+    actor,
+    emit_json,
+    format_option,
+    ledger,
+    ledger_options,
+)
 
 
 @command("import")
@@ -243,8 +251,9 @@ def _restore(
 @click.option(
     "--include-personal",
     is_flag=True,
-    help="jsonl: include personal details (names, contact details, narratives). Left out "
-    "by default: such a file is personal data and must be kept as such.",
+    help="jsonl: include personal details (names, contact details, narratives, the text "
+    "of reasons): each sealed note as stored, with its text opened beside it. Left out by "
+    "default: such a file is personal data and must be kept as such.",
 )
 @click.pass_context
 def export(
@@ -262,10 +271,12 @@ def export(
     case (the reference), aggregate_id, version, on (effective date), recorded_at,
     actor, data, previous_position, previous_hash and hash (its link in the hash
     chain), then a trailer line (event count, head position and hash, what was left
-    out). PersonalDetails events are left out unless --include-personal is given.
-    --out FILE is written to a temporary file renamed into place when complete.
-    `complaints import FILE.jsonl` into an empty ledger restores it; with
-    --include-personal, exactly (same head hash).
+    out). PersonalDetails events are left out unless --include-personal is given (then
+    each sealed note's line carries its text opened beside it, under "text", and the
+    export is written in the access log). --out FILE is written to a temporary file
+    renamed into place when complete. `complaints import FILE.jsonl` into an empty
+    ledger restores it; with --include-personal, exactly (same head hash); the notes'
+    keys follow with `complaints keys backup` and `keys restore`.
 
     csv: read models (caught up first) with a header row; no personal data. A cell
     starting like a formula (= + - @) gets a leading single quote; numbers stay numbers.
@@ -280,7 +291,7 @@ def export(
     if output_format == "jsonl":
         if tables or all_tables:
             raise Refusal("--table and --all are for --format csv [bad-data]")
-        _export_events(app, out, include_personal)
+        _export_events(app, out, include_personal, actor(ctx))
         return
     if include_personal:
         raise Refusal(
@@ -325,14 +336,18 @@ def export(
         click.echo(f"{out / (name + '.csv')}\t{count} rows")
 
 
-def _export_events(app: Any, out: Path | None, include_personal: bool) -> None:
+def _export_events(app: Any, out: Path | None, include_personal: bool, reader: str) -> None:
     from ledger.archive import export_events
 
+    if include_personal:
+        # Before anything is written: the notes cannot be opened without the key store.
+        app.keys.check_master(create=False)
     if out is None or str(out) == "-":
         with click.open_file("-", "wb") as handle:
             count = export_events(app, handle.write, include_personal)
     else:
         count = _write_atomically(out, lambda write: export_events(app, write, include_personal))
+    app.record_access(sorted(count.opened), actor=reader, purpose="export --include-personal")
     left_out = (
         f"; {count.left_out} personal-details events left out (--include-personal adds them)"
         if count.left_out

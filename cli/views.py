@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -14,6 +15,7 @@ from cli.options import (
     DATE,
     DATETIME,
     NameChoice,
+    actor,
     as_of_option,
     emit_json,
     emit_rows,
@@ -26,6 +28,7 @@ from cli.options import (
     recorded_rows,
 )
 from domain.complaint import Complaint
+from domain.personal import marked_note
 from domain.procedure import PROCEDURES, ProcedurePolicy
 from projections.facts import (
     RECORD_KINDS,
@@ -35,6 +38,8 @@ from projections.facts import (
     case_facts,
     representation_facts,
 )
+
+T = TypeVar("T")
 
 
 def _iso(value: date | None) -> str | None:
@@ -339,14 +344,28 @@ def show(
         view = representation_document(representation_facts(found, policy))
         render = _representation_text
     personal = {} if no_personal or as_of else app.personal_details(ref)
+    if personal:
+        ledger(ctx, write=True).record_access([ref], actor=actor(ctx), purpose="show")
+    view, personal = unseal(view, personal)
+    # Typed text the view has no place for (a suspension's reason, ...): its own key,
+    # by the note that holds it, so "personal" keeps the notes it always had.
+    typed = {k: v for k, v in personal.items() if k.startswith("text:")}
+    personal = {k: v for k, v in personal.items() if k not in typed}
     if output_format == "json":
         if personal:
             view["personal"] = personal
+        if typed:
+            view["typed_text"] = typed
         emit_json(view)
     else:
         # Text a user typed is printed with its control characters escaped: a newline
         # in a reason cannot make a line of its own (an ``Error:`` line, say).
-        click.echo(render(printable_values(view), printable_values(personal)))
+        lines = [f"    {key}: {text}" for key, text in sorted(printable_values(typed).items())]
+        typed_lines = "\n  typed text (opened; not for statistics):\n" + "\n".join(lines)
+        click.echo(
+            render(printable_values(view), printable_values(personal))
+            + (typed_lines if typed else "")
+        )
 
 
 @command()
@@ -354,8 +373,16 @@ def show(
 @click.argument("ref")
 @format_option("text", "json")
 @click.option("--as-of", type=DATETIME, help="Only what had been recorded by then.")
+@click.option(
+    "--personal",
+    is_flag=True,
+    help="Show the free text of each step (reasons, evidence), opened with the key store; "
+    "without it a step shows which sealed note holds its text.",
+)
 @click.pass_context
-def history(ctx: click.Context, ref: str, output_format: str, as_of: datetime | None) -> None:
+def history(
+    ctx: click.Context, ref: str, output_format: str, as_of: datetime | None, personal: bool
+) -> None:
     """A record's events in the order they were recorded, with actor and dates: a
     complaint's, or a compliment's, enquiry's, feedback's or advocacy referral's.
 
@@ -367,6 +394,16 @@ def history(ctx: click.Context, ref: str, output_format: str, as_of: datetime | 
     """
     app = ledger(ctx)
     events = app.history(ref, as_of=as_of)
+    if personal:
+        notes = app.personal_details(ref)
+        if notes:
+            ledger(ctx, write=True).record_access(
+                [ref], actor=actor(ctx), purpose="history --personal"
+            )
+        events = [
+            replace(e, data=unseal(e.data, notes)[0], voided=unseal(e.voided, notes)[0])
+            for e in events
+        ]
     if as_of is not None and not events:
         later = sum(1 for e in app.history(ref) if e.recorded_at > as_of)
         note_recorded_later(as_of, later)
@@ -400,6 +437,28 @@ def history(ctx: click.Context, ref: str, output_format: str, as_of: datetime | 
                 f"{e.voided['by_version']}: {e.voided['reason']}]"
             )
         click.echo(line)
+
+
+def unseal(value: T, personal: dict[str, str]) -> tuple[T, dict[str, str]]:
+    """``value`` with each sealed-note marker replaced by the note's text (or what says it
+    was erased), and the notes left that no marker named. Without notes, as it is."""
+    if not personal:
+        return value, personal
+    used: set[str] = set()
+
+    def walk(item: Any) -> Any:
+        if isinstance(item, dict):
+            return {k: walk(v) for k, v in item.items()}
+        if isinstance(item, list | tuple):
+            return type(item)(walk(v) for v in item)
+        key = marked_note(item)
+        if key is not None and key in personal:
+            used.add(key)
+            return personal[key]
+        return item
+
+    opened = walk(value)
+    return opened, {k: v for k, v in personal.items() if k not in used}
 
 
 def _voiding(voided: dict[str, Any] | None) -> dict[str, Any] | None:

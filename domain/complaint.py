@@ -432,6 +432,32 @@ class Complaint(Aggregate):
         voided_type: str
         reason: str
 
+    class Recorded(Event):
+        """Something done with the case's personal data, not a step of the procedure:
+        it stays in the history and changes nothing the figures are built from."""
+
+    class Erased(Recorded):
+        """A data subject's personal data was erased (their key destroyed): who, when,
+        on what basis. It names the subject only by role or register id."""
+
+        subject: str
+        basis: str
+
+    class SubjectAccessGiven(Recorded):
+        """Everything held about a data subject was exported for them."""
+
+        subject: str
+
+    class HoldPlaced(Recorded):
+        """A legal hold: the case's personal data must not be erased until it is lifted."""
+
+        reason: str
+
+    class HoldLifted(Recorded):
+        """The legal hold was lifted."""
+
+        reason: str
+
     # ------------------------------------------------------------ bookkeeping
     def _take(self, event: Complaint.Event) -> None:
         """Fold one recorded event into the state: the only place that knows the order.
@@ -449,6 +475,8 @@ class Complaint(Aggregate):
             self._reset()
             return
         self._log.append(event)
+        if isinstance(event, Complaint.Recorded):
+            return
         if isinstance(event, Complaint.StepVoided):
             self._voided[event.voided_version] = event
             self._refold()
@@ -477,7 +505,8 @@ class Complaint(Aggregate):
         steps = [
             e
             for e in self._log[1:]
-            if not isinstance(e, Complaint.StepVoided) and e.originator_version not in self._voided
+            if not isinstance(e, Complaint.StepVoided | Complaint.Recorded)
+            and e.originator_version not in self._voided
         ]
         return sorted(steps, key=_order)
 
@@ -838,6 +867,10 @@ class Complaint(Aggregate):
             )
         if isinstance(target, Complaint.StepVoided):
             raise errors.VoidRefused("a voiding cannot be voided: record the step again")
+        if isinstance(target, Complaint.Recorded):
+            raise errors.VoidRefused(
+                f"{type(target).__name__} is not a step of the procedure and cannot be voided"
+            )
         if version in self._voided:
             raise errors.VoidRefused(
                 f"version {version} was already voided on {self._voided[version].on.isoformat()}"
@@ -864,6 +897,103 @@ class Complaint(Aggregate):
             voided_version=version,
             voided_type=type(target).__name__,
             reason=reason,
+        )
+
+    # ----------------------------------------------------------- personal data
+    @property
+    def erasures(self) -> list[Complaint.Erased]:
+        """Every erasure recorded for the case, in recording order."""
+        return [e for e in self._log if isinstance(e, Complaint.Erased)]
+
+    def erasure_of(self, subject: str) -> Complaint.Erased | None:
+        """The erasure that covers ``subject`` (its own, or ``all``), if recorded."""
+        for erasure in self.erasures:
+            if erasure.subject in (subject, "all"):
+                return erasure
+        return None
+
+    @property
+    def appointed_people(self) -> list[str]:
+        """The register ids of everyone appointed to the case."""
+        people = [a.person for stage in self.stages for a in stage.appointments]
+        return list(dict.fromkeys(people))
+
+    def erase(
+        self, *, on: date, actor: str, policy: ProcedurePolicy, subject: str, basis: str
+    ) -> None:
+        """Record that ``subject``'s personal data was erased (the ledger destroys the
+        key); refused if it already was, or the case has no such subject."""
+        from domain.personal import check_subject
+
+        if not basis.strip():
+            raise errors.BadData("an erasure needs its basis (the request or schedule it meets)")
+        subject = check_subject(subject)
+        if subject.startswith("person:") and subject[7:] not in self.appointed_people:
+            raise errors.UnknownSubject(
+                f"nobody with register id {subject[7:]!r} was appointed to case {self.ref}"
+            )
+        _check_not_future(on, policy)
+        hold = self.legal_hold
+        if hold is not None:
+            raise errors.UnderLegalHold(
+                f"case {self.ref} is under a legal hold placed on {hold.on.isoformat()} by "
+                f"{hold.actor}: its personal data cannot be erased until the hold is lifted"
+            )
+        done = self.erasure_of(subject)
+        if done is not None:
+            raise errors.AlreadyErased(
+                f"{subject} of case {self.ref} was already erased on {done.on.isoformat()} "
+                f"by {done.actor}"
+                + ("" if done.subject == subject else f" (subject {done.subject})")
+            )
+        self.trigger_event(self.Erased, on=on, actor=actor, subject=subject, basis=basis)
+
+    @property
+    def legal_hold(self) -> Complaint.HoldPlaced | None:
+        """The legal hold in force, if one was placed and not lifted since."""
+        hold = None
+        for event in self._log:
+            if isinstance(event, Complaint.HoldPlaced):
+                hold = event
+            elif isinstance(event, Complaint.HoldLifted):
+                hold = None
+        return hold
+
+    def place_hold(self, *, on: date, actor: str, policy: ProcedurePolicy, reason: str) -> None:
+        """Place a legal hold: erasure is refused until it is lifted."""
+        if not reason.strip():
+            raise errors.BadData("a legal hold needs its reason")
+        _check_not_future(on, policy)
+        hold = self.legal_hold
+        if hold is not None:
+            raise errors.UnderLegalHold(
+                f"case {self.ref} is already under a legal hold placed on "
+                f"{hold.on.isoformat()} by {hold.actor}"
+            )
+        self.trigger_event(self.HoldPlaced, on=on, actor=actor, reason=reason)
+
+    def lift_hold(self, *, on: date, actor: str, policy: ProcedurePolicy, reason: str) -> None:
+        """Lift the legal hold in force."""
+        if not reason.strip():
+            raise errors.BadData("lifting a legal hold needs its reason")
+        _check_not_future(on, policy)
+        hold = self.legal_hold
+        if hold is None:
+            raise errors.NoLegalHold(f"case {self.ref} is not under a legal hold")
+        if on < hold.on:
+            raise errors.BadData(
+                f"the hold was placed on {hold.on.isoformat()}; it cannot be lifted before"
+            )
+        self.trigger_event(self.HoldLifted, on=on, actor=actor, reason=reason)
+
+    def give_subject_access(
+        self, *, on: date, actor: str, policy: ProcedurePolicy, subject: str
+    ) -> None:
+        """Record that everything held about ``subject`` was exported for them."""
+        from domain.personal import check_subject
+
+        self.trigger_event(
+            self.SubjectAccessGiven, on=on, actor=actor, subject=check_subject(subject)
         )
 
     # ---------------------------------------------------------------- rules

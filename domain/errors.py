@@ -202,3 +202,29 @@ class VoidHasDependents(VoidRefused):
     """Later steps depend on the step to be voided: void those first."""
 
     rule = "void-dependents"
+
+
+class UnknownSubject(Refused):
+    """``erase`` or ``subject-access`` named no data subject this case has."""
+
+    rule = "unknown-subject"
+
+
+class AlreadyErased(Refused):
+    rule = "already-erased"
+
+
+class UnderLegalHold(Refused):
+    """Erasure (or a second hold) refused: the case is under a legal hold."""
+
+    rule = "legal-hold"
+
+
+class NoLegalHold(Refused):
+    rule = "no-legal-hold"
+
+
+class KeyStoreUnavailable(Refused):
+    """The key store (or its master key) is missing, damaged or wrong."""
+
+    rule = "key-store"

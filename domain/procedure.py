@@ -16,6 +16,7 @@ from typing import Any
 from domain.calendar import WorkingDayCalendar
 from domain.errors import BadData, UnknownName
 from domain.registers import SERVICE_AREA, TEAM, Register, tidy
+from domain.retention import RetentionSchedule
 from domain.vocabulary import label, resolve_name, unknown_name_message
 
 STATUTORY = "statutory"
@@ -319,6 +320,8 @@ class ProcedurePolicy:
     #: The council's registers of teams and service areas; None: any name is accepted.
     teams: Register | None = None
     service_areas: Register | None = None
+    #: How long personal data is kept (the council's retention schedule).
+    retention: RetentionSchedule = field(default_factory=RetentionSchedule)
     #: Later versions of the timescales, oldest first: a case follows the version in
     #: force on the day it was received (ADR 0027); before the first, ``timescales``.
     timescale_changes: tuple[TimescaleChange, ...] = ()

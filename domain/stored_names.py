@@ -14,7 +14,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.utils import get_topic, register_topic
 
 from domain.complaint import Complaint
-from domain.personal import PersonalDetails
+from domain.personal import AccessLog, PersonalDetails
 from domain.references import ReferenceSequence
 from domain.representations import AdvocacyReferral, Compliment, Enquiry, InitialFeedback
 
@@ -23,6 +23,7 @@ KINDS: dict[str, tuple[type[Aggregate], ...]] = {
     "complaint": (Complaint,),
     "representation": (Compliment, Enquiry, InitialFeedback, AdvocacyReferral),
     "personal": (PersonalDetails,),
+    "access-log": (AccessLog,),
     "reference-sequence": (ReferenceSequence,),
 }
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -27,6 +28,7 @@ from eventsourcing.persistence import (
     OperationalError,
     PersistenceError,
     Recording,
+    StoredEvent,
     Transcoder,
 )
 from eventsourcing.utils import Environment
@@ -36,7 +38,19 @@ from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from domain import errors
 from domain.complaint import Complaint, case_id
-from domain.personal import PersonalDetails, personal_details_id
+from domain.personal import (
+    CASE_SUBJECT,
+    AccessLog,
+    PersonalDetails,
+    SealedNote,
+    access_log_id,
+    check_subject,
+    note_subject,
+    personal_details_id,
+    plaintext_fields,
+    text_marker,
+    text_note_key,
+)
 from domain.procedure import ProcedurePolicy
 from domain.references import (
     ReferenceSequence,
@@ -54,6 +68,7 @@ from domain.representations import (
     kind_of_reference,
     representation_id,
 )
+from domain.retention import Retention
 from domain.vocabulary import check_text
 from ledger.bank_holidays import StoredBankHolidays, holiday_metadata
 from ledger.batches import batch_metadata, mark_recorded, recorded_output
@@ -63,6 +78,7 @@ from ledger.integrity import (
     chain_metadata,
     install_append_only_triggers,
 )
+from ledger.keystore import KeyStore, Sealed
 from ledger.registers import NameInUse, names_in_use, new_name_warnings
 from ledger.storage import (
     WRITE_OPTION,
@@ -139,6 +155,8 @@ class Ledger(Application[UUID]):
         self.engine: Engine = make_engine(self.url, read_only=read_only)
         self.sessions = scoped_session(sessionmaker(bind=self.engine, autoflush=True))
         self.projection = CaseFactsProjection(self.policy)
+        self._keystore: KeyStore | None = None
+        self._keys_ready = False
         self._written: list[int] = []
         self._saved: list[Any] = []
         #: The case steps that the last writing unit of work recorded (for the
@@ -173,12 +191,14 @@ class Ledger(Application[UUID]):
 
         Every text they hold is checked first, whoever wrote it (a command, ``batch``,
         the importer), so both engines refuse alike what one of them would store (a NUL
-        on SQLite) and no name holds a control character (ADR 0025)."""
+        on SQLite) and no name holds a control character (ADR 0025). Then free text
+        typed into a step goes into a sealed note, the step keeping a marker (ADR 0021)."""
         pending = [e for obj in objs for e in getattr(obj, "pending_events", ())]
         for pending_event in pending:
             for field, value in vars(pending_event).items():
                 if field not in _UNCHECKED_FIELDS:
                     check_text(field, value)
+        objs = (*objs, *self._seal_free_text(objs))
         if self.warn is not None:
             self._warnings.extend(new_name_warnings(self.sessions(), self.policy, pending))
         recordings = super().save(*objs, **kwargs)
@@ -253,7 +273,16 @@ class Ledger(Application[UUID]):
         self.policy = replace(self.policy, calendar=calendar)
         self.projection = CaseFactsProjection(self.policy)
 
+    @property
+    def keys(self) -> KeyStore:
+        """The key store of this ledger's personal notes, opened on first need."""
+        if self._keystore is None:
+            self._keystore = KeyStore(self.url)
+        return self._keystore
+
     def close(self) -> None:
+        if self._keystore is not None:
+            self._keystore.close()
         self.sessions.remove()
         self.engine.dispose()
         super().close()
@@ -540,13 +569,6 @@ class Ledger(Application[UUID]):
         if case_id(ref) not in self.repository:
             raise errors.UnknownCase(f"{what}: no complaint with reference {ref!r}")
 
-    def _personal(self, complaint: Complaint) -> PersonalDetails:
-        details = self._get(personal_details_id(complaint.id))
-        if details is None:
-            return PersonalDetails.open(complaint.id)
-        assert isinstance(details, PersonalDetails)
-        return details
-
     def _policy(self) -> ProcedurePolicy:
         if self.policy.today is None:
             return replace(self.policy, today=date.today())
@@ -568,6 +590,7 @@ class Ledger(Application[UUID]):
         policy = self._policy()
         if ref is not None:
             check_reference(ref)
+        self._ready_to_seal(personal)
 
         def work() -> str:
             new_ref, to_save = self._new_case_reference(ref, on, policy)
@@ -577,12 +600,7 @@ class Ledger(Application[UUID]):
                     on=on, actor=actor, policy=policy, decision=procedure, late_reason=late_reason
                 )
             to_save.append(complaint)
-            notes = {k: v for k, v in (personal or {}).items() if v}
-            if notes:
-                record = PersonalDetails.open(complaint.id)
-                for key, text in notes.items():
-                    record.note(key=key, text=text, on=on, actor=actor)
-                to_save.append(record)
+            to_save.extend(self._notes(complaint.id, personal, on, actor))
             self.save(*to_save)
             return new_ref
 
@@ -632,6 +650,7 @@ class Ledger(Application[UUID]):
         """Record a new compliment, enquiry, feedback or advocacy referral under the next
         free reference for ``prefix``; ``then`` records what followed straight away."""
         policy = self._policy()
+        self._ready_to_seal(personal)
 
         def work() -> str:
             ref, sequence = self._next_reference(on, prefix)
@@ -654,6 +673,7 @@ class Ledger(Application[UUID]):
         personal: dict[str, str | None] | None = None,
     ) -> T:
         policy = self._policy()
+        self._ready_to_seal(personal)
 
         def work() -> T:
             record = self._get(representation_id(ref))
@@ -675,8 +695,142 @@ class Ledger(Application[UUID]):
         if not isinstance(record, PersonalDetails):
             record = PersonalDetails.open(owner)
         for key, note in given.items():
-            record.note(key=key, text=note, on=on, actor=actor)
-        return [record]
+            self._seal(record, key, note, on, actor)
+        return [record] if record.pending_events else []
+
+    # ---------------------------------------------------------- personal notes
+    def _ready_to_seal(self, notes: dict[str, str | None] | None, inside: bool = False) -> None:
+        """Before a command that records personal notes writes anything: the key store
+        must open (with the right master key, if it has one). ``inside``: asked within
+        a unit of work."""
+        if not any((notes or {}).values()) or self._keys_ready:
+            return
+        if not self.keys.exists() and (
+            self._has_sealed_notes() if inside else self.read(self._has_sealed_notes)
+        ):
+            raise errors.KeyStoreUnavailable(
+                f"the {self.keys.where} is missing, but the ledger holds notes sealed with "
+                "its keys: restore it from its backup before recording personal data"
+            )
+        self.keys.check_master()
+        self._keys_ready = True
+
+    def _seal_free_text(self, objs: Sequence[Any]) -> list[PersonalDetails]:
+        """Move the free text of the cases' pending steps into sealed notes of the case
+        (subject ``case``); the records of notes not among ``objs`` yet, to save too."""
+        moved: dict[UUID, list[tuple[Any, str, str]]] = {}
+        first: set[UUID] = set()
+        for obj in objs:
+            if not isinstance(obj, Complaint):
+                continue
+            for domain_event in obj.pending_events:
+                if isinstance(domain_event, Complaint.Received):
+                    first.add(obj.id)
+                for name in plaintext_fields(domain_event):
+                    moved.setdefault(obj.id, []).append(
+                        (domain_event, name, getattr(domain_event, name))
+                    )
+        if not moved:
+            return []
+        self._ready_to_seal({"text": "-"}, inside=True)
+        records = {o.id: o for o in objs if isinstance(o, PersonalDetails)}
+        key_ids = self.keys.keys_for([(str(case), CASE_SUBJECT) for case in moved])
+        extra: list[PersonalDetails] = []
+        for case, fields in moved.items():
+            record = records.get(personal_details_id(case))
+            if record is None:
+                found = None if case in first else self._get(personal_details_id(case))
+                record = found if isinstance(found, PersonalDetails) else PersonalDetails.open(case)
+                records[record.id] = record
+                extra.append(record)
+            key_id = key_ids[(str(case), CASE_SUBJECT)]
+            for domain_event, name, value in fields:
+                key = text_note_key(domain_event.originator_version, name)
+                sealed = self.keys.seal(key_id, value, _bound_to(record.id, key))
+                record.note_sealed(
+                    key=key,
+                    key_id=key_id,
+                    nonce=sealed.nonce,
+                    ciphertext=sealed.ciphertext,
+                    on=domain_event.on,
+                    actor=domain_event.actor,
+                )
+                # The step is not recorded yet: what it will hold is the note's key.
+                object.__setattr__(domain_event, name, text_marker(key))
+        return extra
+
+    def _has_sealed_notes(self) -> bool:
+        events = self.recorder.events_record_cls.__table__  # type: ignore[attr-defined]
+        found = (
+            self.sessions()
+            .execute(
+                select(events.c.originator_id)
+                .where(events.c.topic == "domain.personal:PersonalDetails.NoteSealed")
+                .limit(1)
+            )
+            .first()
+        )
+        return found is not None
+
+    def _seal(self, record: PersonalDetails, key: str, note: str, on: date, actor: str) -> None:
+        """Record ``note`` under ``key``, sealed with its subject's key; nothing if the
+        note already says exactly that."""
+        if record.notes.get(key) == note:
+            return
+        current = record.sealed.get(key)
+        if current is not None and self._open(record, current) == note:
+            return
+        bound = _bound_to(record.id, key)
+        key_id = self.keys.key_for(str(record.case_id), note_subject(key))
+        sealed = self.keys.seal(key_id, note, bound)
+        record.note_sealed(
+            key=key,
+            key_id=key_id,
+            nonce=sealed.nonce,
+            ciphertext=sealed.ciphertext,
+            on=on,
+            actor=actor,
+        )
+
+    def _open(self, record: PersonalDetails, note: SealedNote) -> str | None:
+        """A sealed note's text, or ``None`` when its key has been destroyed."""
+        return self.keys.open(
+            note.key_id, Sealed(note.nonce, note.ciphertext), _bound_to(record.id, note.key)
+        )
+
+    def _read_notes(
+        self, record: PersonalDetails, erasure: Callable[[str], Any] | None = None
+    ) -> dict[str, str]:
+        """Every current note of ``record`` as text; an erased one says when and by whom."""
+        texts = dict(record.notes)
+        for key, note in record.sealed.items():
+            texts[key] = self._note_text(record, note, erasure)[0]
+        return texts
+
+    def _note_text(
+        self,
+        record: PersonalDetails,
+        note: SealedNote,
+        erasure: Callable[[str], Any] | None,
+    ) -> tuple[str, Any]:
+        """The note's text and ``None``; or, erased, what says so and the erasure."""
+        erased = erasure(note.subject) if erasure is not None else None
+        if erased is not None:
+            try:
+                plain = self._open(record, note)
+            except errors.KeyStoreUnavailable:
+                plain = None
+            if plain is None:
+                return f"erased on {erased.on.isoformat()} by {erased.actor}", erased
+            return plain, None
+        plain = self._open(record, note)
+        if plain is None:
+            raise errors.KeyStoreUnavailable(
+                f"the key of {note.subject} (key {note.key_id}) is not in the "
+                f"{self.keys.where}, and no erasure was recorded: restore the key store "
+                "from its backup"
+            )
+        return plain, None
 
     def record_compliment(self, *, on: date, actor: str, **details: Any) -> str:
         personal = {"compliment": details.pop("text", None), "from": details.pop("from_name", None)}
@@ -715,7 +869,11 @@ class Ledger(Application[UUID]):
 
         def approve(compliment: Compliment, policy: ProcedurePolicy) -> None:
             notes = self._get(personal_details_id(compliment.id))
-            names = notes.notes.get("from", "") if isinstance(notes, PersonalDetails) else ""
+            names = (
+                self._read_notes(notes).get("from", "")
+                if isinstance(notes, PersonalDetails)
+                else ""
+            )
             for name in names.split():
                 if len(name) > 2 and name.lower() in extract.lower():
                     raise errors.BadData(
@@ -748,10 +906,15 @@ class Ledger(Application[UUID]):
         extracts = []
         for row in rows:
             notes = self._get(personal_details_id(representation_id(row.ref)))
-            if isinstance(notes, PersonalDetails) and notes.notes.get("extract"):
-                extracts.append(
-                    {"ref": row.ref, "team": row.team, "extract": notes.notes["extract"]}
-                )
+            if not isinstance(notes, PersonalDetails):
+                continue
+            try:
+                extract = self._read_notes(notes).get("extract")
+            except errors.KeyStoreUnavailable:
+                # The figures stand without the key store; the quotes need it.
+                continue
+            if extract:
+                extracts.append({"ref": row.ref, "team": row.team, "extract": extract})
         return extracts
 
     def respond_to_enquiry(self, ref: str, *, on: date, actor: str) -> None:
@@ -808,19 +971,16 @@ class Ledger(Application[UUID]):
     ) -> T:
         """Run one domain command on case ``ref`` and record what it decided."""
         policy = self._policy()
+        self._ready_to_seal(personal)
 
         def work() -> T:
             complaint = self._complaint(ref)
             result = command(complaint, policy)
             to_save: list[Aggregate] = [complaint]
-            notes = {k: v for k, v in (personal or {}).items() if v}
-            if notes:
-                record = self._personal(complaint)
-                for key, text in notes.items():
-                    record.note(
-                        key=key.format(result=result), text=text, on=on or date.today(), actor=actor
-                    )
-                to_save.append(record)
+            notes: dict[str, str | None] = {
+                k.format(result=result): v for k, v in (personal or {}).items() if v
+            }
+            to_save.extend(self._notes(complaint.id, notes, on or date.today(), actor))
             self.save(*to_save)
             return result
 
@@ -890,13 +1050,306 @@ class Ledger(Application[UUID]):
         return found
 
     def personal_details(self, ref: str) -> dict[str, str]:
-        """The personal details kept apart from the record with reference ``ref``."""
+        """The personal notes kept apart from the record with reference ``ref``, as text
+        (opened with the key store); an erased note says when and by whom it was erased."""
 
         def work() -> dict[str, str]:
-            details = self._get(personal_details_id(self._locate(ref)))
-            return dict(details.notes) if isinstance(details, PersonalDetails) else {}
+            identity = self._locate(ref)
+            details = self._get(personal_details_id(identity))
+            if not isinstance(details, PersonalDetails):
+                return {}
+            record = self._get(identity)
+            erasure = record.erasure_of if isinstance(record, Complaint) else None
+            return self._read_notes(details, erasure)
 
         return self.read(work)
+
+    def personal_notes(self, ref: str, subject: str = "all") -> list[dict[str, Any]]:
+        """Every personal note ever recorded for the case about ``subject`` (``all``: about
+        anyone), each version with its date, author and text (or when it was erased).
+        ``complainant`` and ``child`` include the notes about the case as a whole."""
+        subject = check_subject(subject)
+
+        def work() -> list[dict[str, Any]]:
+            complaint = self._complaint(ref)
+            if subject.startswith("person:") and subject[7:] not in complaint.appointed_people:
+                raise errors.UnknownSubject(
+                    f"nobody with register id {subject[7:]!r} was appointed to case {ref}"
+                )
+            wanted = {subject, CASE_SUBJECT} if subject in ("complainant", "child") else {subject}
+            record: Any = None
+            found: list[dict[str, Any]] = []
+            for domain_event in self.events.get(personal_details_id(complaint.id)):
+                record = domain_event.mutate(record)  # type: ignore[attr-defined]
+                erased = None
+                if isinstance(domain_event, PersonalDetails.Noted):
+                    about, text = note_subject(domain_event.key), domain_event.text
+                elif isinstance(domain_event, PersonalDetails.NoteSealed):
+                    about = domain_event.subject
+                    if subject != "all" and about not in wanted:
+                        continue
+                    text, erased = self._note_text(
+                        record, record.sealed[domain_event.key], complaint.erasure_of
+                    )
+                else:
+                    continue
+                if subject != "all" and about not in wanted:
+                    continue
+                found.append(
+                    {
+                        "key": domain_event.key,
+                        "subject": about,
+                        "on": domain_event.on,
+                        "actor": domain_event.actor,
+                        "recorded_at": domain_event.timestamp,
+                        "text": text,
+                        "erased": None
+                        if erased is None
+                        else {"on": erased.on, "actor": erased.actor, "basis": erased.basis},
+                    }
+                )
+            return found
+
+        return self.read(work)
+
+    def backup_keys(self, out: Path) -> int:
+        """Copy every key of the key store, as stored (wrapped under the master key if
+        it has one), into a new SQLite key-store file ``out``; how many."""
+        if out.exists():
+            raise errors.BadData(f"{out} already exists: a key backup goes to a new file")
+        rows, check = self.keys.rows()
+        backup = KeyStore.file(out)
+        try:
+            return backup.add_rows(rows, check)
+        finally:
+            backup.close()
+
+    def restore_keys(self, source: Path) -> tuple[int, int]:
+        """Add the keys of the key-store file ``source`` that this key store lacks, but
+        never a key whose erasure the ledger records: (added, left out as erased)."""
+        if not source.is_file():
+            raise errors.BadData(f"no key-store file {source}")
+        backup = KeyStore.file(source)
+        try:
+            rows, check = backup.rows()
+        finally:
+            backup.close()
+
+        def erased(owners: set[str]) -> dict[str, Complaint]:
+            found = {}
+            for owner in owners:
+                record = self._get(UUID(owner))
+                if isinstance(record, Complaint) and record.erasures:
+                    found[owner] = record
+            return found
+
+        cases = self.read(lambda: erased({str(r["owner"]) for r in rows}))
+        kept = [
+            r
+            for r in rows
+            if r["owner"] not in cases or cases[r["owner"]].erasure_of(r["subject"]) is None
+        ]
+        return self.keys.add_rows(kept, check), len(rows) - len(kept)
+
+    # ------------------------------------------------------------------- retention
+    def retention(self, as_of: date) -> list[Retention]:
+        """Every complaint's standing under the council's retention schedule on ``as_of``,
+        by reference."""
+        from domain.retention import retention
+        from projections.tables import cases
+
+        schedule = self.policy.retention
+
+        def work() -> list[Retention]:
+            found = []
+            rows = self.sessions().execute(
+                select(cases.c.case_id, cases.c.ref).order_by(cases.c.ref)
+            )
+            for identity, _ref in rows.all():
+                complaint = self._get(UUID(str(identity)))
+                if isinstance(complaint, Complaint):
+                    found.append(retention(complaint, schedule, as_of))
+            return found
+
+        return self.read(work)
+
+    def place_hold(self, ref: str, *, on: date, actor: str, reason: str) -> None:
+        self.act(
+            ref,
+            lambda complaint, policy: complaint.place_hold(
+                on=on, actor=actor, policy=policy, reason=reason
+            ),
+        )
+
+    def lift_hold(self, ref: str, *, on: date, actor: str, reason: str) -> None:
+        self.act(
+            ref,
+            lambda complaint, policy: complaint.lift_hold(
+                on=on, actor=actor, policy=policy, reason=reason
+            ),
+        )
+
+    # ------------------------------------------------------------------ access log
+    def record_access(self, refs: Sequence[str], *, actor: str, purpose: str) -> None:
+        """Append to the access log that ``actor`` opened the personal data of each of
+        ``refs`` (complaints or other records) for ``purpose``."""
+        wanted = list(dict.fromkeys(refs))
+        if not wanted:
+            return
+        on = self._policy().today or date.today()
+
+        def work() -> None:
+            logs: list[AccessLog] = []
+            for ref in wanted:
+                owner = self._locate(ref)
+                log = self._get(access_log_id(owner))
+                if not isinstance(log, AccessLog):
+                    log = AccessLog.open(owner, ref)
+                log.read(on=on, actor=actor, purpose=purpose)
+                logs.append(log)
+            self.save(*logs)
+
+        self.unit_of_work(work)
+
+    def access_log(
+        self, ref: str | None = None, actor: str | None = None, since: date | None = None
+    ) -> list[dict[str, Any]]:
+        """The access log's entries, oldest first: when, who, which record, what for."""
+        events = self.recorder.events_record_cls.__table__  # type: ignore[attr-defined]
+        read_topic = f"{AccessLog.Read.__module__}:{AccessLog.Read.__qualname__}"
+
+        def work() -> list[dict[str, Any]]:
+            question = select(
+                events.c.id, events.c.originator_id, events.c.originator_version, events.c.state
+            ).where(events.c.topic == read_topic)
+            if ref is not None:
+                question = question.where(
+                    events.c.originator_id == access_log_id(self._locate(ref))
+                )
+            refs: dict[str, str] = {}
+            found = []
+            for row in self.sessions().execute(question.order_by(events.c.id)):
+                stored = StoredEvent(
+                    originator_id=UUID(str(row.originator_id)),
+                    originator_version=row.originator_version,
+                    topic=read_topic,
+                    state=bytes(row.state),
+                )
+                entry: Any = self.mapper.to_domain_event(stored)
+                if actor is not None and entry.actor != actor:
+                    continue
+                if since is not None and entry.on < since:
+                    continue
+                owner = str(row.originator_id)
+                if owner not in refs:
+                    log = self._get(UUID(owner))
+                    refs[owner] = log.ref if isinstance(log, AccessLog) else owner
+                found.append(
+                    {
+                        "position": row.id,
+                        "on": entry.on,
+                        "at": entry.timestamp,
+                        "actor": entry.actor,
+                        "ref": refs[owner],
+                        "purpose": entry.purpose,
+                    }
+                )
+            return found
+
+        return self.read(work)
+
+    def plaintext_free_text(self) -> list[dict[str, Any]]:
+        """Steps recorded before free text was sealed that still hold it in plain text,
+        and personal notes recorded before notes were sealed: case, version, step and
+        fields, in the order recorded. They stay as they are (history is never rewritten)."""
+        from domain.personal import FREE_TEXT
+        from projections.tables import cases
+
+        topics = {f"{cls.__module__}:{cls.__qualname__}": cls for cls in FREE_TEXT}
+        noted = "domain.personal:PersonalDetails.Noted"
+        events = self.recorder.events_record_cls.__table__  # type: ignore[attr-defined]
+
+        def work() -> list[dict[str, Any]]:
+            session = self.sessions()
+            rows = session.execute(
+                select(
+                    events.c.originator_id,
+                    events.c.originator_version,
+                    events.c.topic,
+                    events.c.state,
+                )
+                .where(events.c.topic.in_([*topics, noted]))
+                .order_by(events.c.id)
+            ).all()
+            refs = {
+                str(case): ref
+                for case, ref in session.execute(select(cases.c.case_id, cases.c.ref))
+            }
+            owners: dict[str, str] = {}
+            found: list[dict[str, Any]] = []
+            for row in rows:
+                stored = StoredEvent(
+                    originator_id=UUID(str(row.originator_id)),
+                    originator_version=row.originator_version,
+                    topic=row.topic,
+                    state=bytes(row.state),
+                )
+                domain_event = self.mapper.to_domain_event(stored)
+                identity = str(row.originator_id)
+                if row.topic == noted:
+                    if identity not in owners:
+                        details = self._get(UUID(identity))
+                        owners[identity] = (
+                            str(details.case_id) if isinstance(details, PersonalDetails) else ""
+                        )
+                    owner, fields = owners[identity], [f"note {getattr(domain_event, 'key', '')}"]
+                else:
+                    owner, fields = identity, plaintext_fields(domain_event)
+                if fields:
+                    found.append(
+                        {
+                            "case": refs.get(owner, owner),
+                            "version": row.originator_version,
+                            "type": row.topic.rsplit(".", 1)[-1],
+                            "on": getattr(domain_event, "on", None),
+                            "fields": fields,
+                        }
+                    )
+            return found
+
+        return self.read(work)
+
+    def erase(self, ref: str, *, subject: str, on: date, actor: str, basis: str) -> None:
+        """Destroy ``subject``'s keys for case ``ref`` and record the erasure on the case.
+
+        The keys go first: if the erasure's event then fails to be written, running the
+        command again finds no keys left and records it. Events are never changed."""
+        policy = self._policy()
+
+        def check() -> tuple[UUID, bool]:
+            complaint = self._complaint(ref)
+            complaint.erase(on=on, actor=actor, policy=policy, subject=subject, basis=basis)
+            details = self._get(personal_details_id(complaint.id))
+            sealed = isinstance(details, PersonalDetails) and bool(details.sealed)
+            return complaint.id, sealed
+
+        owner, sealed = self.read(check)
+        if sealed:
+            self.keys.destroy(str(owner), None if subject == "all" else [subject])
+        self.act(
+            ref,
+            lambda complaint, policy: complaint.erase(
+                on=on, actor=actor, policy=policy, subject=subject, basis=basis
+            ),
+        )
+
+    def record_subject_access(self, ref: str, *, subject: str, on: date, actor: str) -> None:
+        self.act(
+            ref,
+            lambda complaint, policy: complaint.give_subject_access(
+                on=on, actor=actor, policy=policy, subject=subject
+            ),
+        )
 
     def _events_as_of(self, aggregate_id: UUID, as_of: datetime | None) -> list[Any]:
         events = list(self.events.get(aggregate_id))
@@ -938,6 +1391,11 @@ def _recorded(domain_event: Any, voiding: Any = None) -> RecordedEvent:
             "reason": voiding.reason,
         },
     )
+
+
+def _bound_to(record: UUID, key: str) -> str:
+    """What a sealed note is bound to: its record and its key (AES-GCM associated data)."""
+    return f"{record}|{key}"
 
 
 def _first_line(error: BaseException) -> str:

@@ -33,10 +33,12 @@ from uuid import UUID
 
 import orjson
 from eventsourcing.persistence import StoredEvent
+from eventsourcing.utils import get_topic
 from sqlalchemy import select, text
 
 from domain import errors
 from domain.complaint import AMENDABLE_FIELDS
+from domain.personal import PersonalDetails
 from domain.stored_names import MOVED, event_classes, stored_kind
 from ledger.integrity import GENESIS, chain, event_hash
 from projections import tables as read_models
@@ -45,6 +47,8 @@ from reports.csv_cells import safe_cell
 if TYPE_CHECKING:
     from ledger.application import Ledger
 
+#: A sealed personal note: with --include-personal its text is opened beside it.
+SEALED_TOPIC = get_topic(PersonalDetails.NoteSealed)
 BATCH = 2000
 #: Events per transaction when restoring.
 RESTORE_CHUNK = 5000
@@ -85,6 +89,8 @@ class ExportCount:
             "left_out": {"personal_details": self.left_out} if self.left_out else {},
             "left_out_links": self.left_out_links,
         }
+    #: The records whose personal notes were opened (for the access log).
+    opened: set[str] = field(default_factory=set)
 
 
 def export_events(
@@ -132,7 +138,10 @@ def export_events(
                     count.left_out += 1
                     count.left_out_links.append([row.id, previous[0]])
                     continue
-                write(_line(row, identity, state, refs, previous) + b"\n")
+                line = _line(row, identity, state, refs, previous)
+                if include_personal and row.topic == SEALED_TOPIC:
+                    line = _with_text(ledger, line, identity, state, count)
+                write(line + b"\n")
                 count.events += 1
             if len(rows) < BATCH:
                 write(orjson.dumps(count.trailer()) + b"\n")
@@ -140,6 +149,22 @@ def export_events(
             position = rows[-1].id
 
     return ledger.read(work)
+
+
+def _with_text(
+    ledger: Ledger, line: bytes, identity: UUID, state: dict[str, Any], count: ExportCount
+) -> bytes:
+    """A sealed note's line with its text opened beside the sealed data (``text``; null
+    once its subject's key was destroyed). The data stay as stored, for the chain."""
+    from ledger.keystore import Sealed
+
+    opened = ledger.keys.open(
+        state["key_id"], Sealed(state["nonce"], state["ciphertext"]), f"{identity}|{state['key']}"
+    )
+    document = orjson.loads(line)
+    document["text"] = opened
+    count.opened.add(document["case"])
+    return orjson.dumps(document)
 
 
 def _remember_ref(refs: dict[UUID, str], identity: UUID, topic: str, state: dict[str, Any]) -> None:

@@ -31,6 +31,7 @@ from sqlalchemy import select
 
 from domain import errors
 from domain.complaint import Complaint, case_id
+from domain.personal import FREE_TEXT
 from domain.procedure import (
     OMBUDSMAN_DECISIONS,
     STAGE_OUTCOMES,
@@ -733,6 +734,10 @@ def _comparable(event: Any, policy: ProcedurePolicy) -> tuple[str, dict[str, Any
     they stand for, so a case imported before a register existed (as ``CIN``) is the
     same case when the file is imported again with one (``Children in Need``)."""
     state = {k: v for k, v in vars(event).items() if k not in _NOT_COMPARED}
+    # Typed text is kept in a sealed note, the step holding a marker (ADR 0021): the
+    # row's text and the stored marker compare by whether there was any.
+    for key in FREE_TEXT.get(type(event), ()):
+        state[key] = bool(state.get(key))
     for kind, key in ((TEAM, "team"), (SERVICE_AREA, "service_area")):
         if isinstance(state.get(key), str):
             state[key] = _same_name(kind, state[key], policy)

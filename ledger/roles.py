@@ -11,6 +11,7 @@ from domain.errors import BadData
 from ledger.bank_holidays import bank_holidays_table
 from ledger.batches import batch_lines
 from ledger.integrity import chain
+from ledger.keystore import KEY_TABLES, KeyStore, key_schema
 from projections import tables as read_models
 
 ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
@@ -45,6 +46,12 @@ def grant_statements(schema: str, writer: str | None, auditor: str | None) -> li
                 f'GRANT SELECT, INSERT, UPDATE, DELETE ON "{schema}".{table} TO {writer}'
             )
         statements.append(f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA "{schema}" TO {writer}')
+        # The key store: the writer makes, reads and destroys data keys; the auditor has
+        # no rights there at all, so it can verify and report but never read a note.
+        keys = key_schema(schema)
+        statements.append(f'GRANT USAGE ON SCHEMA "{keys}" TO {writer}')
+        for table in KEY_TABLES:
+            statements.append(f'GRANT SELECT, INSERT, DELETE ON "{keys}".{table} TO {writer}')
     if auditor:
         statements.append(f'GRANT SELECT ON ALL TABLES IN SCHEMA "{schema}" TO {auditor}')
     return statements
@@ -53,6 +60,11 @@ def grant_statements(schema: str, writer: str | None, auditor: str | None) -> li
 def grant_roles(engine: Engine, writer: str | None, auditor: str | None) -> list[str]:
     if engine.dialect.name != "postgresql":
         raise BadData("roles are for PostgreSQL ledgers; an SQLite file has no users")
+    store = KeyStore(engine.url.render_as_string(hide_password=False))
+    try:
+        store.create()
+    finally:
+        store.close()
     with engine.begin() as connection:
         schema = connection.execute(text("SELECT current_schema()")).scalar_one()
         statements = grant_statements(schema, writer, auditor)

@@ -1,5 +1,5 @@
 """Council settings: closure days, timescales, taxonomy additions, reference prefix,
-registers of teams and service areas.
+registers of teams and service areas, the retention schedule of personal data.
 
 Read from a TOML file named by ``--config`` or ``COMPLAINTS_CONFIG``, else
 ``complaints.toml`` in the current directory if there is one; defaults otherwise.
@@ -26,6 +26,7 @@ from domain.procedure import (
     Timescales,
 )
 from domain.registers import SERVICE_AREA, TEAM, Register, RegisterEntry
+from domain.retention import RetentionSchedule
 from reports.council import CouncilSettings, council_from_settings
 
 DEFAULT_FILE = "complaints.toml"
@@ -79,7 +80,9 @@ def policy_from_settings(data: dict[str, Any], source: str = "settings") -> Proc
     except (TypeError, ValueError) as error:
         raise BadData(f"{source}: {error}") from None
     registers = _registers(data.get("registers", {}), source)
+    retention = _retention(data.get("retention", {}), source)
     return ProcedurePolicy(
+        retention=retention,
         calendar=calendar,
         timescales=timescales,
         taxonomy=taxonomy,
@@ -88,6 +91,25 @@ def policy_from_settings(data: dict[str, Any], source: str = "settings") -> Proc
         service_areas=registers.get(SERVICE_AREA),
         timescale_changes=timescale_changes,
     )
+
+
+RETENTION_KEYS = ("closed_years", "ombudsman_years")
+
+
+def _retention(section: Any, source: str) -> RetentionSchedule:
+    """The ``[retention]`` table: ``closed_years`` and ``ombudsman_years``."""
+    if not isinstance(section, dict):
+        raise BadData(f"{source}: [retention] must be a table")
+    unknown = sorted(set(section) - set(RETENTION_KEYS))
+    if unknown:
+        raise BadData(
+            f"{source}: unknown retention setting {unknown[0]!r}; "
+            f"expected {', '.join(RETENTION_KEYS)}"
+        )
+    try:
+        return RetentionSchedule(**section)
+    except BadData as error:
+        raise BadData(f"{source}: {error}") from None
 
 
 #: The ``[registers]`` keys and the kind of name each lists.

@@ -55,6 +55,8 @@ def pg_url(pg_admin: sqlalchemy.Engine) -> Iterator[str]:
     yield pg_schema_url(schema)
     with pg_admin.connect() as connection:
         connection.execute(sqlalchemy.text(f"DROP SCHEMA {schema} CASCADE"))
+        # The ledger's key store, if a test recorded personal notes (ADR 0021).
+        connection.execute(sqlalchemy.text(f"DROP SCHEMA IF EXISTS {schema}_keys CASCADE"))
 
 
 @pytest.fixture

@@ -138,6 +138,10 @@ STATES: dict[str, tuple[str | None, list[str]]] = {
         "stage1",
         ["suspend CSC-2025-0001 --on 2025-04-10 --reason 'police investigation'"],
     ),
+    "held": (
+        "stage1",
+        ["hold place CSC-2025-0001 --on 2025-04-10 --reason 'claim issued'"],
+    ),
     "advocate-offered": ("stage1", ["advocate offer CSC-2025-0001 --on 2025-04-08"]),
     "adr-offered": (
         "stage1",
@@ -169,6 +173,7 @@ NEEDS: dict[tuple[str, ...], str] = {
     ("advocate", "accept"): "advocate-offered",
     ("advocate", "decline"): "advocate-offered",
     ("adr", "result"): "adr-offered",
+    ("hold", "lift"): "held",
     ("demo",): "empty",  # it builds a ledger of its own: an empty one
 }
 
@@ -203,7 +208,7 @@ class Ledgers:
         if state not in self.built:
             self.built[state] = self.build(state)
         copy = folder / "ledger.db"
-        for suffix in ("", "-wal", "-shm"):
+        for suffix in ("", "-wal", "-shm", ".keys.db"):
             source = Path(str(self.built[state]) + suffix)
             if source.exists():
                 shutil.copyfile(source, str(copy) + suffix)
@@ -245,6 +250,8 @@ def test_help_example_runs(
     (work / "cases.txt").write_text(BATCH_FILE)
     monkeypatch.chdir(work)
     db = ledgers.copy(NEEDS.get(path, "stage1"), tmp_path)
+    if path == ("keys", "restore"):  # the backup it restores: the ledger's own key store
+        shutil.copyfile(str(db) + ".keys.db", work / "keys-2025-06-30.db")
     words = shlex.split(line)[1:]
     # An example that names a database (--db) runs against the scratch one.
     words = [str(db) if before == "--db" else w for before, w in itertools.pairwise(["", *words])]

@@ -291,10 +291,15 @@ def test_void_takes_a_wrong_response_out_of_every_figure(complaints: Complaints)
     history = complaints.history(ref)
     assert history[2]["type"] == "Responded"
     assert history[2]["voided"]["by_version"] == 4
-    assert history[2]["voided"]["reason"] == "outcome typed wrongly"
+    # The reason is typed text, kept in a sealed note (ADR 0021); --personal opens it.
+    assert history[2]["voided"]["reason"] == "[sealed note text:4:reason]"
+    opened = complaints.json("history", ref, "--personal")
+    assert opened[2]["voided"]["reason"] == "outcome typed wrongly"
     assert history[3]["type"] == "StepVoided" and history[3]["voided"] is None
     assert history[4]["voided"] is None
     text = complaints.ok("history", ref)
+    assert "[VOIDED by version 4: [sealed note text:4:reason]]" in text
+    text = complaints.ok("history", ref, "--personal")
     assert "[VOIDED by version 4: outcome typed wrongly]" in text
     assert complaints("verify").exit_code == 0
 
