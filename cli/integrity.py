@@ -2,41 +2,107 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import click
 
 from cli.base import command
 from cli.options import Refusal, emit_json, format_option, ledger, ledger_options
+from ledger.integrity import PublishedHead
+
+
+class PublishedHeadType(click.ParamType):
+    """``HASH`` or ``POSITION:HASH``, as a report printed it."""
+
+    name = "HEAD"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> PublishedHead:
+        if isinstance(value, PublishedHead):
+            return value
+        try:
+            return PublishedHead.parse(str(value))
+        except ValueError as error:
+            self.fail(str(error), param, ctx)
+
+
+def read_expect_file(path: Path) -> list[PublishedHead]:
+    """Published heads, one a line: ``POSITION HASH`` (blank lines and # comments skipped)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise Refusal(f"cannot read {path}: {error} [bad-data]") from None
+    heads = []
+    for number, line in enumerate(lines, 1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        try:
+            head = PublishedHead.parse(line)
+        except ValueError as error:
+            raise Refusal(f"{path} line {number}: {error} [bad-data]") from None
+        if head.position is None:
+            raise Refusal(
+                f"{path} line {number}: write each published head as POSITION HASH [bad-data]"
+            )
+        heads.append(head)
+    return heads
 
 
 @command()
 @ledger_options
+@click.option(
+    "--expect",
+    "expected",
+    type=PublishedHeadType(),
+    multiple=True,
+    help="A head published earlier, POSITION:HASH (or a bare HASH, searched for): "
+    "exit 1 unless the chain still has that hash at that position.",
+)
+@click.option(
+    "--expect-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Heads published earlier, one a line: POSITION HASH.",
+)
 @format_option("text", "json")
 @click.pass_context
-def verify(ctx: click.Context, output_format: str) -> None:
+def verify(
+    ctx: click.Context,
+    expected: tuple[PublishedHead, ...],
+    expect_file: Path | None,
+    output_format: str,
+) -> None:
     """Recompute the hash chain over every event and compare it with the stored one.
 
     Prints how many events were verified and the head hash (publish it: anyone can
     later check the ledger still leads to it), or the first position where an event
-    was altered, removed or inserted, and exits 1.
+    was altered, removed or inserted, and exits 1. With --expect (or --expect-file),
+    also proves the chain still contains a head published earlier (the annual
+    report prints its position and hash): a chain rewritten since, even one whose
+    every hash was recomputed, no longer does.
 
     Example:
 
     \b
         complaints verify
+        complaints verify --expect \\
+            0:0000000000000000000000000000000000000000000000000000000000000000
     """
-    verdict = ledger(ctx).verify()
+    published = list(expected) + (read_expect_file(expect_file) if expect_file else [])
+    verdict, missing = ledger(ctx).verify_published(published)
     if output_format == "json":
         emit_json(
             {
-                "intact": verdict.intact,
+                "intact": verdict.intact and missing is None,
                 "verified": verdict.verified,
                 "head_position": verdict.head_position,
                 "head_hash": verdict.head_hash,
-                "problem": verdict.problem,
+                "problem": verdict.problem or missing,
                 "problem_position": verdict.problem_position,
+                "expected": [str(head) for head in published],
             }
         )
-        if not verdict.intact:
+        if not verdict.intact or missing:
             ctx.exit(1)
         return
     if not verdict.intact:
@@ -44,9 +110,13 @@ def verify(ctx: click.Context, output_format: str) -> None:
             f"the ledger has been tampered with at position {verdict.problem_position}: "
             f"{verdict.problem} ({verdict.verified} events before it verified) [hash-chain]"
         )
+    if missing:
+        raise Refusal(f"{missing} [anchor]")
     click.echo(
         f"verified {verdict.verified} events; head {verdict.head_position} hash {verdict.head_hash}"
     )
+    for head in published:
+        click.echo(f"contains the published head {head}")
 
 
 COMMANDS = [verify]

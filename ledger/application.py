@@ -57,6 +57,7 @@ from ledger.bank_holidays import StoredBankHolidays, holiday_metadata
 from ledger.batches import batch_metadata, mark_recorded, recorded_output
 from ledger.integrity import (
     HashChain,
+    PublishedHead,
     Verdict,
     chain_metadata,
     install_append_only_triggers,
@@ -170,6 +171,23 @@ class Ledger(Application[UUID]):
     def verify(self) -> Verdict:
         """Recompute the hash chain over the whole event log."""
         return self.read(lambda: self.chain.verify(self.sessions()))
+
+    def verify_published(self, published: Sequence[PublishedHead]) -> tuple[Verdict, str | None]:
+        """Recompute the chain, then check it still contains every published head: the
+        verdict, and why the first published head missing is missing (None: all there)."""
+
+        def work() -> tuple[Verdict, str | None]:
+            session = self.sessions()
+            verdict = self.chain.verify(session)
+            if not verdict.intact:
+                return verdict, None
+            for head in published:
+                reason = self.chain.missing(session, head)
+                if reason:
+                    return verdict, reason
+            return verdict, None
+
+        return self.read(work)
 
     def head(self) -> tuple[int, str]:
         """The chain's head: position and hash, for publishing."""
@@ -447,7 +465,11 @@ class Ledger(Application[UUID]):
         document.update(council_sections(document, self.council, period.start.year))
         if as_of is None:
             document["compliments"]["extracts"] = self.compliment_extracts(period)
-        document["integrity"] = {"events": position, "head_hash": digest}
+        document["integrity"] = {
+            "events": position,
+            "head_position": position,
+            "head_hash": digest,
+        }
         if as_of is not None:
             document["integrity"]["as_of"] = as_of.isoformat()
         return suppress(document, suppress_below) if suppress_below else document

@@ -113,6 +113,36 @@ def install_append_only_triggers(connection: Connection) -> None:
 
 
 @dataclass(frozen=True)
+class PublishedHead:
+    """A head hash published earlier (in a report, an auditor's note), with the position
+    it was the head at when known."""
+
+    digest: str
+    position: int | None = None
+
+    def __str__(self) -> str:
+        return self.digest if self.position is None else f"{self.position}:{self.digest}"
+
+    @classmethod
+    def parse(cls, value: str) -> PublishedHead:
+        """``HASH`` or ``POSITION:HASH`` (also ``POSITION HASH``, as in an expect file)."""
+        text = value.strip()
+        position: int | None = None
+        for separator in (":", " ", "\t"):
+            if separator in text:
+                where, _, text = text.partition(separator)
+                where, text = where.strip(), text.strip()
+                if not where.isdigit():
+                    raise ValueError(f"{value!r}: the position must be a whole number")
+                position = int(where)
+                break
+        digest = text.lower()
+        if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+            raise ValueError(f"{value!r}: a head hash is 64 hexadecimal digits")
+        return cls(digest, position)
+
+
+@dataclass(frozen=True)
 class Verdict:
     verified: int
     head_position: int
@@ -145,6 +175,49 @@ class HashChain:
             select(chain.c.hash).where(chain.c.position == position)
         ).scalar_one()
         return bytes(digest).hex()
+
+    def stored_hash(self, session: Session, position: int) -> bytes | None:
+        """The stored chain's hash at ``position``; None if no event is chained there."""
+        if position == 0:
+            return GENESIS
+        digest = session.execute(
+            select(chain.c.hash).where(chain.c.position == position)
+        ).scalar_one_or_none()
+        return None if digest is None else bytes(digest)
+
+    def missing(self, session: Session, published: PublishedHead) -> str | None:
+        """Why the chain no longer contains ``published``; None when it does.
+
+        Meant after :meth:`verify` found the chain intact: then the stored hashes are
+        the recomputed ones, and a match at a position proves every event up to it
+        is the one the published head was computed over.
+        """
+        wanted = bytes.fromhex(published.digest)
+        if published.position is None:
+            if (
+                wanted == GENESIS
+                or session.execute(
+                    select(chain.c.position).where(chain.c.hash == wanted).limit(1)
+                ).first()
+            ):
+                return None
+            return (
+                f"the ledger no longer contains the published head {published}: "
+                "no position in the chain has that hash"
+            )
+        stored = self.stored_hash(session, published.position)
+        if stored == wanted:
+            return None
+        if stored is None:
+            head, _ = self.head(session)
+            return (
+                f"the ledger no longer contains the published head {published}: "
+                f"no event is chained at position {published.position} (the head is at {head})"
+            )
+        return (
+            f"the ledger no longer contains the published head {published}: "
+            f"its hash at position {published.position} is {stored.hex()}"
+        )
 
     def extend(self, session: Session, written: list[int]) -> int:
         """Chain the events this transaction wrote (their positions in ``written``).
