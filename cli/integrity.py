@@ -64,12 +64,21 @@ def read_expect_file(path: Path) -> list[PublishedHead]:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Heads published earlier, one a line: POSITION HASH.",
 )
+@click.option(
+    "--key",
+    "key_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="COMPLAINTS_CHECKPOINT_KEY",
+    help="The checkpoint key (the signing key's file or its .pub): every checkpoint "
+    "must be signed by it. Default: $COMPLAINTS_CHECKPOINT_KEY.",
+)
 @format_option("text", "json")
 @click.pass_context
 def verify(
     ctx: click.Context,
     expected: tuple[PublishedHead, ...],
     expect_file: Path | None,
+    key_path: Path | None,
     output_format: str,
 ) -> None:
     """Recompute the hash chain over every event and compare it with the stored one.
@@ -89,7 +98,13 @@ def verify(
             0:0000000000000000000000000000000000000000000000000000000000000000
     """
     published = list(expected) + (read_expect_file(expect_file) if expect_file else [])
-    verdict, missing = ledger(ctx).verify_published(published)
+    trusted = None
+    if key_path is not None:
+        from ledger.checkpoints import trusted_public_key
+
+        trusted = trusted_public_key(key_path)
+    anchoring = ledger(ctx).verify_anchored(published, trusted)
+    verdict, missing = anchoring.verdict, anchoring.missing
     if output_format == "json":
         emit_json(
             {
@@ -100,6 +115,7 @@ def verify(
                 "problem": verdict.problem or missing,
                 "problem_position": verdict.problem_position,
                 "expected": [str(head) for head in published],
+                "checkpoints": anchoring.checkpoints,
             }
         )
         if not verdict.intact or missing:
@@ -115,8 +131,67 @@ def verify(
     click.echo(
         f"verified {verdict.verified} events; head {verdict.head_position} hash {verdict.head_hash}"
     )
+    if anchoring.checkpoints:
+        click.echo(f"contains all {anchoring.checkpoints} signed checkpoints")
     for head in published:
         click.echo(f"contains the published head {head}")
 
 
-COMMANDS = [verify]
+@command()
+@ledger_options
+@click.option(
+    "--key",
+    "key_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="COMPLAINTS_CHECKPOINT_KEY",
+    help="The Ed25519 signing key's file, kept apart from the ledger (created on first "
+    "use, with its public key beside it as FILE.pub). Default: $COMPLAINTS_CHECKPOINT_KEY.",
+)
+@format_option("text", "json")
+@click.pass_context
+def checkpoint(ctx: click.Context, key_path: Path | None, output_format: str) -> None:
+    """Sign the chain's head as it stands now (position, hash, time) and store it.
+
+    The whole chain is verified first. From then on `complaints verify` checks every
+    checkpoint's signature and that the chain still has that hash at that position,
+    so a later rewrite of the chain, even with every hash recomputed, is caught.
+    Keep the key away from the database (and its backups): whoever holds it can sign.
+
+    Example:
+
+    \b
+        complaints checkpoint --key checkpoint.key
+    """
+    if key_path is None:
+        raise click.UsageError(
+            "give the signing key's file with --key FILE or COMPLAINTS_CHECKPOINT_KEY"
+        )
+    from ledger.checkpoints import Signer, fingerprint, public_path
+
+    signer = Signer.load_or_create(key_path)
+    if signer.created:
+        click.echo(
+            f"Created a new checkpoint signing key in {key_path} (public key "
+            f"{public_path(key_path)}, fingerprint {fingerprint(signer.public_key)}): keep it "
+            "apart from the ledger.",
+            err=True,
+        )
+    made = ledger(ctx).checkpoint(signer)
+    if output_format == "json":
+        emit_json(
+            {
+                "checkpoint": made.number,
+                "head_position": made.position,
+                "head_hash": made.head_hash,
+                "made_at": made.made_at,
+                "key_fingerprint": made.key_fingerprint,
+            }
+        )
+        return
+    click.echo(
+        f"checkpoint {made.number}: head {made.position} hash {made.head_hash} at "
+        f"{made.made_at}, signed by key {made.key_fingerprint}"
+    )
+
+
+COMMANDS = [verify, checkpoint]

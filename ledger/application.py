@@ -13,8 +13,8 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import date, datetime
-from typing import Any, TypeVar
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 import sqlalchemy.exc
@@ -60,6 +60,7 @@ from ledger.integrity import (
     PublishedHead,
     Verdict,
     chain_metadata,
+    checkpoints,
     install_append_only_triggers,
 )
 from ledger.storage import (
@@ -75,6 +76,9 @@ from projections.projector import CaseFactsProjection, Status
 from reports.annual import AnnualReport, Period
 from reports.council import CouncilSettings, council_sections
 from reports.suppression import suppress
+
+if TYPE_CHECKING:
+    from ledger.checkpoints import Signer
 
 T = TypeVar("T")
 R = TypeVar("R", bound=Representation)
@@ -112,6 +116,29 @@ class RecordedEvent:
     #: The voiding that marks this step as recorded in error (version, on, actor,
     #: reason), if one had been recorded.
     voided: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class Anchoring:
+    """What ``verify`` found: the recomputed chain, and why a checkpoint or a published
+    head is no longer in it (None: all are)."""
+
+    verdict: Verdict
+    missing: str | None
+    checkpoints: int
+
+    @property
+    def intact(self) -> bool:
+        return self.verdict.intact and self.missing is None
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    number: int
+    position: int
+    head_hash: str
+    made_at: str
+    key_fingerprint: str
 
 
 class Ledger(Application[UUID]):
@@ -172,22 +199,78 @@ class Ledger(Application[UUID]):
         """Recompute the hash chain over the whole event log."""
         return self.read(lambda: self.chain.verify(self.sessions()))
 
-    def verify_published(self, published: Sequence[PublishedHead]) -> tuple[Verdict, str | None]:
-        """Recompute the chain, then check it still contains every published head: the
-        verdict, and why the first published head missing is missing (None: all there)."""
+    def verify_anchored(
+        self, published: Sequence[PublishedHead] = (), trusted_key: bytes | None = None
+    ) -> Anchoring:
+        """Recompute the chain, then check every stored checkpoint (its signature, by
+        ``trusted_key`` when given, and that the chain still has its hash at its
+        position) and every published head."""
 
-        def work() -> tuple[Verdict, str | None]:
+        def work() -> Anchoring:
             session = self.sessions()
             verdict = self.chain.verify(session)
             if not verdict.intact:
-                return verdict, None
+                return Anchoring(verdict, None, 0)
+            checked = 0
+            for row in session.execute(select(checkpoints).order_by(checkpoints.c.id)):
+                reason = self._checkpoint_problem(session, row, trusted_key)
+                if reason:
+                    return Anchoring(verdict, reason, checked)
+                checked += 1
             for head in published:
                 reason = self.chain.missing(session, head)
                 if reason:
-                    return verdict, reason
-            return verdict, None
+                    return Anchoring(verdict, reason, checked)
+            return Anchoring(verdict, None, checked)
 
         return self.read(work)
+
+    def _checkpoint_problem(
+        self, session: Session, row: Any, trusted_key: bytes | None
+    ) -> str | None:
+        from ledger.checkpoints import fingerprint, signature_holds
+
+        label = f"checkpoint {row.id} (position {row.position}, made {row.made_at})"
+        public_key, head_hash = bytes(row.public_key), bytes(row.head_hash)
+        if trusted_key is not None and public_key != trusted_key:
+            return (
+                f"{label} is signed by key {fingerprint(public_key)}, not by the key given "
+                f"({fingerprint(trusted_key)}): the checkpoints have been replaced"
+            )
+        if not signature_holds(
+            public_key, bytes(row.signature), row.position, head_hash, row.made_at
+        ):
+            return f"{label} has a bad signature: the checkpoints have been altered"
+        return self.chain.missing(session, PublishedHead(head_hash.hex(), row.position), label)
+
+    def checkpoint(self, signer: Signer) -> Checkpoint:
+        """Sign the chain's head as it stands now (after verifying the whole chain) and
+        store the checkpoint."""
+        from ledger.checkpoints import fingerprint
+
+        def work() -> Checkpoint:
+            session = self.sessions()
+            verdict = self.chain.verify(session)
+            if not verdict.intact:
+                assert verdict.problem_position is not None
+                raise errors.LedgerTampered(verdict.problem_position)
+            position, digest = self.chain.head(session)
+            made, signature = signer.sign(position, digest, datetime.now(UTC))
+            inserted: Any = session.execute(
+                checkpoints.insert().values(
+                    position=position,
+                    head_hash=digest,
+                    made_at=made,
+                    public_key=signer.public_key,
+                    signature=signature,
+                )
+            )
+            number = inserted.inserted_primary_key[0]
+            return Checkpoint(
+                int(number), position, digest.hex(), made, fingerprint(signer.public_key)
+            )
+
+        return self.unit_of_work(work, attempts=1, catch_up=False)
 
     def head(self) -> tuple[int, str]:
         """The chain's head: position and hash, for publishing."""

@@ -17,7 +17,18 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import BigInteger, Column, LargeBinary, MetaData, Table, select, text
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    bindparam,
+    select,
+    text,
+)
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -38,7 +49,19 @@ chain = Table(
     Column("hash", LargeBinary(32), nullable=False),
 )
 
-APPEND_ONLY_TABLES = ("ledger_events", "ledger_chain")
+#: Signed checkpoints of the chain (ledger/checkpoints.py signs and checks them).
+checkpoints = Table(
+    "ledger_checkpoints",
+    chain_metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("position", BigInteger, nullable=False),
+    Column("head_hash", LargeBinary(32), nullable=False),
+    Column("made_at", String(40), nullable=False),
+    Column("public_key", LargeBinary(32), nullable=False),
+    Column("signature", LargeBinary(64), nullable=False),
+)
+
+APPEND_ONLY_TABLES = ("ledger_events", "ledger_chain", "ledger_checkpoints")
 
 
 def event_hash(
@@ -80,9 +103,10 @@ def install_append_only_triggers(connection: Connection) -> None:
         connection.execute(
             text(
                 "SELECT tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-                "WHERE c.relname IN ('ledger_events', 'ledger_chain') "
+                "WHERE c.relname IN :tables "
                 "AND c.relnamespace = current_schema()::regnamespace"
-            )
+            ).bindparams(bindparam("tables", expanding=True)),
+            {"tables": list(APPEND_ONLY_TABLES)},
         ).scalars()
     )
     wanted = {
@@ -185,7 +209,9 @@ class HashChain:
         ).scalar_one_or_none()
         return None if digest is None else bytes(digest)
 
-    def missing(self, session: Session, published: PublishedHead) -> str | None:
+    def missing(
+        self, session: Session, published: PublishedHead, what: str | None = None
+    ) -> str | None:
         """Why the chain no longer contains ``published``; None when it does.
 
         Meant after :meth:`verify` found the chain intact: then the stored hashes are
@@ -193,6 +219,7 @@ class HashChain:
         is the one the published head was computed over.
         """
         wanted = bytes.fromhex(published.digest)
+        what = what or f"the published head {published}"
         if published.position is None:
             if (
                 wanted == GENESIS
@@ -201,21 +228,18 @@ class HashChain:
                 ).first()
             ):
                 return None
-            return (
-                f"the ledger no longer contains the published head {published}: "
-                "no position in the chain has that hash"
-            )
+            return f"the ledger no longer contains {what}: no position in the chain has that hash"
         stored = self.stored_hash(session, published.position)
         if stored == wanted:
             return None
         if stored is None:
             head, _ = self.head(session)
             return (
-                f"the ledger no longer contains the published head {published}: "
+                f"the ledger no longer contains {what}: "
                 f"no event is chained at position {published.position} (the head is at {head})"
             )
         return (
-            f"the ledger no longer contains the published head {published}: "
+            f"the ledger no longer contains {what}: "
             f"its hash at position {published.position} is {stored.hex()}"
         )
 

@@ -10,11 +10,11 @@ from sqlalchemy import Engine, text
 from domain.errors import BadData
 from ledger.bank_holidays import bank_holidays_table
 from ledger.batches import batch_lines
-from ledger.integrity import chain
+from ledger.integrity import chain, checkpoints
 from projections import tables as read_models
 
 ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
-EVENT_TABLES = ("ledger_events", chain.name)
+EVENT_TABLES = ("ledger_events", chain.name, checkpoints.name)
 #: Tables a writer adds rows to and never changes: batch progress, the holiday store.
 APPEND_TABLES = (batch_lines.name, bank_holidays_table.name)
 

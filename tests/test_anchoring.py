@@ -193,3 +193,111 @@ def test_malformed_published_heads_are_refused_in_one_line(
     assert said(result) == (
         f"Error: {heads} line 1: write each published head as POSITION HASH [bad-data]"
     )
+
+
+# ------------------------------------------------------------------ signed checkpoints
+def checkpoint(db_url: str, key: Path) -> Result:
+    return complaints(db_url, "checkpoint", env={"COMPLAINTS_CHECKPOINT_KEY": str(key)})
+
+
+def test_a_checkpoint_is_signed_with_a_key_created_apart_from_the_ledger(
+    ledger: Ledger, db_url: str, tmp_path: Path
+) -> None:
+    key = tmp_path / "keys" / "checkpoint.key"
+    key.parent.mkdir()
+    first = checkpoint(db_url, key)
+    assert first.exit_code == 0, said(first)
+    assert first.stderr.startswith(f"Created a new checkpoint signing key in {key} ")
+    assert key.stat().st_mode & 0o777 == 0o600 and (key.parent / "checkpoint.key.pub").exists()
+    position, digest = ledger.head()
+    assert first.stdout.startswith(f"checkpoint 1: head {position} hash {digest} at ")
+    ledger.receive(on=date(2024, 6, 3), actor="t", procedure="statutory", ref="T-9")
+    second = complaints(db_url, "checkpoint", "--key", str(key))
+    assert second.exit_code == 0 and second.stderr == ""
+    assert second.stdout.startswith(f"checkpoint 2: head {ledger.head()[0]} hash ")
+    result = complaints(db_url, "verify", "--key", str(key.parent / "checkpoint.key.pub"))
+    assert result.exit_code == 0, said(result)
+    assert "contains all 2 signed checkpoints" in result.stdout
+
+
+def test_a_checkpoint_needs_a_key(ledger: Ledger, db_url: str) -> None:
+    result = complaints(db_url, "checkpoint", env={"COMPLAINTS_CHECKPOINT_KEY": ""})
+    assert result.exit_code == 2 and "--key FILE" in result.stderr
+
+
+def test_a_checkpoint_of_a_tampered_chain_is_refused(
+    ledger: Ledger, raw: sqlalchemy.Engine, db_url: str, tmp_path: Path
+) -> None:
+    with raw.begin() as c:
+        disable_triggers(c, "ledger_events")
+        c.execute(text("DELETE FROM ledger_events WHERE id = 5"))
+    result = checkpoint(db_url, tmp_path / "checkpoint.key")
+    assert result.exit_code == 1
+    assert result.stderr.strip().endswith(
+        "Error: the ledger has been tampered with at position 5: run complaints verify [hash-chain]"
+    )
+
+
+def test_a_chain_altered_and_recomputed_after_a_checkpoint_is_caught(
+    ledger: Ledger, raw: sqlalchemy.Engine, db_url: str, tmp_path: Path
+) -> None:
+    position = ledger.head()[0]
+    assert checkpoint(db_url, tmp_path / "checkpoint.key").exit_code == 0
+    alter_and_rechain(raw)
+    result = complaints(db_url, "verify")
+    assert result.exit_code == 1
+    assert said(result).startswith(
+        f"Error: the ledger no longer contains checkpoint 1 (position {position}, made "
+    )
+    assert f"its hash at position {position} is " in said(result)
+
+
+def test_the_last_events_deleted_with_their_links_after_a_checkpoint_are_caught(
+    ledger: Ledger, raw: sqlalchemy.Engine, db_url: str, tmp_path: Path
+) -> None:
+    assert checkpoint(db_url, tmp_path / "checkpoint.key").exit_code == 0
+    delete_last_events_with_links(raw)
+    result = complaints(db_url, "verify")
+    assert result.exit_code == 1
+    assert "no event is chained at position 12 (the head is at 10)" in said(result)
+
+
+def test_an_altered_checkpoint_fails_its_signature(
+    ledger: Ledger, raw: sqlalchemy.Engine, db_url: str, tmp_path: Path
+) -> None:
+    assert checkpoint(db_url, tmp_path / "checkpoint.key").exit_code == 0
+    delete_last_events_with_links(raw)
+    with raw.begin() as c:  # move the checkpoint back to the shortened head
+        disable_triggers(c, "ledger_checkpoints")
+        head = c.execute(text("SELECT hash FROM ledger_chain WHERE position = 10")).scalar_one()
+        c.execute(text("UPDATE ledger_checkpoints SET position = 10, head_hash = :h"), {"h": head})
+    result = complaints(db_url, "verify")
+    assert result.exit_code == 1
+    assert "checkpoint 1 (position 10, made " in said(result)
+    assert said(result).endswith("has a bad signature: the checkpoints have been altered [anchor]")
+
+
+def test_checkpoints_re_signed_with_another_key_fail_against_the_key_held_apart(
+    ledger: Ledger, raw: sqlalchemy.Engine, db_url: str, tmp_path: Path
+) -> None:
+    """Someone who rewrites the chain and the checkpoints with a key of their own passes
+    a bare verify; the auditor who names the council's key catches them."""
+    ours = tmp_path / "ours.key"
+    assert checkpoint(db_url, ours).exit_code == 0
+    alter_and_rechain(raw)
+    with raw.begin() as c:
+        disable_triggers(c, "ledger_checkpoints")
+        c.execute(text("DELETE FROM ledger_checkpoints"))
+    assert checkpoint(db_url, tmp_path / "theirs.key").exit_code == 0
+    assert complaints(db_url, "verify").exit_code == 0
+    result = complaints(db_url, "verify", "--key", str(tmp_path / "ours.key.pub"))
+    assert result.exit_code == 1
+    assert "not by the key given" in said(result)
+
+
+def test_the_checkpoints_are_append_only(
+    ledger: Ledger, raw: sqlalchemy.Engine, db_url: str, tmp_path: Path
+) -> None:
+    assert checkpoint(db_url, tmp_path / "checkpoint.key").exit_code == 0
+    with pytest.raises(sqlalchemy.exc.DatabaseError, match="append-only"), raw.begin() as c:
+        c.execute(text("DELETE FROM ledger_checkpoints"))
