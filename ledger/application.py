@@ -10,7 +10,7 @@ work is retried from the start against the new state.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -27,6 +27,7 @@ from eventsourcing.persistence import (
     OperationalError,
     PersistenceError,
     Recording,
+    StoredEvent,
     Transcoder,
 )
 from eventsourcing.utils import Environment
@@ -61,7 +62,9 @@ from ledger.integrity import (
     Verdict,
     chain_metadata,
     checkpoints,
+    first_tampered,
     install_append_only_triggers,
+    linked_events,
 )
 from ledger.storage import (
     WRITE_OPTION,
@@ -97,6 +100,47 @@ class TurnTakingRecorder(SQLAlchemyApplicationRecorder):
 
     def _lock_table(self, session: Session) -> None:
         return None
+
+    #: The positions the current unit of work wrote and has not chained yet (the
+    #: ledger sets this); every other event loaded must hold its chain link.
+    unchained: Callable[[], Collection[int]] = staticmethod(lambda: ())
+
+    def select_events(
+        self,
+        originator_id: UUID | str,
+        gt: int | None = None,
+        lte: int | None = None,
+        desc: bool = False,
+        limit: int | None = None,
+    ) -> list[StoredEvent]:
+        """The library's query, with each event's chain link checked as it is loaded:
+        an event slipped in, altered, or following a gap in the case's versions is
+        refused (:class:`errors.LedgerTampered`) before anything is built on it."""
+        events = self.events_record_cls.__table__
+        version = events.c.originator_version
+        query = linked_events(events).where(events.c.originator_id == originator_id)
+        if gt is not None:
+            query = query.where(version > gt)
+        if lte is not None:
+            query = query.where(version <= lte)
+        query = query.order_by(version.desc() if desc else version)
+        if limit is not None:
+            query = query.limit(limit)
+        with self.transaction(commit=False) as session:
+            rows = session.execute(query).all()
+            first = None if desc or limit is not None else (gt or 0) + 1
+            tampered = first_tampered(rows, first, self.unchained())
+        if tampered is not None:
+            raise errors.LedgerTampered(tampered)
+        return [
+            StoredEvent(
+                originator_id=row.originator_id,
+                originator_version=row.originator_version,
+                topic=row.topic,
+                state=bytes(row.state),
+            )
+            for row in rows
+        ]
 
 
 class LedgerUnavailable(Exception):
@@ -177,6 +221,7 @@ class Ledger(Application[UUID]):
                 "IS_SNAPSHOTTING_ENABLED": "no",
             }
         )
+        self.recorder.unchained = lambda: self._written  # type: ignore[attr-defined]
         self._create_schema()
 
     # ------------------------------------------------------------ construction

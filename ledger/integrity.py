@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import struct
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -23,6 +23,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    Select,
     String,
     Table,
     bindparam,
@@ -134,6 +135,62 @@ def install_append_only_triggers(connection: Connection) -> None:
                 f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION complaints_refuse_change()"
             )
         )
+
+
+def first_tampered(
+    rows: Sequence[Any], first_version: int | None, unchained: Collection[int]
+) -> int | None:
+    """The position of the first of a case's loaded events that fails its chain link
+    or follows a gap in its versions; None when all hold.
+
+    ``rows`` carry the event (``id``, ``originator_id``, ``originator_version``,
+    ``topic``, ``state``) joined to its link (``link_hash``, ``previous_position``)
+    and the previous link's hash (``previous_hash``); ``first_version`` is the
+    version the first row must have (None: unknown); ``unchained`` the positions this
+    unit of work wrote and has not chained yet.
+    """
+    expected = first_version
+    for row in sorted(rows, key=lambda r: r.originator_version):
+        if expected is not None and row.originator_version != expected:
+            return int(row.id)
+        expected = row.originator_version + 1
+        if row.id in unchained:
+            continue
+        if row.link_hash is None:
+            return int(row.id)
+        previous = GENESIS if row.previous_position == 0 else row.previous_hash
+        if previous is None:
+            return int(row.id)
+        digest = event_hash(
+            bytes(previous),
+            row.id,
+            row.originator_id,
+            row.originator_version,
+            row.topic,
+            bytes(row.state),
+        )
+        if digest != bytes(row.link_hash):
+            return int(row.id)
+    return None
+
+
+def linked_events(events: Table) -> Select[Any]:
+    """The event log's rows, each with its chain link and the previous link's hash."""
+    link, previous = chain.alias("link"), chain.alias("previous_link")
+    return select(
+        events.c.id,
+        events.c.originator_id,
+        events.c.originator_version,
+        events.c.topic,
+        events.c.state,
+        link.c.hash.label("link_hash"),
+        link.c.previous_position,
+        previous.c.hash.label("previous_hash"),
+    ).select_from(
+        events.outerjoin(link, link.c.position == events.c.id).outerjoin(
+            previous, previous.c.position == link.c.previous_position
+        )
+    )
 
 
 @dataclass(frozen=True)

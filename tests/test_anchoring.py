@@ -301,3 +301,93 @@ def test_the_checkpoints_are_append_only(
     assert checkpoint(db_url, tmp_path / "checkpoint.key").exit_code == 0
     with pytest.raises(sqlalchemy.exc.DatabaseError, match="append-only"), raw.begin() as c:
         c.execute(text("DELETE FROM ledger_checkpoints"))
+
+
+# ---------------------------------------------------- reads and writes check their events
+TAMPERED_13 = (
+    "Error: the ledger has been tampered with at position 13: run complaints verify [hash-chain]"
+)
+
+
+def events(raw: sqlalchemy.Engine) -> int:
+    with raw.connect() as c:
+        return int(c.execute(text("SELECT count(*) FROM ledger_events")).scalar_one())
+
+
+def insert_copy(raw: sqlalchemy.Engine, position: int, version: int) -> None:
+    """Insert a copy of the event at ``position`` as version ``version`` of its aggregate,
+    well formed, as someone with INSERT rights would."""
+    with raw.begin() as c:
+        row = c.execute(
+            text(f"SELECT originator_id, topic, state FROM ledger_events WHERE id = {position}")
+        ).one()
+        c.execute(
+            text(
+                "INSERT INTO ledger_events (originator_id, originator_version, topic, state) "
+                "VALUES (:o, :v, :t, :s)"
+            ),
+            {"o": row.originator_id, "v": version, "t": row.topic, "s": row.state},
+        )
+
+
+def refused_as_tampered(result: Result, expected: str = TAMPERED_13) -> None:
+    assert result.exit_code == 1, said(result)
+    assert result.stdout == ""
+    assert result.stderr.strip() == expected  # one line, no traceback
+
+
+@pytest.mark.parametrize("version", [4, 6], ids=["next-version", "version-gap"])
+def test_a_forged_insert_is_refused_by_every_read_and_write(
+    ledger: Ledger, raw: sqlalchemy.Engine, db_url: str, version: int
+) -> None:
+    """A well-formed copy at the case's next version was shown, counted and built on;
+    one after a version gap broke every read and write with a traceback."""
+    insert_copy(raw, 12, version)
+    before = events(raw)
+    for args in (
+        ["show", "T-3"],
+        ["history", "T-3"],
+        ["list"],
+        ["report", "annual", "--year", "2024/25"],
+        ["escalate", "T-3", "--on", "2024-05-20"],
+        ["receive", "--on", "2024-06-03", "--procedure", "statutory", "--ref", "T-9"],
+    ):
+        refused_as_tampered(complaints(db_url, "--actor", "t", *args))
+    assert events(raw) == before  # nothing written on top of it
+    assert complaints(db_url, "show", "T-0").exit_code == 0  # other cases still read
+
+
+def test_an_altered_event_is_refused_when_its_case_is_loaded(
+    ledger: Ledger, raw: sqlalchemy.Engine, db_url: str
+) -> None:
+    with raw.begin() as c:
+        disable_triggers(c, "ledger_events")
+        state = c.execute(text("SELECT state FROM ledger_events WHERE id = 3")).scalar_one()
+        c.execute(
+            text("UPDATE ledger_events SET state = :s WHERE id = 3"),
+            {"s": bytes(state).replace(b"upheld", b"not-upheld")},
+        )
+    shown = {ref: complaints(db_url, "show", ref) for ref in ("T-0", "T-1", "T-2", "T-3")}
+    refusals = [r for r in shown.values() if r.exit_code == 1]
+    assert len(refusals) == 1
+    refused_as_tampered(refusals[0], TAMPERED_13.replace("13", "3"))
+
+
+def test_a_copied_reference_sequence_event_is_refused(raw: sqlalchemy.Engine, db_url: str) -> None:
+    """A copied NumberIssued broke every generated reference with AssertionError."""
+    receive = ["--actor", "t", "receive", "--on", "2025-04-07", "--procedure", "statutory"]
+    assert complaints(db_url, *receive).stdout.strip() == "CSC-2025-0001"
+    with raw.connect() as c:
+        issued = c.execute(
+            text(
+                "SELECT id, originator_version FROM ledger_events "
+                "WHERE topic LIKE '%NumberIssued' ORDER BY id DESC LIMIT 1"
+            )
+        ).one()
+    insert_copy(raw, issued.id, issued.originator_version + 1)
+    before = events(raw)
+    result = complaints(db_url, *receive)
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.strip().startswith("Error: the ledger has been tampered with at position ")
+    assert result.stderr.strip().endswith(": run complaints verify [hash-chain]")
+    assert events(raw) == before
