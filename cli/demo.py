@@ -125,7 +125,7 @@ def demo(
     if output_format == "json":
         emit_json(document)
     else:
-        click.echo(render.render(document, output_format), nl=False)
+        click.echo(render.render(document, output_format, app.policy.taxonomy.label), nl=False)
 
 
 def _shown(url: str) -> str:

@@ -9,7 +9,9 @@ import click
 from cli.base import command, group
 from cli.options import (
     DATE,
+    FixedName,
     NameChoice,
+    TaxonomyName,
     actor,
     announce_recorded,
     ledger,
@@ -17,8 +19,9 @@ from cli.options import (
     on_option,
     record,
     split_names,
+    taxonomy_name,
 )
-from domain.procedure import PROCEDURES, TRIAGE_DECISIONS
+from domain.procedure import DISABILITY_ANSWERS, PROCEDURES, TRIAGE_DECISIONS
 
 
 @command()
@@ -30,11 +33,25 @@ from domain.procedure import PROCEDURES, TRIAGE_DECISIONS
     type=NameChoice(PROCEDURES),
     help="Triage into this procedure's Stage 1 on the same date.",
 )
-@click.option("--channel", help="How it was received, e.g. email, letter, online-form.")
-@click.option("--role", help="Who complained, e.g. parent, child-or-young-person, foster-carer.")
+@click.option(
+    "--channel",
+    type=TaxonomyName("channels"),
+    help="How it was received, e.g. email, letter, online-form.",
+)
+@click.option(
+    "--role",
+    type=TaxonomyName("roles"),
+    help="Who complained, e.g. parent, child-or-young-person, foster-carer.",
+)
 @click.option("--service-area", help="Service area complained about.")
 @click.option("--team", help="Team complained about.")
-@click.option("--reason", "reasons", multiple=True, help="Reason for complaint (repeatable).")
+@click.option(
+    "--reason",
+    "reasons",
+    type=TaxonomyName("reasons", many=True),
+    multiple=True,
+    help='Reason for complaint (repeatable), by name or label: "Poor communication".',
+)
 @click.option("--matter-on", type=DATE, help="When the matter complained of happened.")
 @click.option(
     "--late-reason", help="With --procedure: why a complaint over a year late is accepted."
@@ -90,7 +107,12 @@ def receive(
 @ledger_options
 @click.argument("ref")
 @on_option()
-@click.option("--decision", required=True, help="|".join(TRIAGE_DECISIONS))
+@click.option(
+    "--decision",
+    type=FixedName("triage decision", TRIAGE_DECISIONS),
+    required=True,
+    help="|".join(TRIAGE_DECISIONS),
+)
 @click.option("--reason", help="Why (for redirected cases: where it was passed to).")
 @click.option("--late-reason", help="Why a complaint over a year late is accepted anyway.")
 @click.pass_context
@@ -279,9 +301,11 @@ def amend(
     """
     value: object
     if detail == "reasons":
-        value = split_names(values)
+        value = [taxonomy_name(ctx, "reasons", name) for name in split_names(values)]
     elif detail in ("received-on", "matter-on"):
         value = DATE.convert(values[-1], None, ctx)
+    elif detail in ("channel", "role"):
+        value = taxonomy_name(ctx, detail + "s", values[-1])
     else:
         value = values[-1]
     record(ctx, ref, "amend", on, field=detail, value=value, reason=reason)
@@ -291,9 +315,13 @@ def amend(
 @ledger_options
 @click.argument("ref")
 @on_option("Date the complainant gave it.")
-@click.option("--age-band", help="e.g. 12-15, 25-34, 65-and-over.")
+@click.option("--age-band", type=TaxonomyName("age_bands"), help="e.g. 12-15, 25-34, 65-and-over.")
 @click.option("--ethnicity", help="As the complainant described it.")
-@click.option("--disability", help="yes|no|prefer-not-to-say")
+@click.option(
+    "--disability",
+    type=FixedName("disability answer", DISABILITY_ANSWERS),
+    help="|".join(DISABILITY_ANSWERS),
+)
 @click.pass_context
 def profile(
     ctx: click.Context,

@@ -51,6 +51,8 @@ COMMAND_MODULES = {
     "import": "transfer",
     "export": "transfer",
     "roles": "roles",
+    "teams": "registers",
+    "service-areas": "registers",
 }
 
 

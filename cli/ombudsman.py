@@ -7,7 +7,15 @@ from datetime import date
 import click
 
 from cli.base import group
-from cli.options import DATE, ledger_options, on_option, record, split_names
+from cli.options import (
+    DATE,
+    FixedName,
+    TaxonomyName,
+    ledger_options,
+    on_option,
+    record,
+    split_names,
+)
 from domain.procedure import OMBUDSMAN_DECISIONS
 
 
@@ -45,8 +53,19 @@ def enquiry(ctx: click.Context, ref: str, on: date, ombudsman_ref: str | None) -
 @ledger_options
 @click.argument("ref")
 @on_option("Date of the Ombudsman's decision.")
-@click.option("--decision", required=True, help="|".join(OMBUDSMAN_DECISIONS))
-@click.option("--remedy", "remedies", multiple=True, help="Remedy required (repeatable).")
+@click.option(
+    "--decision",
+    type=FixedName("Ombudsman decision", OMBUDSMAN_DECISIONS),
+    required=True,
+    help="|".join(OMBUDSMAN_DECISIONS),
+)
+@click.option(
+    "--remedy",
+    "remedies",
+    type=TaxonomyName("remedies", many=True),
+    multiple=True,
+    help="Remedy required (repeatable).",
+)
 @click.option("--due", type=DATE, help="Date by which the council must comply.")
 @click.pass_context
 def decision(

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import getpass
 import os
-from collections.abc import Callable
-from datetime import date, datetime, time
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, TypeVar
 
 import click
@@ -26,47 +27,112 @@ class Refusal(click.ClickException):
 
 
 # ------------------------------------------------------------------------ value types
+# Every value a person types is read by domain.vocabulary, as the importer reads it.
+def _option_label(param: click.Parameter | None, fallback: str) -> str:
+    return param.opts[0] if param is not None and param.opts else fallback
+
+
+def _read(param: click.Parameter | None, fallback: str, parse: Callable[[], Any]) -> Any:
+    """``parse()``, or its refusal as ``--option: reason [rule]`` (exit 1)."""
+    from domain.errors import Refused
+
+    try:
+        return parse()
+    except Refused as refusal:
+        raise Refusal(f"{_option_label(param, fallback)}: {refusal}") from None
+
+
 class IsoDate(click.ParamType):
-    """An ISO date, YYYY-MM-DD. A malformed or impossible date is bad data (exit 1)."""
+    """A date, YYYY-MM-DD or DD/MM/YYYY. A malformed or impossible date is bad data (exit 1)."""
 
     name = "DATE"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        from domain.vocabulary import parse_date
+
         if isinstance(value, date):
             return value
-        try:
-            return date.fromisoformat(str(value).strip())
-        except ValueError:
-            label = param.opts[0] if param and param.opts else "date"
-            raise Refusal(
-                f"{label}: {value!r} is not a valid date (expected YYYY-MM-DD) [bad-data]"
-            ) from None
+        return _read(param, "date", lambda: parse_date(str(value)))
 
 
 class IsoDateTime(click.ParamType):
-    """An ISO date and time; a bare date means the end of that day (local time)."""
+    """A date (either form) and an optional time; a bare date means the end of that day
+    (local time)."""
 
     name = "DATETIME"
 
     def convert(
         self, value: Any, param: click.Parameter | None, ctx: click.Context | None
     ) -> datetime:
+        from domain.vocabulary import parse_moment
+
         if isinstance(value, datetime):
             moment = value
         else:
-            text = str(value).strip()
-            try:
-                if len(text) == 10:
-                    moment = datetime.combine(date.fromisoformat(text), time.max)
-                else:
-                    moment = datetime.fromisoformat(text)
-            except ValueError:
-                label = param.opts[0] if param and param.opts else "time"
-                raise Refusal(
-                    f"{label}: {value!r} is not a valid date or date-time "
-                    "(expected YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][+00:00]) [bad-data]"
-                ) from None
+            moment = _read(param, "time", lambda: parse_moment(str(value)))
         return moment if moment.tzinfo else moment.astimezone()
+
+
+class Pounds(click.ParamType):
+    """An amount of pounds: 250, 1345.50, 1,345.50 or £1,345.50 (bad ones exit 1)."""
+
+    name = "POUNDS"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> Decimal:
+        from domain.vocabulary import parse_amount
+
+        if isinstance(value, Decimal):
+            return value
+        return _read(param, "amount", lambda: parse_amount(str(value)))
+
+
+class FixedName(click.ParamType):
+    """A name from a fixed list (outcomes, decisions, findings...), given by name or
+    label in any case or spacing; the value is the list's own name."""
+
+    name = "NAME"
+
+    def __init__(self, kind: str, names: Sequence[str]) -> None:
+        self.kind = kind
+        self.names = tuple(names)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from domain.procedure import name_of
+
+        return _read(param, self.kind, lambda: name_of(self.kind, str(value), self.names))
+
+
+class TaxonomyName(click.ParamType):
+    """A name from one of the council's taxonomies (``reasons``, ``channels``...), by name
+    or label in any case or spacing. With ``many``, a comma-separated list: the value is
+    then a tuple of names (see :func:`split_names`)."""
+
+    name = "NAME"
+
+    def __init__(self, kind: str, many: bool = False) -> None:
+        self.kind = kind
+        self.many = many
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, tuple):
+            return value
+        taxonomy = policy(ctx).taxonomy if ctx is not None else _default_taxonomy()
+
+        def parse() -> Any:
+            if not self.many:
+                return taxonomy.name_of(self.kind, str(value))
+            parts = [p for p in str(value).split(",") if p.strip()]
+            return tuple(dict.fromkeys(taxonomy.name_of(self.kind, p) for p in parts))
+
+        return _read(param, self.kind, parse)
+
+
+def _default_taxonomy() -> Any:
+    from domain.procedure import Taxonomy
+
+    return Taxonomy()
 
 
 class Count(click.ParamType):
@@ -88,10 +154,15 @@ class Count(click.ParamType):
 DATE = IsoDate()
 DATETIME = IsoDateTime()
 COUNT = Count()
+POUNDS = Pounds()
+#: ``--stage`` of a recommendation or payment: a stage's number or the Ombudsman.
+STAGE = FixedName("stage", ("1", "2", "3", "ombudsman"))
 
 
 # ------------------------------------------------------------------- shared options
-def on_option(help_text: str = "Date the action happened (YYYY-MM-DD).") -> Callable[[F], F]:
+def on_option(
+    help_text: str = "Date the action happened (YYYY-MM-DD or DD/MM/YYYY).",
+) -> Callable[[F], F]:
     return click.option(
         "--on",
         "on",
@@ -223,7 +294,26 @@ def ledger(ctx: click.Context) -> Any:
     key = (state.get("db"), state.get("config"))
     if key not in cache:
         policy, council = load_settings(state.get("config"))
-        cache[key] = Ledger(state.get("db"), policy, council)
+        app = Ledger(state.get("db"), policy, council)
+        app.warn = lambda warning: click.echo(f"Warning: {warning}", err=True)
+        cache[key] = app
+    return cache[key]
+
+
+def policy(ctx: click.Context) -> Any:
+    """The procedure policy (with the council's taxonomies) that the ledger will use:
+    the open ledger's, else read from the settings once per settings file."""
+    from ledger.settings import load_policy
+
+    state = ctx.ensure_object(dict)
+    root = ctx.find_root().ensure_object(dict)
+    opened = root.get("ledgers", {}).get((state.get("db"), state.get("config")))
+    if opened is not None:
+        return opened.policy
+    cache: dict[str | None, Any] = root.setdefault("policies", {})
+    key = state.get("config")
+    if key not in cache:
+        cache[key] = _read(None, "--config", lambda: load_policy(key))
     return cache[key]
 
 
@@ -245,12 +335,30 @@ def _json_default(value: Any) -> Any:
     raise TypeError(type(value).__name__)
 
 
-def split_names(values: tuple[str, ...]) -> list[str]:
-    """Names given as repeated options and/or comma-separated."""
+def taxonomy_name(ctx: click.Context, kind: str, text: str, option: str = "--value") -> str:
+    """``text`` read as a name of the council's taxonomy ``kind``, as :class:`TaxonomyName`
+    reads an option."""
+    taxonomy = policy(ctx).taxonomy
+    return _read(None, option, lambda: taxonomy.name_of(kind, text))
+
+
+def fixed_name(kind: str, text: str, names: Sequence[str], option: str = "--value") -> str:
+    """``text`` read as one of ``names`` (a fixed list), as :class:`FixedName` reads it."""
+    from domain.procedure import name_of
+
+    return _read(None, option, lambda: name_of(kind, text, names))
+
+
+def split_names(values: Iterable[str | tuple[str, ...]]) -> list[str]:
+    """Names given as repeated options and/or comma-separated (already read by
+    :class:`TaxonomyName` when they come as tuples), each once."""
     names: list[str] = []
     for value in values:
-        names.extend(part.strip() for part in value.split(",") if part.strip())
-    return names
+        if isinstance(value, tuple):
+            names.extend(value)
+        else:
+            names.extend(part.strip() for part in value.split(",") if part.strip())
+    return list(dict.fromkeys(names))
 
 
 def record(
@@ -285,13 +393,15 @@ def announce_recorded(ref: str, app: Any) -> None:
 
 
 class NameChoice(click.Choice):  # type: ignore[type-arg]
-    """One of a fixed set of names; an unknown name is bad data (exit 1), not usage."""
+    """One of a fixed set of names, by name or label in any case or spacing; an unknown
+    name is bad data (exit 1), not usage."""
 
-    def fail(
-        self, message: str, param: click.Parameter | None = None, ctx: click.Context | None = None
-    ) -> Any:
-        label = param.opts[0] if param and param.opts else "value"
-        raise Refusal(f"{label}: {message} [unknown-name]")
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from domain.procedure import name_of
+
+        kind = param.name.replace("_", " ") if param is not None and param.name else "value"
+        names = tuple(str(c) for c in self.choices)
+        return _read(param, "value", lambda: name_of(kind, str(value), names))
 
 
 def emit_rows(rows: list[dict[str, Any]], output_format: str, empty: str = "(none)") -> None:

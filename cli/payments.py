@@ -3,24 +3,40 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import click
 
 from cli.base import command
-from cli.options import ledger_options, on_option, record
-from domain.complaint import parse_amount
+from cli.options import POUNDS, STAGE, TaxonomyName, ledger_options, on_option, record
 
 
 @command()
 @ledger_options
 @click.argument("ref")
 @on_option("Date the payment was agreed.")
-@click.option("--amount", required=True, help="Pounds and pence, e.g. 250 or 1345.50.")
-@click.option("--reason", help="time-and-trouble|distress|loss|delay-or-service-failure|other")
-@click.option("--stage", help="1, 2, 3 or ombudsman; default the current stage (or ombudsman).")
+@click.option(
+    "--amount",
+    type=POUNDS,
+    required=True,
+    help="Pounds and pence, e.g. 250, 1345.50 or £1,345.50.",
+)
+@click.option(
+    "--reason",
+    type=TaxonomyName("compensation_reasons"),
+    help="time-and-trouble|distress|loss|delay-or-service-failure|other",
+)
+@click.option(
+    "--stage", type=STAGE, help="1, 2, 3 or ombudsman; default the current stage (or ombudsman)."
+)
 @click.pass_context
 def compensate(
-    ctx: click.Context, ref: str, on: date, amount: str, reason: str | None, stage: str | None
+    ctx: click.Context,
+    ref: str,
+    on: date,
+    amount: Decimal,
+    reason: str | None,
+    stage: str | None,
 ) -> None:
     """Record compensation agreed at the current stage, or the Ombudsman's after a decision.
 
@@ -30,7 +46,7 @@ def compensate(
         complaints compensate CSC-2025-0001 --on 2025-06-30 --amount 250 \\
             --reason distress
     """
-    record(ctx, ref, "compensate", on, amount=parse_amount(amount), reason=reason, stage=stage)
+    record(ctx, ref, "compensate", on, amount=amount, reason=reason, stage=stage)
 
 
 COMMANDS = [compensate]

@@ -7,7 +7,7 @@ from datetime import date
 import click
 
 from cli.base import command, group
-from cli.options import DATE, ledger_options, on_option, record
+from cli.options import DATE, STAGE, TaxonomyName, ledger_options, on_option, record
 
 
 @command()
@@ -15,9 +15,13 @@ from cli.options import DATE, ledger_options, on_option, record
 @click.argument("ref")
 @on_option("Date the recommendation was made.")
 @click.option("--text", required=True, help="The recommendation (kept with personal data).")
-@click.option("--stage", help="1, 2, 3 or ombudsman; default the current stage.")
+@click.option("--stage", type=STAGE, help="1, 2, 3 or ombudsman; default the current stage.")
 @click.option("--id", "recommendation_id", help="Id unique within the case; default R1, R2, ...")
-@click.option("--theme", help="Learning theme, e.g. communication, service-failure.")
+@click.option(
+    "--theme",
+    type=TaxonomyName("themes"),
+    help="Learning theme, e.g. communication, service-failure.",
+)
 @click.pass_context
 def recommend(
     ctx: click.Context,

@@ -83,7 +83,8 @@ def annual(
     if output_format == "json":
         emit_json(document)
     else:
-        click.echo(render.render(document, output_format), nl=False)
+        labels = ledger(ctx).policy.taxonomy.label
+        click.echo(render.render(document, output_format, labels), nl=False)
 
 
 @report.command("open")

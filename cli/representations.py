@@ -11,7 +11,18 @@ from typing import Any
 import click
 
 from cli.base import LedgerGroup
-from cli.options import DATE, NameChoice, actor, ledger, ledger_options, on_option, split_names
+from cli.options import (
+    DATE,
+    NameChoice,
+    TaxonomyName,
+    actor,
+    fixed_name,
+    ledger,
+    ledger_options,
+    on_option,
+    split_names,
+    taxonomy_name,
+)
 from domain.procedure import PROCEDURES
 from domain.representations import (
     ADVOCACY_PREFIX,
@@ -43,6 +54,13 @@ def _amend_command(kind: type[Representation], example_ref: str) -> click.Comman
     @click.pass_context
     def amend(ctx: click.Context, ref: str, on: date, detail: str, value: str, reason: str) -> None:
         who = actor(ctx)
+        names = kind.AMENDABLE.get(detail)
+        if names == "source":
+            value = fixed_name("enquiry source", value, ENQUIRY_SOURCES)
+        elif names == "kind":
+            value = fixed_name("kind of feedback", value, FEEDBACK_KINDS)
+        elif names is not None:
+            value = taxonomy_name(ctx, names, value)
         ledger(ctx).act_on_representation(
             ref,
             kind,
@@ -66,8 +84,12 @@ def _amend_command(kind: type[Representation], example_ref: str) -> click.Comman
 @click.option("--on", "on", type=DATE, default=None, help="Date received (default today).")
 @click.option("--service-area", help="Service area complimented.")
 @click.option("--team", help="Team complimented.")
-@click.option("--channel", help="How it was received, e.g. email, letter.")
-@click.option("--role", help="Who it was from, e.g. parent, foster-carer.")
+@click.option(
+    "--channel", type=TaxonomyName("channels"), help="How it was received, e.g. email, letter."
+)
+@click.option(
+    "--role", type=TaxonomyName("roles"), help="Who it was from, e.g. parent, foster-carer."
+)
 @click.option("--text", help="What they said (personal data: quoted only once approved).")
 @click.option("--from-name", help="Who sent it (personal data: never published).")
 @click.pass_context
@@ -187,7 +209,7 @@ enquiry.add_command(_amend_command(Enquiry, "ENQ-2025-0001"))
 )
 @click.option("--service-area", help="Service area concerned.")
 @click.option("--team", help="Team concerned.")
-@click.option("--channel", help="How it was received.")
+@click.option("--channel", type=TaxonomyName("channels"), help="How it was received.")
 @click.option("--resolved-on", type=DATE, help="Date it was resolved, if already.")
 @click.option("--summary", help="What it was about (personal data).")
 @click.pass_context
@@ -270,8 +292,16 @@ def feedback_resolve(ctx: click.Context, ref: str, on: date) -> None:
 @on_option("Date it became a formal complaint (the complaint's date of receipt).")
 @click.option("--ref", "complaint_ref", help="The complaint's reference; generated if omitted.")
 @click.option("--procedure", type=NameChoice(PROCEDURES), help="Triage it on the same date.")
-@click.option("--role", help="Who complained.")
-@click.option("--reason", "reasons", multiple=True, help="Reason for complaint (repeatable).")
+@click.option("--role", type=TaxonomyName("roles"), help="Who complained.")
+@click.option(
+    "--reason",
+    "reasons",
+    type=TaxonomyName("reasons", many=True),
+    multiple=True,
+    help="Reason for complaint (repeatable).",
+)
+@click.option("--service-area", help="Service area complained about (default: the feedback's).")
+@click.option("--team", help="Team complained about (default: the feedback's).")
 @click.pass_context
 def feedback_convert(
     ctx: click.Context,
@@ -281,6 +311,8 @@ def feedback_convert(
     procedure: str | None,
     role: str | None,
     reasons: tuple[str, ...],
+    service_area: str | None,
+    team: str | None,
 ) -> None:
     """Turn initial feedback into a formal complaint; prints the complaint's reference.
 
@@ -301,6 +333,7 @@ def feedback_convert(
         procedure=procedure,
         role=role,
         reasons=split_names(reasons),
+        **{k: v for k, v in (("service_area", service_area), ("team", team)) if v is not None},
     )
     click.echo(made)
 
@@ -312,8 +345,16 @@ feedback.add_command(_amend_command(InitialFeedback, "FBK-2025-0001"))
 @click.group(cls=RecordingGroup, invoke_without_command=True)
 @ledger_options
 @click.option("--on", "on", type=DATE, default=None, help="Date of the referral.")
-@click.option("--age-band", help="Age band of the child or young person at referral.")
-@click.option("--theme", help="What the advocacy is about, e.g. placement, care-planning.")
+@click.option(
+    "--age-band",
+    type=TaxonomyName("age_bands"),
+    help="Age band of the child or young person at referral.",
+)
+@click.option(
+    "--theme",
+    type=TaxonomyName("advocacy_themes"),
+    help="What the advocacy is about, e.g. placement, care-planning.",
+)
 @click.option("--service-area", help="Service area concerned.")
 @click.option("--team", help="Team concerned.")
 @click.option("--complaint", "complaint_ref", help="The complaint it led to, if any.")

@@ -10,6 +10,8 @@ from cli.base import command, group
 from cli.options import (
     COUNT,
     DATE,
+    FixedName,
+    TaxonomyName,
     actor,
     announce_recorded,
     ledger,
@@ -23,6 +25,7 @@ from domain.procedure import (
     APPOINTMENT_ROLES,
     DISPUTE_RESOLUTION_METHODS,
     POINT_FINDINGS,
+    STAGE_OUTCOMES,
     ProcedurePolicy,
 )
 
@@ -56,10 +59,19 @@ def extend(ctx: click.Context, ref: str, on: date, reason: str, working_days: in
 @ledger_options
 @click.argument("ref")
 @on_option("Date of the response (Stage 1 letter, Stage 2 adjudication, Stage 3 response).")
-@click.option("--outcome", required=True, help="upheld|partly-upheld|not-upheld")
+@click.option(
+    "--outcome",
+    type=FixedName("outcome", STAGE_OUTCOMES),
+    required=True,
+    help='upheld|partly-upheld|not-upheld (or as words: "Partly upheld").',
+)
 @click.option("--stage", type=COUNT, help="Must match the current stage if given.")
 @click.option(
-    "--remedy", "remedies", multiple=True, help="Remedy given (repeatable), e.g. apology."
+    "--remedy",
+    "remedies",
+    type=TaxonomyName("remedies", many=True),
+    multiple=True,
+    help="Remedy given (repeatable), e.g. apology.",
 )
 @click.pass_context
 def respond(
@@ -104,7 +116,12 @@ def escalate(ctx: click.Context, ref: str, on: date, late_reason: str | None) ->
 @ledger_options
 @click.argument("ref")
 @on_option()
-@click.option("--role", required=True, help="|".join(APPOINTMENT_ROLES))
+@click.option(
+    "--role",
+    type=FixedName("appointment role", APPOINTMENT_ROLES),
+    required=True,
+    help="|".join(APPOINTMENT_ROLES),
+)
 @click.option("--person", required=True, help="The person's register id (not their name).")
 @click.option("--name", help="The person's name (personal data: never in statistics).")
 @click.option("--internal", is_flag=True, help="A council officer (never allowed for IPs/panel).")
@@ -160,7 +177,12 @@ def statement(ctx: click.Context, ref: str, on: date, points: int) -> None:
 @click.argument("ref")
 @on_option()
 @click.option("--point", type=COUNT, required=True, help="Point number in the statement.")
-@click.option("--finding", required=True, help="|".join(POINT_FINDINGS))
+@click.option(
+    "--finding",
+    type=FixedName("finding", POINT_FINDINGS),
+    required=True,
+    help="|".join(POINT_FINDINGS),
+)
 @click.pass_context
 def finding(ctx: click.Context, ref: str, on: date, point: int, finding: str) -> None:
     """Record the investigation's (Stage 2) or the panel's (Stage 3) finding on a point.
@@ -231,7 +253,11 @@ def adr() -> None:
 @click.argument("ref")
 @on_option()
 @click.option(
-    "--method", default="meeting", show_default=True, help="|".join(DISPUTE_RESOLUTION_METHODS)
+    "--method",
+    type=FixedName("dispute resolution method", DISPUTE_RESOLUTION_METHODS),
+    default="meeting",
+    show_default=True,
+    help="|".join(DISPUTE_RESOLUTION_METHODS),
 )
 @click.pass_context
 def adr_offer(ctx: click.Context, ref: str, on: date, method: str) -> None:

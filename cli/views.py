@@ -10,6 +10,7 @@ import click
 from cli.base import command
 from cli.options import (
     COUNT,
+    DATE,
     DATETIME,
     NameChoice,
     as_of_option,
@@ -25,81 +26,85 @@ from cli.options import (
 )
 from domain.complaint import Complaint
 from domain.procedure import PROCEDURES, ProcedurePolicy
+from projections.facts import (
+    RECORD_KINDS,
+    AmendmentFacts,
+    CaseFacts,
+    RepresentationFacts,
+    case_facts,
+    representation_facts,
+)
 
 
 def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def case_status(complaint: Complaint) -> str:
-    if complaint.ended:
-        return complaint.ended
-    stage = complaint.stage
-    if stage is None:
-        return "awaiting-triage"
-    if complaint.is_suspended:
-        return "on-hold"
-    return f"stage{stage.number}-{'open' if stage.is_open else 'responded'}"
-
-
 def case_view(complaint: Complaint, policy: ProcedurePolicy) -> dict[str, Any]:
     """The case's current state as a document (no personal data)."""
+    return case_document(case_facts(complaint, policy))
+
+
+def case_document(facts: CaseFacts) -> dict[str, Any]:
+    """A complaint's facts as ``show --format json`` prints them."""
     stages = []
-    for stage in complaint.stages:
+    for stage in facts.stages:
         stages.append(
             {
-                "stage": stage.number,
+                "stage": stage.stage,
                 "started_on": _iso(stage.started_on),
                 "clock_from": _iso(stage.clock_from),
+                "clock_basis": stage.clock_basis,
                 "working_days": stage.working_days,
-                "extended": stage.extensions > 0,
-                "deadline": _iso(complaint.stage_deadline(stage, policy)),
-                "response_due": _iso(complaint.response_deadline(stage, policy)),
+                "extended": stage.extended,
+                "deadline": _iso(stage.deadline),
+                "response_due": _iso(stage.response_due),
                 "acknowledged_on": _iso(stage.acknowledged_on),
                 "statement_agreed_on": _iso(stage.statement_agreed_on),
                 "points": stage.points,
-                "findings": {str(p): f for p, f in sorted(stage.findings.items())},
+                "findings": {str(p): f for p, f in stage.findings.items()},
                 "appointments": [
                     {"role": a.role, "person": a.person, "internal": a.internal, "on": _iso(a.on)}
                     for a in stage.appointments
                 ],
                 "panel_met_on": _iso(stage.panel_met_on),
                 "panel_reported_on": _iso(stage.panel_reported_on),
+                "panel_on_time": stage.panel_on_time,
                 "responded_on": _iso(stage.responded_on),
                 "outcome": stage.outcome,
-                "remedies": stage.remedies,
-                "on_time": complaint.responded_on_time(stage, policy),
-                "working_days_taken": complaint.working_days_to_response(stage, policy),
+                "remedies": list(stage.remedies),
+                "on_time": stage.on_time,
+                "working_days_taken": stage.working_days_taken,
                 "withdrawn_on": _iso(stage.withdrawn_on),
                 "late_reason": stage.late_reason,
             }
         )
     return {
-        "ref": complaint.ref,
-        "status": case_status(complaint),
-        "procedure": complaint.procedure,
-        "received_on": _iso(complaint.received_on),
-        "triage": complaint.triage_decision,
-        "triaged_on": _iso(complaint.triaged_on),
-        "channel": complaint.channel,
-        "role": complaint.role,
-        "direct_from_child": complaint.direct_from_child,
-        "service_area": complaint.service_area,
-        "team": complaint.team,
-        "reasons": complaint.reasons,
-        "matter_on": _iso(complaint.matter_on),
-        "current_stage": complaint.stage.number if complaint.stage else None,
-        "ended": complaint.ended,
-        "ended_on": _iso(complaint.ended_on),
-        "on_hold": complaint.is_suspended,
-        "suspensions": [{"from": _iso(a), "to": _iso(b)} for a, b in complaint.suspensions],
+        "ref": facts.ref,
+        "kind": "complaint",
+        "status": facts.status,
+        "procedure": facts.procedure,
+        "received_on": _iso(facts.received_on),
+        "triage": facts.triage,
+        "triaged_on": _iso(facts.triaged_on),
+        "channel": facts.channel,
+        "role": facts.role,
+        "direct_from_child": facts.direct_from_child,
+        "service_area": facts.service_area,
+        "team": facts.team,
+        "reasons": list(facts.reasons),
+        "matter_on": _iso(facts.matter_on),
+        "current_stage": facts.current_stage,
+        "ended": facts.ended,
+        "ended_on": _iso(facts.ended_on),
+        "on_hold": facts.on_hold,
+        "suspensions": [{"from": _iso(a), "to": _iso(b)} for a, b in facts.suspensions],
         "advocate": {
-            "offered_on": _iso(complaint.advocate_offered_on),
-            "accepted": complaint.advocate_accepted,
+            "offered_on": _iso(facts.advocate_offered_on),
+            "accepted": facts.advocate_accepted,
         },
         "dispute_resolution": {
-            k: (_iso(v) if isinstance(v, date) else v)
-            for k, v in complaint.dispute_resolution.items()
+            k: (_iso(v) if isinstance(v, date) else v) for k, v in facts.dispute_resolution.items()
         },
         "stages": stages,
         "recommendations": [
@@ -114,11 +119,11 @@ def case_view(complaint: Complaint, policy: ProcedurePolicy) -> dict[str, Any]:
                 "due": _iso(r.due),
                 "completed_on": _iso(r.completed_on),
             }
-            for r in complaint.recommendations.values()
+            for r in facts.recommendations
         ],
         "compensation": [
             {"on": _iso(p.on), "stage": p.stage, "amount": f"{p.amount:.2f}", "reason": p.reason}
-            for p in complaint.payments
+            for p in facts.payments
         ],
         "ombudsman": [
             {
@@ -126,23 +131,75 @@ def case_view(complaint: Complaint, policy: ProcedurePolicy) -> dict[str, Any]:
                 "ombudsman_ref": o.ombudsman_ref,
                 "decided_on": _iso(o.decided_on),
                 "decision": o.decision,
-                "remedies": o.remedies,
+                "remedies": list(o.remedies),
                 "due": _iso(o.due),
                 "complied_on": _iso(o.complied_on),
             }
-            for o in complaint.ombudsman
+            for o in facts.ombudsman
         ],
-        "amendments": [
-            {
-                "on": _iso(a.on),
-                "field": a.field,
-                "old": _plain(a.old),
-                "new": _plain(a.new),
-                "reason": a.reason,
-            }
-            for a in complaint.amendments
-        ],
+        "from_feedback": facts.from_feedback,
+        "amendments": _amendments(facts.amendments),
     }
+
+
+def _amendments(amendments: tuple[AmendmentFacts, ...]) -> list[dict[str, Any]]:
+    return [
+        {
+            "on": _iso(a.on),
+            "field": a.field,
+            "old": _plain(a.old),
+            "new": _plain(a.new),
+            "reason": a.reason,
+        }
+        for a in amendments
+    ]
+
+
+def representation_document(facts: RepresentationFacts) -> dict[str, Any]:
+    """A compliment's, enquiry's, feedback's or advocacy referral's facts as
+    ``show --format json`` prints them: what they share, then what their kind adds."""
+    document: dict[str, Any] = {
+        "ref": facts.ref,
+        "kind": facts.kind,
+        "status": facts.status,
+        "received_on": _iso(facts.received_on),
+        "service_area": facts.service_area,
+        "team": facts.team,
+    }
+    if facts.kind == "compliment":
+        document.update(
+            channel=facts.channel,
+            role=facts.role,
+            publishable=facts.publishable_on is not None,
+            publishable_on=_iso(facts.publishable_on),
+        )
+    elif facts.kind == "enquiry":
+        document.update(
+            {
+                "from": facts.source,
+                "working_days": facts.working_days,
+                "due": _iso(facts.due),
+                "responded_on": _iso(facts.responded_on),
+                "on_time": facts.on_time,
+            }
+        )
+    elif facts.kind == "feedback":
+        document.update(
+            feedback_kind=facts.source,
+            channel=facts.channel,
+            resolved_on=_iso(facts.responded_on),
+            became_complaint_on=_iso(facts.converted_on),
+            complaint_ref=facts.complaint_ref,
+        )
+    else:
+        document.update(
+            age_band=facts.age_band,
+            theme=facts.theme,
+            complaint_ref=facts.complaint_ref,
+            linked_on=_iso(facts.linked_on),
+        )
+    document["amendments"] = _amendments(facts.amendments)
+    return document
 
 
 def _plain(value: Any) -> Any:
@@ -194,9 +251,58 @@ def _text(view: dict[str, Any], personal: dict[str, str]) -> str:
             f"  Ombudsman enquiry {enquiry['enquiry_on']}: "
             f"{enquiry['decision'] or 'awaiting decision'}"
         )
-    if personal:
-        lines.append("  personal details (not for statistics):")
-        lines.extend(f"    {key}: {text}" for key, text in sorted(personal.items()))
+    lines.extend(_personal_lines(personal))
+    return "\n".join(lines)
+
+
+def _personal_lines(personal: dict[str, str]) -> list[str]:
+    if not personal:
+        return []
+    return ["  personal details (not for statistics):"] + [
+        f"    {key}: {text}" for key, text in sorted(personal.items())
+    ]
+
+
+def _representation_text(view: dict[str, Any], personal: dict[str, str]) -> str:
+    """A compliment, enquiry, feedback or advocacy referral for reading."""
+    kind = view["kind"]
+    details = [f"received {view['received_on']}"]
+    if kind == "enquiry":
+        details.append(f"from {view['from']}")
+    elif kind == "feedback":
+        details.append(f"kind {view['feedback_kind']}")
+    elif kind == "advocacy":
+        details += [f"age band {view['age_band'] or '-'}", f"theme {view['theme'] or '-'}"]
+    if kind in ("compliment", "feedback"):
+        details.append(f"channel {view['channel'] or '-'}")
+    if kind == "compliment":
+        details.append(f"role {view['role'] or '-'}")
+    details += [f"service area {view['service_area'] or '-'}", f"team {view['team'] or '-'}"]
+    lines = [f"{view['ref']}  {kind}  {view['status']}", "  " + "; ".join(details)]
+    if kind == "compliment" and view["publishable"]:
+        lines.append(f"  approved for publication {view['publishable_on']}")
+    elif kind == "enquiry":
+        answer = (
+            f"answered {view['responded_on']} ({'on time' if view['on_time'] else 'late'})"
+            if view["responded_on"]
+            else "not answered yet"
+        )
+        lines.append(f"  due {view['due']} ({view['working_days']} working days); {answer}")
+    elif kind == "feedback" and view["became_complaint_on"]:
+        lines.append(
+            f"  became complaint {view['complaint_ref']} on {view['became_complaint_on']}"
+        )
+    elif kind == "feedback" and view["resolved_on"]:
+        lines.append(f"  resolved {view['resolved_on']} without a formal complaint")
+    elif kind == "advocacy" and view["complaint_ref"]:
+        linked = f" (linked {view['linked_on']})" if view["linked_on"] else ""
+        lines.append(f"  led to complaint {view['complaint_ref']}{linked}")
+    for amendment in view["amendments"]:
+        lines.append(
+            f"  corrected {amendment['field']} on {amendment['on']}: {amendment['old']!r} "
+            f"to {amendment['new']!r} ({amendment['reason']})"
+        )
+    lines.extend(_personal_lines(personal))
     return "\n".join(lines)
 
 
@@ -204,29 +310,38 @@ def _text(view: dict[str, Any], personal: dict[str, str]) -> str:
 @ledger_options
 @click.argument("ref")
 @format_option("text", "json")
-@click.option("--as-of", type=DATETIME, help="Show the case as the ledger knew it then.")
+@click.option("--as-of", type=DATETIME, help="Show it as the ledger knew it then.")
 @click.option("--no-personal", is_flag=True, help="Leave out personal details.")
 @click.pass_context
 def show(
     ctx: click.Context, ref: str, output_format: str, as_of: datetime | None, no_personal: bool
 ) -> None:
-    """Show a case's current state: stages, deadlines, recommendations, payments.
+    """Show a record's current state: a complaint's stages, deadlines, recommendations
+    and payments, or a compliment, enquiry, feedback or advocacy referral (the
+    reference's prefix tells which).
 
     Example:
 
     \b
         complaints show CSC-2025-0001 --format json
+        complaints show ENQ-2025-0001
     """
     app = ledger(ctx)
-    complaint = app.complaint(ref, as_of=as_of)
-    view = case_view(complaint, app._policy())
+    found = app.record(ref, as_of=as_of)
+    policy = app._policy()
+    if isinstance(found, Complaint):
+        view = case_document(case_facts(found, policy))
+        render = _text
+    else:
+        view = representation_document(representation_facts(found, policy))
+        render = _representation_text
     personal = {} if no_personal or as_of else app.personal_details(ref)
     if output_format == "json":
         if personal:
             view["personal"] = personal
         emit_json(view)
     else:
-        click.echo(_text(view, personal))
+        click.echo(render(view, personal))
 
 
 @command()
@@ -236,12 +351,14 @@ def show(
 @click.option("--as-of", type=DATETIME, help="Only what had been recorded by then.")
 @click.pass_context
 def history(ctx: click.Context, ref: str, output_format: str, as_of: datetime | None) -> None:
-    """The case's events in the order they were recorded, with actor and dates.
+    """A record's events in the order they were recorded, with actor and dates: a
+    complaint's, or a compliment's, enquiry's, feedback's or advocacy referral's.
 
     Example:
 
     \b
         complaints history CSC-2025-0001 --format json --as-of 2025-05-01T12:00:00
+        complaints history FBK-2025-0001
     """
     app = ledger(ctx)
     events = app.history(ref, as_of=as_of)
@@ -288,29 +405,49 @@ def _voiding(voided: dict[str, Any] | None) -> dict[str, Any] | None:
 
 @command("list")
 @ledger_options
+@click.option(
+    "--kind",
+    type=NameChoice(RECORD_KINDS),
+    default="complaint",
+    show_default=True,
+    help="What to list: " + "|".join(RECORD_KINDS) + ".",
+)
 @click.option("--procedure", type=NameChoice(PROCEDURES), help="Only this procedure.")
 @click.option("--stage", type=COUNT, help="Only cases now at this stage.")
 @click.option("--service-area", help="Only this service area.")
 @click.option("--team", help="Only this team.")
-@click.option("--open", "only_open", is_flag=True, help="Only cases with a stage open.")
-@click.option("--overdue", "only_overdue", is_flag=True, help="Only cases past their deadline.")
+@click.option("--received-from", type=DATE, help="Only those received on or after this day.")
+@click.option("--received-to", type=DATE, help="Only those received on or before this day.")
+@click.option(
+    "--open",
+    "only_open",
+    is_flag=True,
+    help="Only cases with a stage open (enquiries: not answered; feedback: not closed).",
+)
+@click.option(
+    "--overdue", "only_overdue", is_flag=True, help="Only cases (or enquiries) past their deadline."
+)
 @judge_on_option()
 @as_of_option()
 @format_option("text", "json", "csv")
 @click.pass_context
 def list_cases(
     ctx: click.Context,
+    kind: str,
     procedure: str | None,
     stage: int | None,
     service_area: str | None,
     team: str | None,
+    received_from: date | None,
+    received_to: date | None,
     only_open: bool,
     only_overdue: bool,
     on: date | None,
     as_of: datetime | None,
     output_format: str,
 ) -> None:
-    """List cases with their current stage and status, filtered for day-to-day work.
+    """List cases with their current stage and status, filtered for day-to-day work;
+    with --kind, compliments, enquiries, initial feedback or advocacy referrals.
 
     Overdue is judged on --on (default today); with --as-of, the cases as they had been
     recorded by then, judged on that day unless --on says otherwise.
@@ -319,16 +456,44 @@ def list_cases(
 
     \b
         complaints list --open --team "Locality North"
+        complaints list --kind enquiry --overdue --format csv
+        complaints list --kind compliment --received-from 2025-04-01 --received-to 2026-03-31
     """
-    from reports.operational import CaseFilter, case_list
+    from reports.operational import CaseFilter, case_list, representation_list
 
+    not_for = {
+        "--procedure": procedure and kind != "complaint",
+        "--stage": stage and kind != "complaint",
+        "--open": only_open and kind not in ("complaint", "enquiry", "feedback"),
+        "--overdue": only_overdue and kind not in ("complaint", "enquiry"),
+    }
+    for option, misused in not_for.items():
+        if misused:
+            raise click.UsageError(f"{option} does not apply to --kind {kind}")
     app = ledger(ctx)
-    chosen = CaseFilter(procedure, stage, service_area, team, only_open, only_overdue)
-    day = judging_day(on, as_of)
-    rows = recorded_rows(
-        app, lambda session: case_list(session, day, app.policy.calendar, chosen), as_of
+    chosen = CaseFilter(
+        procedure,
+        stage,
+        service_area,
+        team,
+        only_open,
+        only_overdue,
+        received_from=received_from,
+        received_to=received_to,
     )
-    emit_rows(rows, output_format, empty="no cases")
+    day = judging_day(on, as_of)
+    if kind == "complaint":
+        rows = recorded_rows(
+            app, lambda session: case_list(session, day, app.policy.calendar, chosen), as_of
+        )
+        emit_rows(rows, output_format, empty="no cases")
+        return
+    rows = recorded_rows(
+        app,
+        lambda session: representation_list(session, kind, day, app.policy.calendar, chosen),
+        as_of,
+    )
+    emit_rows(rows, output_format, empty=f"no {kind} records")
 
 
 COMMANDS = [show, history, list_cases]

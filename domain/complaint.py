@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, ParamSpec, TypeVar, cast
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -67,17 +67,6 @@ AMENDABLE_FIELDS = {
 def case_id(ref: str) -> UUID:
     """The aggregate id of the case with reference ``ref``: derived, never looked up."""
     return uuid5(LEDGER_NAMESPACE, "complaint:" + ref)
-
-
-def parse_amount(text: str) -> Decimal:
-    """Pounds and pence from text such as ``250`` or ``1345.50``."""
-    try:
-        amount = Decimal(text.strip())
-    except (InvalidOperation, AttributeError):
-        raise errors.BadData(f"amount {text!r} is not a number of pounds") from None
-    if not amount.is_finite():
-        raise errors.BadData(f"amount {text!r} is not a number of pounds")
-    return check_amount(amount)
 
 
 #: No single payment is anywhere near this; larger figures are typing mistakes.
@@ -856,9 +845,8 @@ class Complaint(Aggregate):
                 f"the matter complained of ({matter_on.isoformat()}) is after receipt "
                 f"({on.isoformat()})"
             )
-        for name, value in (("service area", service_area), ("team", team)):
-            if value is not None and not value.strip():
-                raise errors.BadData(f"{name} must not be blank")
+        service_area = policy.service_area(service_area, on)
+        team = policy.team(team, on)
         return cls._create(
             cls.Received,
             id=case_id(ref),
@@ -1605,8 +1593,8 @@ class Complaint(Aggregate):
             for reason_name in value:
                 check_name("reason", reason_name, taxonomy.reasons)
         elif field in ("service-area", "team"):
-            if not str(value).strip():
-                raise errors.BadData(f"{field} must not be blank")
+            # Judged on the day the case was received: the detail belongs to receipt.
+            value = policy.resolve(field, str(value), self.received_on)
         elif field == "received-on":
             first_step = self._first_step_on()
             if first_step is not None and value > first_step:

@@ -30,6 +30,18 @@ class UnknownName(BadData):
     rule = "unknown-name"
 
 
+class UnknownTeam(BadData):
+    """A team that is not in the council's register (or not in use on the day)."""
+
+    rule = "unknown-team"
+
+
+class UnknownServiceArea(BadData):
+    """A service area that is not in the council's register (or not in use on the day)."""
+
+    rule = "unknown-service-area"
+
+
 class UnknownCase(Refused):
     rule = "unknown-case"
 

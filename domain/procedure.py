@@ -11,9 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any
 
 from domain.calendar import WorkingDayCalendar
 from domain.errors import BadData, UnknownName
+from domain.registers import SERVICE_AREA, TEAM, Register, tidy
+from domain.vocabulary import label, resolve_name, unknown_name_message
 
 STATUTORY = "statutory"
 CORPORATE = "corporate"
@@ -136,12 +139,31 @@ DEFAULT_ADVOCACY_THEMES = (
 DISABILITY_ANSWERS = ("yes", "no", "prefer-not-to-say")
 
 
+#: Labels that are more than a name's words (the rest read as their words: the label of
+#: ``poor-communication`` is ``Poor communication``, of ``12-15`` is ``12 to 15``). Input
+#: may give a name by its label; reports in words print labels (ADR 0017).
+LABELS: dict[str, str] = {
+    "via-councillor-mp": "Via a councillor or MP",
+    "mp": "MP",
+    "upheld-no-injustice": "Upheld, no injustice",
+    "referred-back": "Referred back for local resolution",
+    "invalid": "Incomplete or invalid",
+    "person-with-parental-responsibility": "Person with parental responsibility",
+}
+
+
 def check_name(kind: str, value: str, allowed: Iterable[str]) -> str:
-    """``value`` if it is one of ``allowed``, else :class:`UnknownName`."""
+    """``value`` if it is one of ``allowed`` exactly, else :class:`UnknownName` naming
+    the nearest. Input is turned into a name by :func:`name_of` first."""
     names = tuple(allowed)
     if value not in names:
-        raise UnknownName(f"unknown {kind} {value!r}; expected one of: {', '.join(names)}")
+        raise UnknownName(unknown_name_message(kind, value, names, LABELS))
     return value
+
+
+def name_of(kind: str, text: str, allowed: Iterable[str]) -> str:
+    """The name in a fixed list (outcomes, decisions...) given by name or label."""
+    return resolve_name(kind, text, allowed, LABELS)
 
 
 @dataclass(frozen=True)
@@ -185,6 +207,19 @@ class Timescales:
             raise BadData(f"the {procedure} procedure has no stage {stage}") from None
 
 
+#: The taxonomies a council may extend, and what one name of each is called.
+TAXONOMY_KINDS = {
+    "channels": "channel",
+    "roles": "complainant role",
+    "reasons": "reason",
+    "remedies": "remedy",
+    "compensation_reasons": "compensation reason",
+    "themes": "learning theme",
+    "age_bands": "age band",
+    "advocacy_themes": "advocacy theme",
+}
+
+
 @dataclass(frozen=True)
 class Taxonomy:
     channels: tuple[str, ...] = DEFAULT_CHANNELS
@@ -195,16 +230,40 @@ class Taxonomy:
     themes: tuple[str, ...] = DEFAULT_THEMES
     age_bands: tuple[str, ...] = DEFAULT_AGE_BANDS
     advocacy_themes: tuple[str, ...] = DEFAULT_ADVOCACY_THEMES
+    #: The council's own labels, (name, label) pairs, over :data:`LABELS`.
+    labels: tuple[tuple[str, str], ...] = ()
 
-    def extended(self, extra: Mapping[str, Iterable[str]]) -> Taxonomy:
-        """A taxonomy with a council's own names added to the defaults."""
-        changes: dict[str, tuple[str, ...]] = {}
+    def extended(self, extra: Mapping[str, Iterable[str] | Mapping[str, str]]) -> Taxonomy:
+        """A taxonomy with a council's own names (and ``labels``) added to the defaults."""
+        changes: dict[str, tuple[Any, ...]] = {}
         for kind, names in extra.items():
+            if kind == "labels":
+                if not isinstance(names, Mapping):
+                    raise BadData("taxonomy labels: expected a table of name = label")
+                changes[kind] = self.labels + tuple((str(n), str(t)) for n, t in names.items())
+                continue
             if kind not in self.__dataclass_fields__:
                 raise BadData(f"unknown taxonomy {kind!r}")
             current: tuple[str, ...] = getattr(self, kind)
             changes[kind] = current + tuple(n for n in names if n not in current)
         return replace(self, **changes)
+
+    @property
+    def label_map(self) -> dict[str, str]:
+        """Every label that is more than a name's words: the defaults, the council's."""
+        return {**LABELS, **dict(self.labels)}
+
+    def label(self, name: str) -> str:
+        """The words ``name`` is shown with in reports."""
+        return label(name, self.label_map)
+
+    def name_of(self, kind: str, text: str) -> str:
+        """The name in this taxonomy's ``kind`` (``reasons``, ``channels``...) that
+        ``text`` gives by name or label, in any case or spacing."""
+        if kind not in TAXONOMY_KINDS:
+            raise BadData(f"unknown taxonomy {kind!r}")
+        names: tuple[str, ...] = getattr(self, kind)
+        return resolve_name(TAXONOMY_KINDS[kind], text, names, self.label_map)
 
 
 @dataclass(frozen=True)
@@ -216,6 +275,28 @@ class ProcedurePolicy:
     taxonomy: Taxonomy = field(default_factory=Taxonomy)
     reference_prefix: str = "CSC"
     today: date | None = None
+    #: The council's registers of teams and service areas; None: any name is accepted.
+    teams: Register | None = None
+    service_areas: Register | None = None
 
     def __post_init__(self) -> None:
         check_name("Stage 2 clock basis", self.timescales.stage2_clock, STAGE2_CLOCK_BASES)
+
+    def register(self, kind: str) -> Register | None:
+        """The register of ``kind`` (``team`` or ``service-area``), if the council has one."""
+        return self.teams if kind == TEAM else self.service_areas
+
+    def resolve(self, kind: str, name: str | None, on: date) -> str | None:
+        """The name to record for a team or service area given for a step on ``on``:
+        its register name, or (without a register) the name as given, tidied.
+        Refused when blank, or not in the register on that day."""
+        if name is None:
+            return None
+        register = self.register(kind)
+        return tidy(kind, name) if register is None else register.resolve(name, on)
+
+    def team(self, name: str | None, on: date) -> str | None:
+        return self.resolve(TEAM, name, on)
+
+    def service_area(self, name: str | None, on: date) -> str | None:
+        return self.resolve(SERVICE_AREA, name, on)

@@ -18,6 +18,7 @@ from eventsourcing.domain import Aggregate
 from domain import errors
 from domain.complaint import LEDGER_NAMESPACE
 from domain.procedure import ProcedurePolicy, check_name
+from domain.state import Amendment
 
 ENQUIRY_SOURCES = ("councillor", "mp")
 FEEDBACK_KINDS = ("initial-feedback", "enquiry")
@@ -59,6 +60,7 @@ class Representation(Aggregate):
         received_on: date
         service_area: str | None
         team: str | None
+        amendments: list[Amendment]
 
     class DetailAmended(Aggregate.Event):
         on: date
@@ -70,6 +72,9 @@ class Representation(Aggregate):
 
         def apply(self, aggregate: Any) -> None:
             setattr(aggregate, self.field.replace("-", "_"), self.new)
+            aggregate.amendments.append(
+                Amendment(self.on, self.field, self.old, self.new, self.reason)
+            )
 
     def amend(
         self, *, on: date, actor: str, policy: ProcedurePolicy, field: str, value: Any, reason: str
@@ -83,6 +88,9 @@ class Representation(Aggregate):
         taxonomy = self.AMENDABLE[field]
         if taxonomy is not None:
             check_name(field, value, self._names(taxonomy, policy))
+        elif field in ("service-area", "team"):
+            # Judged on the day it was received: the detail belongs to receipt.
+            value = policy.resolve(field, str(value), self.received_on)
         elif not str(value).strip():
             raise errors.BadData(f"{field} must not be blank")
         old = getattr(self, field.replace("-", "_"))
@@ -124,6 +132,7 @@ class Compliment(Representation):
         def apply(self, aggregate: Any) -> None:
             aggregate.ref = self.ref
             aggregate.received_on = self.on
+            aggregate.amendments = []
             aggregate.service_area = self.service_area
             aggregate.team = self.team
             aggregate.channel = self.channel
@@ -155,6 +164,8 @@ class Compliment(Representation):
             check_name("channel", channel, policy.taxonomy.channels)
         if role is not None:
             check_name("role", role, policy.taxonomy.roles)
+        service_area = policy.service_area(service_area, on)
+        team = policy.team(team, on)
         return cls._create(
             cls.Received,
             id=representation_id(ref),
@@ -202,6 +213,7 @@ class Enquiry(Representation):
         def apply(self, aggregate: Any) -> None:
             aggregate.ref = self.ref
             aggregate.received_on = self.on
+            aggregate.amendments = []
             aggregate.source = self.source
             aggregate.service_area = self.service_area
             aggregate.team = self.team
@@ -229,6 +241,8 @@ class Enquiry(Representation):
     ) -> Enquiry:
         check_name("enquiry source", source, ENQUIRY_SOURCES)
         _check_on(on, policy)
+        service_area = policy.service_area(service_area, on)
+        team = policy.team(team, on)
         return cls._create(
             cls.Received,
             id=representation_id(ref),
@@ -280,6 +294,7 @@ class InitialFeedback(Representation):
         def apply(self, aggregate: Any) -> None:
             aggregate.ref = self.ref
             aggregate.received_on = self.on
+            aggregate.amendments = []
             aggregate.kind = self.kind
             aggregate.service_area = self.service_area
             aggregate.team = self.team
@@ -321,6 +336,8 @@ class InitialFeedback(Representation):
         if channel is not None:
             check_name("channel", channel, policy.taxonomy.channels)
         _check_on(on, policy)
+        service_area = policy.service_area(service_area, on)
+        team = policy.team(team, on)
         return cls._create(
             cls.Received,
             id=representation_id(ref),
@@ -370,6 +387,7 @@ class AdvocacyReferral(Representation):
         age_band: str | None
         theme: str | None
         complaint_ref: str | None
+        linked_on: date | None
 
     class Referred(Aggregate.Created):
         on: date
@@ -384,11 +402,13 @@ class AdvocacyReferral(Representation):
         def apply(self, aggregate: Any) -> None:
             aggregate.ref = self.ref
             aggregate.received_on = self.on
+            aggregate.amendments = []
             aggregate.age_band = self.age_band
             aggregate.theme = self.theme
             aggregate.service_area = self.service_area
             aggregate.team = self.team
             aggregate.complaint_ref = self.complaint_ref
+            aggregate.linked_on = self.on if self.complaint_ref is not None else None
 
     class LedToComplaint(Aggregate.Event):
         on: date
@@ -397,6 +417,7 @@ class AdvocacyReferral(Representation):
 
         def apply(self, aggregate: Any) -> None:
             aggregate.complaint_ref = self.complaint_ref
+            aggregate.linked_on = self.on
 
     @classmethod
     def refer(
@@ -417,6 +438,8 @@ class AdvocacyReferral(Representation):
             check_name("age band", age_band, policy.taxonomy.age_bands)
         if theme is not None:
             check_name("advocacy theme", theme, policy.taxonomy.advocacy_themes)
+        service_area = policy.service_area(service_area, on)
+        team = policy.team(team, on)
         return cls._create(
             cls.Referred,
             id=representation_id(ref),
@@ -440,3 +463,19 @@ class AdvocacyReferral(Representation):
                 f"referral {self.ref} already led to complaint {self.complaint_ref}"
             )
         self.trigger_event(self.LedToComplaint, on=on, actor=actor, complaint_ref=complaint_ref)
+
+
+#: The reference prefix of each kind of representation (complaints use the council's).
+KINDS_BY_PREFIX: dict[str, type[Representation]] = {
+    COMPLIMENT_PREFIX: Compliment,
+    ENQUIRY_PREFIX: Enquiry,
+    FEEDBACK_PREFIX: InitialFeedback,
+    ADVOCACY_PREFIX: AdvocacyReferral,
+}
+
+
+def kind_of_reference(ref: str) -> type[Representation] | None:
+    """The kind of representation a reference's prefix names (``CMP-2025-0001``: a
+    compliment), or ``None`` for any other reference (a complaint's)."""
+    prefix, dash, _ = ref.partition("-")
+    return KINDS_BY_PREFIX.get(prefix) if dash else None

@@ -52,6 +52,7 @@ from domain.representations import (
     Enquiry,
     InitialFeedback,
     Representation,
+    kind_of_reference,
     representation_id,
 )
 from ledger.bank_holidays import StoredBankHolidays, holiday_metadata
@@ -66,6 +67,7 @@ from ledger.integrity import (
     install_append_only_triggers,
     linked_events,
 )
+from ledger.registers import NameInUse, names_in_use, new_name_warnings
 from ledger.storage import (
     WRITE_OPTION,
     OrjsonTranscoder,
@@ -214,6 +216,10 @@ class Ledger(Application[UUID]):
         #: Units of work retried because another writer got there first (for the
         #: load test's conflict rate).
         self.conflicts = 0
+        #: Where warnings go (a team or service area used for the first time); set by
+        #: the CLI. Each is given once its unit of work has committed.
+        self.warn: Callable[[str], None] | None = None
+        self._warnings: list[str] = []
         super().__init__(
             env={
                 "PERSISTENCE_MODULE": "eventsourcing_sqlalchemy",
@@ -227,6 +233,9 @@ class Ledger(Application[UUID]):
     # ------------------------------------------------------------ construction
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
         """Record pending events, noting their positions for the hash chain."""
+        if self.warn is not None:
+            pending = [e for obj in objs for e in getattr(obj, "pending_events", ())]
+            self._warnings.extend(new_name_warnings(self.sessions(), self.policy, pending))
         recordings = super().save(*objs, **kwargs)
         self._written.extend(r.notification.id for r in recordings)
         self._saved.extend(r.domain_event for r in recordings)
@@ -390,6 +399,7 @@ class Ledger(Application[UUID]):
             self._begin(session, write)
             self._written = []
             self._saved = []
+            self._warnings = []
             yield
             if write:
                 self.chain.extend(session, self._written)
@@ -399,6 +409,7 @@ class Ledger(Application[UUID]):
                 self.last_recorded = [
                     _recorded(e) for e in self._saved if isinstance(e, Complaint.Event)
                 ]
+                self._announce_warnings()
             else:
                 session.rollback()
         except BaseException:
@@ -406,6 +417,13 @@ class Ledger(Application[UUID]):
             raise
         finally:
             self.sessions.remove()
+
+    def _announce_warnings(self) -> None:
+        """Tell ``warn`` what the committed transaction deserves a warning for."""
+        if self.warn is not None:
+            for warning in self._warnings:
+                self.warn(warning)
+        self._warnings = []
 
     @contextmanager
     def one_transaction(self) -> Iterator[None]:
@@ -427,9 +445,11 @@ class Ledger(Application[UUID]):
                     continue
                 raise LedgerUnavailable(_first_line(error)) from None
         self._joined, self.wrote = True, False
+        self._warnings = []
         try:
             yield
             session.commit()
+            self._announce_warnings()
         except BaseException:
             session.rollback()
             raise
@@ -924,31 +944,64 @@ class Ledger(Application[UUID]):
         )
 
     # --------------------------------------------------------------- queries
-    def complaint(self, ref: str, as_of: datetime | None = None) -> Complaint:
-        def work() -> Complaint:
+    def names_in_use(self, kind: str) -> list[NameInUse]:
+        """The teams (``team``) or service areas (``service-area``) recorded, with counts."""
+        return self.query(lambda session: names_in_use(session, kind))
+
+    def _identities(self, ref: str) -> list[tuple[UUID, str]]:
+        """Where a record with reference ``ref`` may be, most likely first (the prefix
+        tells the kind), each with the name used when nothing is there."""
+        kind = kind_of_reference(ref)
+        complaint = (case_id(ref), "case")
+        if kind is None:
+            return [complaint, (representation_id(ref), "case")]
+        return [(representation_id(ref), kind.KIND), complaint]
+
+    def _locate(self, ref: str) -> UUID:
+        """The aggregate id of the complaint or representation with reference ``ref``."""
+        candidates = self._identities(ref)
+        for identity, _ in candidates:
+            if identity in self.repository:
+                return identity
+        raise errors.UnknownCase(f"no {candidates[0][1]} with reference {ref!r}")
+
+    def record(self, ref: str, as_of: datetime | None = None) -> Complaint | Representation:
+        """The complaint, compliment, enquiry, feedback or advocacy referral with reference
+        ``ref``; with ``as_of``, rebuilt from only the events recorded by then."""
+
+        def work() -> Complaint | Representation:
+            identity = self._locate(ref)
             if as_of is None:
-                return self._complaint(ref)
-            events = self._events_as_of(case_id(ref), as_of)
-            if not events:
-                later = len(self._events_as_of(case_id(ref), None))
-                if later:
+                found = self._get(identity)
+            else:
+                found = None
+                for domain_event in self._events_as_of(identity, as_of):
+                    found = domain_event.mutate(found)
+                if found is None:
+                    kind = self._identities(ref)[0][1]
+                    later = len(self._events_as_of(identity, None))
                     raise errors.UnknownCase(
                         f"{ref}: nothing recorded by {moment_text(as_of)}; "
                         f"{steps(later)} recorded later"
+                        if later
+                        else f"no {kind} with reference {ref!r}"
                     )
-                raise errors.UnknownCase(f"no case with reference {ref!r}")
-            complaint: Complaint | None = None
-            for domain_event in events:
-                complaint = domain_event.mutate(complaint)
-            assert complaint is not None
-            return complaint
+            assert isinstance(found, Complaint | Representation)
+            return found
 
         return self.read(work)
 
+    def complaint(self, ref: str, as_of: datetime | None = None) -> Complaint:
+        found = self.record(ref, as_of)
+        if not isinstance(found, Complaint):
+            raise errors.UnknownCase(f"{ref} is a {type(found).KIND}, not a complaint")
+        return found
+
     def personal_details(self, ref: str) -> dict[str, str]:
+        """The personal details kept apart from the record with reference ``ref``."""
+
         def work() -> dict[str, str]:
-            complaint = self._complaint(ref)
-            details = self._get(personal_details_id(complaint.id))
+            details = self._get(personal_details_id(self._locate(ref)))
             return dict(details.notes) if isinstance(details, PersonalDetails) else {}
 
         return self.read(work)
@@ -960,18 +1013,15 @@ class Ledger(Application[UUID]):
         return events
 
     def history(self, ref: str, as_of: datetime | None = None) -> list[RecordedEvent]:
-        """The case's events in order, as recorded (only those recorded by ``as_of``)."""
+        """The record's events in order, as recorded (only those recorded by ``as_of``):
+        a complaint's, or a compliment's, enquiry's, feedback's or advocacy referral's."""
 
         def work() -> list[RecordedEvent]:
-            identity = case_id(ref)
-            events = self._events_as_of(identity, as_of)
-            if not events and identity not in self.repository:
-                raise errors.UnknownCase(f"no case with reference {ref!r}")
+            events = self._events_as_of(self._locate(ref), as_of)
             voidings = {e.voided_version: e for e in events if isinstance(e, Complaint.StepVoided)}
             return [_recorded(e, voidings.get(e.originator_version)) for e in events]
 
         return self.read(work)
-
 
 _HIDDEN_FIELDS = {"originator_id", "originator_version", "timestamp", "originator_topic"}
 

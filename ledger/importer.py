@@ -30,15 +30,18 @@ from eventsourcing.persistence import StoredEvent
 from sqlalchemy import select
 
 from domain import errors
-from domain.complaint import Complaint, case_id, parse_amount
+from domain.complaint import Complaint, case_id
 from domain.procedure import (
     OMBUDSMAN_DECISIONS,
     STAGE_OUTCOMES,
+    TAXONOMY_KINDS,
     TRIAGE_DECISIONS,
     ProcedurePolicy,
-    check_name,
+    name_of,
 )
 from domain.references import check_reference
+from domain.registers import SERVICE_AREA, TEAM, normal
+from domain.vocabulary import parse_amount, parse_date
 
 if TYPE_CHECKING:
     from ledger.application import Ledger
@@ -47,7 +50,6 @@ if TYPE_CHECKING:
 CHUNK_SIZE = 500
 #: Several names in one cell are separated by ``;`` (or ``,``).
 LIST_SEPARATOR = re.compile(r"[;,]")
-UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 DEFAULT_EXTENSION_REASON = "extension recorded in the legacy system"
 #: Columns read as a first header row; the row numbers in errors count it as row 1.
 HEADER_ROW = 1
@@ -83,8 +85,12 @@ COLUMNS: tuple[Column, ...] = (
     ),
     Column("channel", "name", "How it was received.", "channels"),
     Column("role", "name", "Who complained.", "roles"),
-    Column("service_area", "text", "Service area, as the council names it."),
-    Column("team", "text", "Team, as the council names it."),
+    Column(
+        "service_area",
+        "text",
+        "Service area, as the council names it (checked against its register, if any).",
+    ),
+    Column("team", "text", "Team, as the council names it (checked against its register, if any)."),
     Column("reasons", "names", "Reasons for the complaint, separated by ';'.", "reasons"),
     Column("acknowledged_on", "date", "Date the complaint was acknowledged."),
     Column("stage1_extended_on", "date", "Date the Stage 1 response time was extended to 20."),
@@ -169,6 +175,8 @@ NEEDS = (
     ("ombudsman_decision_on", "ombudsman_enquiry_on"),
 )
 PAYMENT_STAGES = ("1", "2", "3", "ombudsman")
+#: Refusals of a row's receipt that are better blamed on another column than received_on.
+RECEIPT_BLAME = {"unknown-team": "team", "unknown-service-area": "service_area"}
 
 
 # ----------------------------------------------------------------------- results
@@ -301,49 +309,37 @@ def header_key(name: str) -> str:
     return re.sub(r"[\s\-]+", "_", name.strip().lower())
 
 
-def name_value(text: str) -> str:
-    """Names as the ledger spells them: ``Partly Upheld`` is ``partly-upheld``."""
-    return re.sub(r"[\s_]+", "-", text.strip().lower())
-
-
 # ----------------------------------------------------------------------- parsing
-def parse_date(text: str) -> date:
-    """ISO ``2025-04-07`` (a time after it is ignored) or UK ``07/04/2025``."""
-    value = text.strip()
-    match = UK_DATE.match(value)
-    try:
-        if match:
-            day, month, year = (int(part) for part in match.groups())
-            return date(year, month, day)
-        if len(value) > 10 and value[10] in "T ":
-            value = value[:10]
-        return date.fromisoformat(value)
-    except ValueError:
-        raise errors.BadData(
-            f"{text!r} is not a date (expected YYYY-MM-DD or DD/MM/YYYY)"
-        ) from None
+#: The fixed lists a ``name`` column may name, and what one of their names is called.
+FIXED_NAMES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "triage": ("procedure or triage decision", TRIAGE_DECISIONS),
+    "outcomes": ("outcome", STAGE_OUTCOMES),
+    "payment stages": ("payment stage", PAYMENT_STAGES),
+    "ombudsman": ("Ombudsman decision", OMBUDSMAN_DECISIONS),
+}
 
 
-def _allowed(column: Column, policy: ProcedurePolicy) -> tuple[str, ...]:
-    taxonomy = policy.taxonomy
-    lists: dict[str, tuple[str, ...]] = {
-        "triage": TRIAGE_DECISIONS,
-        "channels": taxonomy.channels,
-        "roles": taxonomy.roles,
-        "reasons": taxonomy.reasons,
-        "outcomes": STAGE_OUTCOMES,
-        "remedies": taxonomy.remedies,
-        "themes": taxonomy.themes,
-        "payment stages": PAYMENT_STAGES,
-        "compensation_reasons": taxonomy.compensation_reasons,
-        "ombudsman": OMBUDSMAN_DECISIONS,
-    }
+def _name(column: Column, text: str, policy: ProcedurePolicy) -> str:
+    """A name (or label) in the column's list, as the command line reads one."""
     assert column.names is not None
-    return lists[column.names]
+    if column.names in TAXONOMY_KINDS:
+        return policy.taxonomy.name_of(column.names, text)
+    kind, names = FIXED_NAMES[column.names]
+    return name_of(kind, text, names)
+
+
+def _names(column: Column, text: str, policy: ProcedurePolicy) -> list[str]:
+    """Every name in a ``;``-separated cell, in order (repeats kept)."""
+    parts = [part for part in LIST_SEPARATOR.split(text) if part.strip()]
+    return [_name(column, part, policy) for part in parts]
 
 
 def parse_value(column: Column, text: str, policy: ProcedurePolicy) -> Any:
-    """The cell's value, or :class:`~domain.errors.Refused` saying what is wrong."""
+    """The cell's value, or :class:`~domain.errors.Refused` saying what is wrong.
+
+    Dates, amounts and names are read by :mod:`domain.vocabulary`, exactly as the
+    command line reads them (ADR 0017).
+    """
     kind = column.kind
     if kind == "reference":
         return check_reference(text.strip())
@@ -352,26 +348,18 @@ def parse_value(column: Column, text: str, policy: ProcedurePolicy) -> Any:
     if kind == "text":
         return text.strip()
     if kind == "name":
-        return check_name(column.name.replace("_", " "), name_value(text), _allowed(column, policy))
+        return _name(column, text, policy)
     if kind == "names":
-        allowed = _allowed(column, policy)
-        names = [name_value(part) for part in LIST_SEPARATOR.split(text) if part.strip()]
-        for name in names:
-            check_name(column.name.replace("_", " ").rstrip("s"), name, allowed)
-        return list(dict.fromkeys(names))
+        return list(dict.fromkeys(_names(column, text, policy)))
     if kind == "recommendations":
         if text.strip().isdigit():
             count = int(text.strip())
             if not 1 <= count <= 50:
                 raise errors.BadData(f"{count} recommendations: expected 1 to 50")
             return [None] * count
-        allowed = _allowed(column, policy)
-        themes = [name_value(part) for part in LIST_SEPARATOR.split(text) if part.strip()]
-        for theme in themes:
-            check_name("learning theme", theme, allowed)
-        return themes
+        return _names(column, text, policy)
     if kind == "amount":
-        return parse_amount(text.replace("£", "").replace(",", ""))
+        return parse_amount(text)
     if kind == "days":
         if not text.strip().isdigit():
             raise errors.BadData(f"{text!r} is not a whole number of working days")
@@ -447,7 +435,7 @@ def build_case(values: dict[str, Any], policy: ProcedurePolicy, actor: str) -> C
             matter_on=v["matter_on"],
         )
     except errors.Refused as refusal:
-        raise _RowRefused("received_on", refusal) from None
+        raise _RowRefused(RECEIPT_BLAME.get(refusal.rule, "received_on"), refusal) from None
     main, floating = _steps(v, policy, actor)
     for step in _in_date_order(main, floating):
         try:
@@ -694,8 +682,8 @@ def _compare_with_ledger(ledger: Ledger, plan: ImportPlan) -> None:
     recorded = recorded_events(ledger, list(wanted))
     for identity, events in recorded.items():
         case = wanted[identity]
-        implied = [_comparable(e) for e in case.complaint.pending_events]
-        stored = [_comparable(e) for e in events]
+        implied = [_comparable(e, ledger.policy) for e in case.complaint.pending_events]
+        stored = [_comparable(e, ledger.policy) for e in events]
         if stored[: len(implied)] == implied:
             case.existing = True
             case.later_events = len(stored) - len(implied)
@@ -725,11 +713,22 @@ def _blamed_row(problems: Sequence[RowError], row: int) -> bool:
 _NOT_COMPARED = {"originator_id", "originator_version", "timestamp", "originator_topic", "actor"}
 
 
-def _comparable(event: Any) -> tuple[str, dict[str, Any]]:
+def _comparable(event: Any, policy: ProcedurePolicy) -> tuple[str, dict[str, Any]]:
     """An event's type and facts: not who recorded it or when (a second import runs
-    later, perhaps from a renamed file)."""
+    later, perhaps from a renamed file). Teams and service areas compare as the names
+    they stand for, so a case imported before a register existed (as ``CIN``) is the
+    same case when the file is imported again with one (``Children in Need``)."""
     state = {k: v for k, v in vars(event).items() if k not in _NOT_COMPARED}
+    for kind, key in ((TEAM, "team"), (SERVICE_AREA, "service_area")):
+        if isinstance(state.get(key), str):
+            state[key] = _same_name(kind, state[key], policy)
     return type(event).__name__, state
+
+
+def _same_name(kind: str, name: str, policy: ProcedurePolicy) -> str:
+    register = policy.register(kind)
+    entry = register.entry(name) if register is not None else None
+    return normal(entry.name if entry is not None else name)
 
 
 def _describe(events: Sequence[tuple[str, dict[str, Any]]], index: int) -> str:

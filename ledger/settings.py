@@ -1,4 +1,5 @@
-"""Council settings: closure days, timescales, taxonomy additions, reference prefix.
+"""Council settings: closure days, timescales, taxonomy additions, reference prefix,
+registers of teams and service areas.
 
 Read from a TOML file named by ``--config`` or ``COMPLAINTS_CONFIG``, else
 ``complaints.toml`` in the current directory if there is one; defaults otherwise.
@@ -10,13 +11,14 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import fields, replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from domain.calendar import WorkingDayCalendar
 from domain.errors import BadData
 from domain.procedure import ProcedurePolicy, StageTimescale, Taxonomy, Timescales
+from domain.registers import SERVICE_AREA, TEAM, Register, RegisterEntry
 from reports.council import CouncilSettings, council_from_settings
 
 DEFAULT_FILE = "complaints.toml"
@@ -66,8 +68,80 @@ def policy_from_settings(data: dict[str, Any], source: str = "settings") -> Proc
         prefix = str(data.get("references", {}).get("prefix", "CSC"))
     except (TypeError, ValueError) as error:
         raise BadData(f"{source}: {error}") from None
+    registers = _registers(data.get("registers", {}), source)
     return ProcedurePolicy(
-        calendar=calendar, timescales=timescales, taxonomy=taxonomy, reference_prefix=prefix
+        calendar=calendar,
+        timescales=timescales,
+        taxonomy=taxonomy,
+        reference_prefix=prefix,
+        teams=registers.get(TEAM),
+        service_areas=registers.get(SERVICE_AREA),
+    )
+
+
+#: The ``[registers]`` keys and the kind of name each lists.
+REGISTER_KEYS = {"teams": TEAM, "service_areas": SERVICE_AREA, "service-areas": SERVICE_AREA}
+ENTRY_KEYS = ("name", "aliases", "valid_from", "valid_until")
+
+
+def _registers(section: Any, source: str) -> dict[str, Register]:
+    """The ``[registers]`` table: ``teams`` and ``service_areas``, each a list of names
+    or of tables with ``name`` and optional ``aliases``, ``valid_from``, ``valid_until``."""
+    if not isinstance(section, dict):
+        raise BadData(f"{source}: [registers] must be a table with teams and service_areas")
+    registers: dict[str, Register] = {}
+    for key, items in section.items():
+        kind = REGISTER_KEYS.get(key)
+        if kind is None:
+            raise BadData(f"{source}: unknown register {key!r}; expected teams or service_areas")
+        where = f"{source}: register of {key.replace('_', ' ')}"
+        if kind in registers:
+            raise BadData(f"{where} is given twice")
+        if not isinstance(items, list) or not items:
+            raise BadData(f"{where} must be a list of names (leave it out to accept any name)")
+        entries = []
+        for number, item in enumerate(items, start=1):
+            try:
+                entries.append(_register_entry(item))
+            except BadData as error:
+                raise BadData(f"{where}, entry {number}: {error.message}") from None
+        try:
+            registers[kind] = Register(kind, tuple(entries))
+        except BadData as error:
+            raise BadData(f"{source}: {error.message}") from None
+    return registers
+
+
+def _register_entry(item: Any) -> RegisterEntry:
+    if isinstance(item, str):
+        return RegisterEntry(" ".join(item.split()))
+    if not isinstance(item, dict):
+        raise BadData(f"{item!r} is neither a name nor a table with a name")
+    unknown = [k for k in item if k not in ENTRY_KEYS]
+    if unknown:
+        raise BadData(f"unknown key {unknown[0]!r}; expected {', '.join(ENTRY_KEYS)}")
+    name = item.get("name")
+    if not isinstance(name, str):
+        raise BadData('a name is required (name = "...")')
+    aliases = item.get("aliases", [])
+    if isinstance(aliases, str):
+        aliases = [aliases]
+    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+        raise BadData(f"{name!r}: aliases must be a list of names")
+    bounds: dict[str, date | None] = {}
+    for key in ("valid_from", "valid_until"):
+        value = item.get(key)
+        if isinstance(value, datetime):
+            value = value.date()
+        try:
+            bounds[key] = None if value is None else _as_date(value)
+        except ValueError:
+            raise BadData(f"{name!r}: {key} {value!r} is not a date (YYYY-MM-DD)") from None
+    return RegisterEntry(
+        " ".join(name.split()),
+        tuple(" ".join(a.split()) for a in aliases),
+        valid_from=bounds["valid_from"],
+        valid_until=bounds["valid_until"],
     )
 
 

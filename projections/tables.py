@@ -174,6 +174,11 @@ Index("rm_recommendation_by_made", recommendations.c.procedure, recommendations.
 Index("rm_ombudsman_by_enquiry", ombudsman.c.procedure, ombudsman.c.enquiry_on)
 Index("rm_ombudsman_by_decision", ombudsman.c.procedure, ombudsman.c.decided_on)
 Index("rm_remedy_by_date", remedies.c.given_on)
+# "Is this team or service area in use yet?" (the warning about a new name).
+Index("rm_case_by_team", cases.c.team)
+Index("rm_case_by_service_area", cases.c.service_area)
+Index("rm_representation_by_team", representations.c.team)
+Index("rm_representation_by_service_area", representations.c.service_area)
 
 CASE_TABLES = (cases, case_reasons, stages, points, remedies, recommendations, payments, ombudsman)
 READ_MODEL_TABLES = (*CASE_TABLES, representations)

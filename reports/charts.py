@@ -80,10 +80,15 @@ class Chart:
 Draw = Callable[[Any, dict[str, Any]], tuple["Figure", str]]
 
 
-def charts(report: dict[str, Any]) -> list[Chart]:
-    """Every chart for ``report``, each placed after the section titled ``after``."""
+def charts(report: dict[str, Any], labels: Callable[[str], str] | None = None) -> list[Chart]:
+    """Every chart for ``report``, each placed after the section titled ``after``;
+    taxonomy names are drawn by their ``labels`` (the default taxonomy's if none)."""
     import matplotlib
     from matplotlib.figure import Figure
+
+    from reports.render import default_labels
+
+    say = default_labels(labels)
 
     target = " The black line on a bar is the council's target." if report.get("targets") else ""
     specs: list[tuple[str, str, str, str, Draw]] = [
@@ -101,7 +106,7 @@ def charts(report: dict[str, Any]) -> list[Chart]:
             "Shares are of the Stage 1 complaints received; a complaint may give several "
             "reasons, so they add up to more than 100%.",
             "Stage 1 by reason",
-            _reasons,
+            lambda figure_type, report: _reasons(figure_type, report, say),
         ),
         (
             "timeliness",
@@ -145,10 +150,9 @@ def _stages(report: dict[str, Any]) -> list[str]:
     return ["stage1", "stage2"] if report.get("procedure") == "corporate" else list(STAGE_TITLES)
 
 
-def _text(name: str) -> str:
-    """A taxonomy name as a label; ``$`` escaped so matplotlib never reads mathtext."""
-    words = name.replace("_", " ").replace("-", " ").strip()
-    return (words[:1].upper() + words[1:]).replace("$", r"\$")
+def _text(name: str, say: Callable[[str], str]) -> str:
+    """A taxonomy name's label; ``$`` escaped so matplotlib never reads mathtext."""
+    return say(name).replace("$", r"\$")
 
 
 def _n(value: Any) -> int | None:
@@ -282,7 +286,9 @@ def _outcomes(figure_type: type[Figure], report: dict[str, Any]) -> tuple[Figure
     return figure, " ".join(summary)
 
 
-def _reasons(figure_type: type[Figure], report: dict[str, Any]) -> tuple[Figure, str]:
+def _reasons(
+    figure_type: type[Figure], report: dict[str, Any], say: Callable[[str], str]
+) -> tuple[Figure, str]:
     stage1 = report["stage1"]
     reasons: dict[str, Any] = stage1["by_reason"]
     rows = max(len(reasons), 1)
@@ -294,13 +300,13 @@ def _reasons(figure_type: type[Figure], report: dict[str, Any]) -> tuple[Figure,
     counts = list(reasons.values())
     positions = list(range(len(counts)))
     bars = ax.barh(positions, _bars(counts), height=0.65, color=DARK, edgecolor=INK, linewidth=0.6)
-    ax.set_yticks(positions, [_text(name) for name in reasons])
+    ax.set_yticks(positions, [_text(name, say) for name in reasons])
     ax.set_ylim(len(positions) - 0.5, -0.5)
     _label_bars(ax, bars, [_show(n, stage1["received"]) for n in counts])
     ax.set_xlim(0, max(max(_bars(counts)), 1) * 1.2)
     _count_axis(ax, "x")
     ax.set_xlabel(f"Complaints giving the reason (of {stage1['received']} received)")
-    summary = "; ".join(f"{name.replace('-', ' ')} {n}" for name, n in reasons.items())
+    summary = "; ".join(f"{say(name)} {n}" for name, n in reasons.items())
     return figure, f"Stage 1 complaints by reason: {summary}."
 
 

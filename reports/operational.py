@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from domain.calendar import WorkingDayCalendar
 from projections import tables as t
+from projections.facts import answered_on_time, feedback_status
 
 DUE_SOON_WORKING_DAYS = 5
 
@@ -26,6 +27,8 @@ class CaseFilter:
     team: str | None = None
     only_open: bool = False
     only_overdue: bool = False
+    received_from: date | None = None
+    received_to: date | None = None
 
 
 def _stage_status(deadline: date | None, as_of: date, soon: date) -> str:
@@ -137,6 +140,10 @@ def case_list(
         query = query.where(c.c.service_area == chosen.service_area)
     if chosen.team:
         query = query.where(c.c.team == chosen.team)
+    if chosen.received_from:
+        query = query.where(c.c.received_on >= chosen.received_from)
+    if chosen.received_to:
+        query = query.where(c.c.received_on <= chosen.received_to)
     soon = calendar.add_working_days(as_of, DUE_SOON_WORKING_DAYS)
     listing = []
     for row in session.execute(query):
@@ -171,4 +178,73 @@ def case_list(
             }
         )
     listing.sort(key=lambda x: x["ref"])
+    return listing
+
+
+def representation_list(
+    session: Session, kind: str, as_of: date, calendar: WorkingDayCalendar, chosen: CaseFilter
+) -> list[dict[str, Any]]:
+    """Compliments, enquiries, feedback or advocacy referrals (``kind``), oldest first,
+    with the columns that kind has. Enquiries are judged overdue on ``as_of``; ``open``
+    means not yet answered (enquiries) or resolved or converted (feedback)."""
+    r = t.representations
+    query = select(r).where(r.c.kind == kind).order_by(r.c.received_on, r.c.ref)
+    if chosen.service_area:
+        query = query.where(r.c.service_area == chosen.service_area)
+    if chosen.team:
+        query = query.where(r.c.team == chosen.team)
+    if chosen.received_from:
+        query = query.where(r.c.received_on >= chosen.received_from)
+    if chosen.received_to:
+        query = query.where(r.c.received_on <= chosen.received_to)
+    soon = calendar.add_working_days(as_of, DUE_SOON_WORKING_DAYS)
+    listing = []
+    for row in session.execute(query):
+        common = {
+            "ref": row.ref,
+            "received_on": row.received_on.isoformat(),
+            "service_area": row.service_area,
+            "team": row.team,
+        }
+        if kind == "compliment":
+            listing.append(
+                common
+                | {"channel": row.channel, "role": row.role, "publishable": row.publishable}
+            )
+        elif kind == "enquiry":
+            answered = row.responded_on
+            status = "answered" if answered else _stage_status(row.due, as_of, soon)
+            if chosen.only_open and answered:
+                continue
+            if chosen.only_overdue and status != "overdue":
+                continue
+            listing.append(
+                common
+                | {
+                    "from": row.source,
+                    "due": row.due.isoformat() if row.due else None,
+                    "responded_on": answered.isoformat() if answered else None,
+                    "on_time": answered_on_time(answered, row.due),
+                    "status": status,
+                }
+            )
+        elif kind == "feedback":
+            status = feedback_status(row.responded_on, row.complaint_ref)
+            if chosen.only_open and status != "open":
+                continue
+            listing.append(
+                common
+                | {
+                    "feedback_kind": row.source,
+                    "channel": row.channel,
+                    "resolved_on": row.responded_on.isoformat() if row.responded_on else None,
+                    "complaint_ref": row.complaint_ref,
+                    "status": status,
+                }
+            )
+        else:
+            listing.append(
+                common
+                | {"age_band": row.age_band, "theme": row.theme, "complaint_ref": row.complaint_ref}
+            )
     return listing

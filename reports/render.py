@@ -1,13 +1,30 @@
-"""The annual report as Markdown and CSV (JSON is the document itself)."""
+"""The annual report as Markdown and CSV (JSON is the document itself).
+
+The document is keyed by the taxonomies' names (``poor-communication``); the tables
+print their labels (``Poor communication``), from the taxonomy (ADR 0017). Free-text
+names (service areas, teams, ethnicity) are printed as written.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 STAGE_TITLES = {"stage1": "Stage 1", "stage2": "Stage 2", "stage3": "Stage 3"}
+
+#: A taxonomy name's label: the council's taxonomy's ``label`` method.
+Labels = Callable[[str], str]
+
+
+def default_labels(labels: Labels | None = None) -> Labels:
+    """``labels``, or the default taxonomy's labels when none is given."""
+    if labels is not None:
+        return labels
+    from domain.procedure import Taxonomy
+
+    return Taxonomy().label
 
 
 def _pct(value: float | None) -> str:
@@ -104,12 +121,16 @@ def _union(now: dict[str, Any], before: dict[str, Any]) -> list[str]:
     return list(now) + [name for name in before if name not in now]
 
 
-def sections(report: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any]]]]:
+def sections(
+    report: dict[str, Any], labels: Labels | None = None
+) -> list[tuple[str, list[str], list[list[Any]]]]:
     """The report's tables: (title, header, rows), shared by Markdown, CSV and HTML.
 
     Where the document carries last year's figures (``previous``), every table shows
     them beside this year's, with the change; percentages are computed, never typed.
+    Taxonomy names are shown by their ``labels``.
     """
+    say = default_labels(labels)
     tables: list[tuple[str, list[str], list[list[Any]]]] = []
     prev: dict[str, Any] = report.get("previous") or {}
     received = [
@@ -133,17 +154,17 @@ def sections(report: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any
     tables.append(("Complaints received", ["stage", "this year", "last year", "change"], received))
     stage1 = report["stage1"]
     stage1_before = prev.get("stage1", {})
-    for key, title in (
-        ("by_service_area", "Stage 1 by service area"),
-        ("by_team", "Stage 1 by team"),
-        ("by_reason", "Stage 1 by reason"),
-        ("by_channel", "Stage 1 by how received"),
-        ("by_role", "Stage 1 by who complained"),
+    for key, title, named in (
+        ("by_service_area", "Stage 1 by service area", False),
+        ("by_team", "Stage 1 by team", False),
+        ("by_reason", "Stage 1 by reason", True),
+        ("by_channel", "Stage 1 by how received", True),
+        ("by_role", "Stage 1 by who complained", True),
     ):
         now, before = stage1[key], stage1_before.get(key, {})
         rows = [
             [
-                name,
+                say(name) if named else name,
                 now.get(name, 0),
                 _share(now.get(name, 0), stage1["received"]),
                 before.get(name, 0),
@@ -220,7 +241,7 @@ def sections(report: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any
                 "Stage 2 points by finding",
                 ["finding", "points", "last year"],
                 [
-                    [k.replace("_", " "), v, before_points.get(k, 0)]
+                    [say(k), v, before_points.get(k, 0)]
                     for k, v in report["stage2"]["points_by_finding"].items()
                 ],
             )
@@ -250,7 +271,7 @@ def sections(report: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any
             "Ombudsman decisions",
             ["decision", "count", "last year"],
             [
-                [k.replace("_", " "), decisions.get(k, 0), decisions_before.get(k, 0)]
+                [say(k), decisions.get(k, 0), decisions_before.get(k, 0)]
                 for k in _union(decisions, decisions_before)
             ]
             + [
@@ -292,7 +313,7 @@ def sections(report: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any
     remedy_rows = [
         [
             ("Ombudsman" if stage == "ombudsman" else f"Stage {stage}"),
-            name.replace("_", " "),
+            say(name),
             remedies.get(stage, {}).get(name, 0),
             remedies_before.get(stage, {}).get(name, 0),
         ]
@@ -311,7 +332,7 @@ def sections(report: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any
             ],
         )
     )
-    tables.extend(_representation_tables(report))
+    tables.extend(_representation_tables(report, say))
     tables.append(
         (
             "Five-year trend (received)",
@@ -338,7 +359,9 @@ def _by_name_with_last_year(now: dict[str, Any], before: dict[str, Any]) -> list
     return rows
 
 
-def _representation_tables(report: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any]]]]:
+def _representation_tables(
+    report: dict[str, Any], say: Labels
+) -> list[tuple[str, list[str], list[list[Any]]]]:
     tables: list[tuple[str, list[str], list[list[Any]]]] = []
     with_last_year = ["name", "this year", "last year", "change"]
     compliments = report["compliments"]
@@ -403,7 +426,7 @@ def _representation_tables(report: dict[str, Any]) -> list[tuple[str, list[str],
                     ["resolved without a complaint", feedback["resolved"]],
                     ["became formal complaints", feedback["became_complaints"]],
                 ]
-                + [[f"of which {kind}", n] for kind, n in feedback["by_kind"].items()],
+                + [[f"of which {say(kind).lower()}", n] for kind, n in feedback["by_kind"].items()],
             )
         )
     advocacy = report.get("advocacy")
@@ -412,7 +435,7 @@ def _representation_tables(report: dict[str, Any]) -> list[tuple[str, list[str],
             (
                 "Advocacy referrals by age band",
                 ["age band", "referrals"],
-                [[k, v] for k, v in advocacy["by_age_band"].items()]
+                [[say(k), v] for k, v in advocacy["by_age_band"].items()]
                 + [
                     ["total", advocacy["referrals"]],
                     ["last year", advocacy["referrals_previous"]],
@@ -424,17 +447,18 @@ def _representation_tables(report: dict[str, Any]) -> list[tuple[str, list[str],
             (
                 "Advocacy referrals by theme",
                 ["theme", "referrals"],
-                [[k, v] for k, v in advocacy["by_theme"].items()],
+                [[say(k), v] for k, v in advocacy["by_theme"].items()],
             )
         )
     profile = report.get("profile")
     if profile:
-        for key, title in (
-            ("by_age_band", "Who complained: age band (Stage 1)"),
-            ("by_ethnicity", "Who complained: ethnicity (Stage 1)"),
-            ("by_disability", "Who complained: disability (Stage 1)"),
+        for key, title, named in (
+            ("by_age_band", "Who complained: age band (Stage 1)", True),
+            ("by_ethnicity", "Who complained: ethnicity (Stage 1)", False),
+            ("by_disability", "Who complained: disability (Stage 1)", True),
         ):
-            tables.append((title, ["answer", "count"], [[k, v] for k, v in profile[key].items()]))
+            rows = [[say(k) if named else k, v] for k, v in profile[key].items()]
+            tables.append((title, ["answer", "count"], rows))
     extracts = compliments.get("extracts") or []
     if extracts:
         tables.append(
@@ -447,7 +471,7 @@ def _representation_tables(report: dict[str, Any]) -> list[tuple[str, list[str],
     return tables
 
 
-def markdown(report: dict[str, Any]) -> str:
+def markdown(report: dict[str, Any], labels: Labels | None = None) -> str:
     period = report["period"]
     lines = [
         f"# {report_title(report)}",
@@ -462,7 +486,7 @@ def markdown(report: dict[str, Any]) -> str:
             f"<{report['suppressed_below']} and their percentages withheld.",
             "",
         ]
-    for title, header, rows in sections(report):
+    for title, header, rows in sections(report, labels):
         lines += [f"## {title}", "", _md_row(header), _md_row(["---"] * len(header))]
         lines += [_md_row(row) for row in rows] or [_md_row(["(none)"] + [""] * (len(header) - 1))]
         lines.append("")
@@ -490,11 +514,11 @@ def _md_row(cells: Iterable[Any]) -> str:
     return "| " + " | ".join(str(c) for c in cells) + " |"
 
 
-def csv_text(report: dict[str, Any]) -> str:
+def csv_text(report: dict[str, Any], labels: Labels | None = None) -> str:
     """One table per section: a title row, a header row, the rows, a blank row."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    for title, header, rows in sections(report):
+    for title, header, rows in sections(report, labels):
         writer.writerow([title])
         writer.writerow(header)
         writer.writerows(rows)
@@ -515,7 +539,7 @@ def csv_text(report: dict[str, Any]) -> str:
     return out.getvalue()
 
 
-def html(report: dict[str, Any]) -> str:
+def html(report: dict[str, Any], labels: Labels | None = None) -> str:
     """A single self-contained, printable page: every table, with charts as inline SVG.
 
     Nothing is fetched from elsewhere (no scripts, stylesheets, fonts or images), so
@@ -558,10 +582,10 @@ footer{margin-top:2rem;padding-top:.5rem;border-top:1px solid #b5b5b5;font-size:
 """.strip()
     period = report["period"]
     title = report_title(report)
-    tables = sections(report)
+    tables = sections(report, labels)
     titles = {name for name, _, _ in tables}
     placed: dict[str, list[Chart]] = {}
-    for chart in charts(report):
+    for chart in charts(report, labels):
         placed.setdefault(chart.after if chart.after in titles else "", []).append(chart)
     numbered: list[Chart] = []
     long_table = 15  # rows: a longer table may break across printed pages
@@ -649,10 +673,11 @@ footer{margin-top:2rem;padding-top:.5rem;border-top:1px solid #b5b5b5;font-size:
     return "\n".join(parts)
 
 
-def render(report: dict[str, Any], output_format: str) -> str:
-    """The report in ``output_format``: md, csv or html (json is emitted as data)."""
+def render(report: dict[str, Any], output_format: str, labels: Labels | None = None) -> str:
+    """The report in ``output_format``: md, csv or html (json is emitted as data), with
+    taxonomy names shown by their ``labels`` (the council's taxonomy's)."""
     if output_format == "csv":
-        return csv_text(report)
+        return csv_text(report, labels)
     if output_format == "html":
-        return html(report) + "\n"
-    return markdown(report) + "\n"
+        return html(report, labels) + "\n"
+    return markdown(report, labels) + "\n"

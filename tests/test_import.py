@@ -12,8 +12,9 @@ from typing import Any
 import orjson
 import pytest
 
+from domain.vocabulary import name_key
 from ledger.application import Ledger
-from ledger.importer import COLUMN_NAMES, header_key, name_value, parse_date
+from ledger.importer import COLUMN_NAMES, header_key, parse_date
 from tests.cli.conftest import Complaints
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -318,8 +319,8 @@ def test_dates_iso_or_uk(text: str, expected: date) -> None:
 
 
 def test_names_and_headers_are_normalised() -> None:
-    assert name_value(" Partly Upheld ") == "partly-upheld"
-    assert name_value("via_councillor_mp") == "via-councillor-mp"
+    assert name_key(" Partly Upheld ") == "partly-upheld"
+    assert name_key("via_councillor_mp") == "via-councillor-mp"
     assert header_key("Stage1 Response-On") == "stage1_response_on"
 
 

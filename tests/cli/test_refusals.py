@@ -68,7 +68,9 @@ def test_receipt_dated_in_the_future_is_refused(complaints: Complaints) -> None:
     assert complaints.ok("receive", "--on", "2024-05-01") == "CSC-2024-0001"
 
 
-@pytest.mark.parametrize("bad", ["2024-13-01", "yesterday", "2023-02-29", "01/05/2024"])
+@pytest.mark.parametrize(
+    "bad", ["2024-13-01", "yesterday", "2023-02-29", "2024/05/01", "31/04/2024"]
+)
 def test_malformed_or_impossible_date_is_bad_data_not_a_usage_error(
     complaints: Complaints, unchanged: Unchanged, bad: str
 ) -> None:

@@ -1,5 +1,5 @@
 """Seed 000: London Borough of Barking and Dagenham, Children's Social Care annual
-complaints report 2024/25 (``/work/shared/seeds/000_*.txt``).
+complaints report 2024/25 (``docs/seeds/000-barking-and-dagenham-2024-25.txt``).
 
 The report's tables are rebuilt as event histories (one :class:`Case` per complaint,
 with real dates) and the ledger's annual report JSON for 2024/25 (and, for last year's

@@ -1,5 +1,5 @@
 """Seed 003: Brent Council, Complaints Annual Report 2023-2024, Appendix A(ii) -
-Children's Social Care statutory complaints (``/work/shared/seeds/003_*.txt``).
+Children's Social Care statutory complaints (``docs/seeds/003-brent-2023-24.txt``).
 
 The report's figures are rebuilt as event histories over three financial years
 (2022/23 for last year's figures, 2023/24 for the report's, a few corporate cases from

@@ -1,0 +1,202 @@
+"""One input language: dates, amounts and names as people write them.
+
+The command line (and so ``batch``) and the legacy importer read every value through
+these functions, so they accept the same things and say the same thing about a value
+they refuse (ADR 0017):
+
+* dates as ``YYYY-MM-DD`` or ``DD/MM/YYYY`` (a time after the date is read and ignored,
+  as spreadsheets write one); an impossible date says why it is not a date;
+* date-times the same, with an optional time ``HH:MM[:SS][+HH:MM]``; a bare date is the
+  end of that day;
+* amounts of pounds with or without ``£`` and commas between thousands, at most two
+  decimal places, more than zero;
+* names from a list (a taxonomy, or a fixed list such as the stage outcomes) by name or
+  by label, in any case, with spaces, hyphens or underscores: the result is always the
+  list's own name. An unknown name is refused with the nearest names.
+
+Pure: no I/O, no clock, no locale.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, time
+from decimal import Decimal
+
+from domain.errors import BadData, UnknownName
+
+DATE_FORMS = "YYYY-MM-DD or DD/MM/YYYY (e.g. 2025-04-07 or 07/04/2025)"
+MOMENT_FORMS = (
+    "YYYY-MM-DD or DD/MM/YYYY, optionally followed by a time HH:MM[:SS][+00:00] "
+    "(e.g. 2025-04-07, 07/04/2025 or 2025-04-07T17:30)"
+)
+AMOUNT_FORMS = (
+    "pounds and pence such as 250, 1345.50, 1,345.50 or £1,345.50 "
+    "(commas only between thousands, at most two decimal places)"
+)
+
+_DAY_AND_TIME = re.compile(r"(?P<day>[0-9/\-]+)(?:(?:T|\s+)(?P<time>\S.*))?")
+_ISO = re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})")
+_UK = re.compile(r"(?P<day>\d{1,2})/(?P<month>\d{1,2})/(?P<year>\d{4})")
+_AMOUNT = re.compile(r"£?\s*(?P<pounds>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<pence>\d{1,2}))?")
+_NEGATIVE = re.compile(r"(?:-\s*£?|£\s*-)\s*[\d.,]+")
+_NOT_A_KEY = re.compile(r"[\W_]+")
+_RANGE = re.compile(r"(\d+)-(\d+)")
+
+
+# --------------------------------------------------------------------------- dates
+def parse_date(text: str) -> date:
+    """A date written ``YYYY-MM-DD`` or ``DD/MM/YYYY``.
+
+    A time after the date (``2025-04-07 00:00:00``, as spreadsheets export dates) is
+    checked and ignored. :class:`BadData` says whether the text is not written as a
+    date, or is written as one that does not exist (``2025-02-30``).
+    """
+    day, _moment = _day_and_time(text, DATE_FORMS, "date")
+    return day
+
+
+def parse_moment(text: str) -> datetime:
+    """A date-time; a bare date (either form) is the end of that day.
+
+    The result has the time zone written (``+01:00``, ``Z``), else none: the caller
+    decides which zone a naive time is in.
+    """
+    day, moment = _day_and_time(text, MOMENT_FORMS, "date or date-time")
+    return datetime.combine(day, moment if moment is not None else time.max)
+
+
+def _day_and_time(text: str, forms: str, what: str) -> tuple[date, time | None]:
+    value = str(text).strip()
+    if not value:
+        raise BadData(f"a {what} is needed: write {forms}")
+    whole = _DAY_AND_TIME.fullmatch(value)
+    written = whole and (_ISO.fullmatch(whole["day"]) or _UK.fullmatch(whole["day"]))
+    if not whole or not written:
+        raise BadData(f"{value!r} is not a {what}: write {forms}")
+    year, month, day = (int(written[part]) for part in ("year", "month", "day"))
+    try:
+        found = date(year, month, day)
+    except ValueError:
+        raise BadData(f"{whole['day']} is not a date ({_why_not(year, month, day)})") from None
+    moment: time | None = None
+    if whole["time"] is not None:
+        clock = whole["time"].strip().replace("Z", "+00:00")
+        try:
+            moment = time.fromisoformat(clock)
+        except ValueError:
+            raise BadData(f"{value!r} is not a {what}: write {forms}") from None
+    return found, moment
+
+
+def _why_not(year: int, month: int, day: int) -> str:
+    if year < 1:
+        return "years start at 1"
+    if not 1 <= month <= 12:
+        return f"there is no month {month}"
+    if day < 1:
+        return "days of the month start at 1"
+    length = calendar.monthrange(year, month)[1]
+    return f"{calendar.month_name[month]} {year} has {length} days"
+
+
+# ------------------------------------------------------------------------- amounts
+def parse_amount(text: str) -> Decimal:
+    """Pounds and pence: ``250``, ``1345.5``, ``1,345.50``, ``£1,345.50``; two places.
+
+    Refused (:class:`BadData`): anything else, such as ``1,34.5`` (a comma not between
+    thousands), ``12.345`` (three decimal places), negative amounts and zero.
+    """
+    value = str(text).strip()
+    written = _AMOUNT.fullmatch(value)
+    if _NEGATIVE.fullmatch(value):
+        raise BadData(f"amount {value!r} must be more than zero")
+    if not written:
+        raise BadData(f"amount {value!r} is not an amount: write {AMOUNT_FORMS}")
+    pounds = written["pounds"].replace(",", "")
+    pence = (written["pence"] or "").ljust(2, "0")
+    amount = Decimal(f"{pounds}.{pence}")
+    if amount <= 0:
+        raise BadData(f"amount {value!r} must be more than zero")
+    return amount
+
+
+# --------------------------------------------------------------------------- names
+def name_key(text: str) -> str:
+    """What is compared when a name is looked up: ``Partly upheld``, ``partly_upheld``
+    and ``PARTLY-UPHELD`` are all ``partly-upheld``."""
+    return _NOT_A_KEY.sub("-", str(text).casefold()).strip("-")
+
+
+def default_label(name: str) -> str:
+    """A name as words: ``poor-communication`` reads ``Poor communication``,
+    ``12-15`` reads ``12 to 15``."""
+    words = _RANGE.sub(r"\1 to \2", name.strip())
+    words = re.sub(r"[\s_\-]+", " ", words).strip()
+    return words[:1].upper() + words[1:]
+
+
+def label(name: str, labels: Mapping[str, str] | None = None) -> str:
+    """The label ``name`` is shown with: its label in ``labels`` (looked up by name,
+    or by the name as the reports key it, ``partly_upheld``), else its words."""
+    if labels:
+        if name in labels:
+            return labels[name]
+        key = name_key(name)
+        for known, text in labels.items():
+            if name_key(known) == key:
+                return text
+    return default_label(name)
+
+
+def resolve_name(
+    kind: str, text: str, names: Iterable[str], labels: Mapping[str, str] | None = None
+) -> str:
+    """The name in ``names`` that ``text`` gives, by name or by label, in any case or
+    spacing; :class:`UnknownName` with the nearest names if there is none."""
+    allowed = tuple(names)
+    key = name_key(text)
+    if not key:
+        raise BadData(f"a {kind} is needed: expected one of: {', '.join(allowed)}")
+    for name in allowed:
+        if name == text or name_key(name) == key:
+            return name
+    for name in allowed:
+        if name_key(label(name, labels)) == key:
+            return name
+    raise UnknownName(unknown_name_message(kind, text, allowed, labels))
+
+
+def resolve_names(
+    kind: str, texts: Iterable[str], names: Iterable[str], labels: Mapping[str, str] | None = None
+) -> list[str]:
+    """Each of ``texts`` resolved (see :func:`resolve_name`), each name once, in order."""
+    allowed = tuple(names)
+    return list(dict.fromkeys(resolve_name(kind, text, allowed, labels) for text in texts))
+
+
+def nearest_names(
+    text: str, names: Iterable[str], labels: Mapping[str, str] | None = None, limit: int = 3
+) -> list[str]:
+    """Up to ``limit`` names in ``names`` whose name or label is nearest to ``text``."""
+    import difflib
+
+    by_key: dict[str, str] = {}
+    for name in names:
+        by_key.setdefault(name_key(name), name)
+        by_key.setdefault(name_key(label(name, labels)), name)
+    close = difflib.get_close_matches(name_key(text), list(by_key), n=limit * 2, cutoff=0.6)
+    return list(dict.fromkeys(by_key[key] for key in close))[:limit]
+
+
+def unknown_name_message(
+    kind: str, text: str, names: Iterable[str], labels: Mapping[str, str] | None = None
+) -> str:
+    """``unknown reason 'poor comms'; did you mean poor-communication?`` (one line)."""
+    allowed = tuple(names)
+    near = nearest_names(text, allowed, labels)
+    if near:
+        return f"unknown {kind} {text!r}; did you mean {' or '.join(near)}?"
+    return f"unknown {kind} {text!r}; expected one of: {', '.join(allowed)}"
