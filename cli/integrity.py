@@ -88,7 +88,9 @@ def verify(
     was altered, removed or inserted, and exits 1. With --expect (or --expect-file),
     also proves the chain still contains a head published earlier (the annual
     report prints its position and hash): a chain rewritten since, even one whose
-    every hash was recomputed, no longer does.
+    every hash was recomputed, no longer does. Last, the read models are rebuilt in
+    memory and compared with the stored ones: rows changed behind the projection's
+    back exit 1 too.
 
     Example:
 
@@ -108,17 +110,18 @@ def verify(
     if output_format == "json":
         emit_json(
             {
-                "intact": verdict.intact and missing is None,
+                "intact": anchoring.intact,
                 "verified": verdict.verified,
                 "head_position": verdict.head_position,
                 "head_hash": verdict.head_hash,
-                "problem": verdict.problem or missing,
+                "problem": verdict.problem or missing or anchoring.read_models,
                 "problem_position": verdict.problem_position,
                 "expected": [str(head) for head in published],
                 "checkpoints": anchoring.checkpoints,
+                "read_models": anchoring.read_models or "agree with a rebuild",
             }
         )
-        if not verdict.intact or missing:
+        if not anchoring.intact:
             ctx.exit(1)
         return
     if not verdict.intact:
@@ -128,6 +131,8 @@ def verify(
         )
     if missing:
         raise Refusal(f"{missing} [anchor]")
+    if anchoring.read_models:
+        raise Refusal(f"{anchoring.read_models} [read-models]")
     click.echo(
         f"verified {verdict.verified} events; head {verdict.head_position} hash {verdict.head_hash}"
     )

@@ -32,7 +32,7 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.utils import Environment
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, bindparam, select, text
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from domain import errors
@@ -67,6 +67,8 @@ from ledger.integrity import (
     install_append_only_triggers,
     linked_events,
 )
+from ledger.read_model_check import read_model_problem
+from ledger.read_model_guard import GuardedRowStore, install_read_model_guard
 from ledger.registers import NameInUse, names_in_use, new_name_warnings
 from ledger.storage import (
     WRITE_OPTION,
@@ -77,7 +79,7 @@ from ledger.storage import (
 )
 from ledger.time_travel import as_recorded_by, moment_text, read_models_as_of
 from projections import tables as read_models
-from projections.projector import CaseFactsProjection, Status
+from projections.projector import CaseFactsProjection, RowStore, Status
 from reports.annual import AnnualReport, Period
 from reports.council import CouncilSettings, council_sections
 from reports.suppression import suppress
@@ -107,6 +109,24 @@ class TurnTakingRecorder(SQLAlchemyApplicationRecorder):
     #: ledger sets this); every other event loaded must hold its chain link.
     unchained: Callable[[], Collection[int]] = staticmethod(lambda: ())
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._queries: dict[tuple[bool, bool, bool, bool], Any] = {}
+
+    def _events_query(self, gt: bool, lte: bool, desc: bool, limit: bool) -> Any:
+        """One shape of the library's events query, built once, with its chain links."""
+        events = self.events_record_cls.__table__
+        version = events.c.originator_version
+        query = linked_events(events).where(events.c.originator_id == bindparam("originator_id"))
+        if gt:
+            query = query.where(version > bindparam("gt"))
+        if lte:
+            query = query.where(version <= bindparam("lte"))
+        query = query.order_by(version.desc() if desc else version)
+        if limit:
+            query = query.limit(bindparam("limit"))
+        return query
+
     def select_events(
         self,
         originator_id: UUID | str,
@@ -118,18 +138,13 @@ class TurnTakingRecorder(SQLAlchemyApplicationRecorder):
         """The library's query, with each event's chain link checked as it is loaded:
         an event slipped in, altered, or following a gap in the case's versions is
         refused (:class:`errors.LedgerTampered`) before anything is built on it."""
-        events = self.events_record_cls.__table__
-        version = events.c.originator_version
-        query = linked_events(events).where(events.c.originator_id == originator_id)
-        if gt is not None:
-            query = query.where(version > gt)
-        if lte is not None:
-            query = query.where(version <= lte)
-        query = query.order_by(version.desc() if desc else version)
-        if limit is not None:
-            query = query.limit(limit)
+        shape = (gt is not None, lte is not None, desc, limit is not None)
+        query = self._queries.get(shape)
+        if query is None:
+            query = self._queries[shape] = self._events_query(*shape)
+        params = {"originator_id": originator_id, "gt": gt, "lte": lte, "limit": limit}
         with self.transaction(commit=False) as session:
-            rows = session.execute(query).all()
+            rows = session.execute(query, {k: v for k, v in params.items() if v is not None}).all()
             first = None if desc or limit is not None else (gt or 0) + 1
             tampered = first_tampered(rows, first, self.unchained())
         if tampered is not None:
@@ -172,10 +187,12 @@ class Anchoring:
     verdict: Verdict
     missing: str | None
     checkpoints: int
+    #: Why the read models disagree with a rebuild from the events (None: they agree).
+    read_models: str | None = None
 
     @property
     def intact(self) -> bool:
-        return self.verdict.intact and self.missing is None
+        return self.verdict.intact and self.missing is None and self.read_models is None
 
 
 @dataclass(frozen=True)
@@ -203,7 +220,7 @@ class Ledger(Application[UUID]):
         self.council = council or CouncilSettings()
         self.engine: Engine = make_engine(self.url)
         self.sessions = scoped_session(sessionmaker(bind=self.engine, autoflush=True))
-        self.projection = CaseFactsProjection(self.policy)
+        self.projection = CaseFactsProjection(self.policy, self._row_store())
         self._written: list[int] = []
         self._saved: list[Any] = []
         #: The case steps that the last writing unit of work recorded (for the
@@ -258,7 +275,8 @@ class Ledger(Application[UUID]):
     ) -> Anchoring:
         """Recompute the chain, then check every stored checkpoint (its signature, by
         ``trusted_key`` when given, and that the chain still has its hash at its
-        position) and every published head."""
+        position) and every published head; then compare the read models with a
+        rebuild from the events."""
 
         def work() -> Anchoring:
             session = self.sessions()
@@ -275,7 +293,7 @@ class Ledger(Application[UUID]):
                 reason = self.chain.missing(session, head)
                 if reason:
                     return Anchoring(verdict, reason, checked)
-            return Anchoring(verdict, None, checked)
+            return Anchoring(verdict, None, checked, read_model_problem(self, session))
 
         return self.read(work)
 
@@ -358,12 +376,17 @@ class Ledger(Application[UUID]):
                     for index in table.indexes:
                         index.create(connection, checkfirst=True)
                 install_append_only_triggers(connection)
+                install_read_model_guard(connection)
                 stored = StoredBankHolidays.load(connection)
             calendar = replace(self.policy.calendar, bank_holidays=stored)
             self.policy = replace(self.policy, calendar=calendar)
-            self.projection = CaseFactsProjection(self.policy)
+            self.projection = CaseFactsProjection(self.policy, self._row_store())
         except sqlalchemy.exc.SQLAlchemyError as error:
             raise LedgerUnavailable(_first_line(error)) from None
+
+    def _row_store(self) -> RowStore | None:
+        """On PostgreSQL, the read models change only through the guard's functions."""
+        return GuardedRowStore() if self.engine.dialect.name == "postgresql" else None
 
     def close(self) -> None:
         self.sessions.remove()
@@ -1022,6 +1045,7 @@ class Ledger(Application[UUID]):
             return [_recorded(e, voidings.get(e.originator_version)) for e in events]
 
         return self.read(work)
+
 
 _HIDDEN_FIELDS = {"originator_id", "originator_version", "timestamp", "originator_topic"}
 

@@ -14,9 +14,12 @@ import hashlib
 import struct
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
+from eventsourcing.domain import CanInitAggregate, CanMutateAggregate
+from eventsourcing.utils import resolve_topic
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -137,6 +140,40 @@ def install_append_only_triggers(connection: Connection) -> None:
         )
 
 
+#: The package every event class of the ledger lives in.
+EVENT_PACKAGE = "domain."
+
+
+@lru_cache(maxsize=256)
+def _creates(topic: str) -> bool | None:
+    """Whether ``topic`` names an event that creates its aggregate; None when it names
+    nothing in the ledger's own domain (never imported)."""
+    if not topic.startswith(EVENT_PACKAGE):
+        return None
+    try:
+        event_class = resolve_topic(topic)
+    except Exception:  # any failure to resolve: not one of the ledger's events
+        return None
+    if not isinstance(event_class, type) or not issubclass(event_class, CanMutateAggregate):
+        return None
+    return issubclass(event_class, CanInitAggregate)
+
+
+def out_of_place(topic: str, version: int) -> str | None:
+    """Why an event of ``topic`` cannot stand at ``version`` of its aggregate (a
+    well-formed copy of another event, say); None when it can."""
+    creates = _creates(topic)
+    if creates is None:
+        return f"an event of no kind the ledger records ({topic[:80]!r})"
+    if creates != (version == 1):
+        return (
+            f"a creation event at version {version}"
+            if creates
+            else "version 1 is not a creation event"
+        )
+    return None
+
+
 def first_tampered(
     rows: Sequence[Any], first_version: int | None, unchained: Collection[int]
 ) -> int | None:
@@ -170,6 +207,8 @@ def first_tampered(
             bytes(row.state),
         )
         if digest != bytes(row.link_hash):
+            return int(row.id)
+        if out_of_place(row.topic, row.originator_version):
             return int(row.id)
     return None
 
@@ -340,6 +379,7 @@ class HashChain:
         links = self._links(session)
         previous_position, previous_hash = 0, GENESIS
         verified = 0
+        versions: dict[Any, int] = {}  # each record's last version so far
         event = next(events, None)
         link = next(links, None)
         while event is not None or link is not None:
@@ -384,6 +424,17 @@ class HashChain:
                     previous_hash,
                     "altered: the stored event differs from the one chained",
                     position,
+                )
+            misplaced = out_of_place(event.topic, event.originator_version)
+            before = versions.get(event.originator_id, 0)
+            if not misplaced and event.originator_version != before + 1:
+                misplaced = (
+                    f"version {event.originator_version} follows version {before} of its record"
+                )
+            versions[event.originator_id] = event.originator_version
+            if misplaced:
+                return self._broken(
+                    verified, previous_position, previous_hash, f"forged: {misplaced}", position
                 )
             verified += 1
             previous_position, previous_hash = position, stored

@@ -143,6 +143,10 @@ def test_a_chain_rewritten_with_every_hash_recomputed_fails_the_published_head(
 ) -> None:
     position, digest = published_head(db_url)
     alter_and_rechain(raw)
+    # The read models built before the rewrite disagree with it (ADR 0024)...
+    assert said(complaints(db_url, "verify")).endswith("[read-models]")
+    # ...but rebuilt after it, nothing but the published head shows it.
+    assert complaints(db_url, "projections", "rebuild").exit_code == 0
     assert complaints(db_url, "verify").exit_code == 0  # what verify alone cannot see
     for expect in (f"{position}:{digest}", digest):
         result = complaints(db_url, "verify", "--expect", expect)
@@ -158,6 +162,13 @@ def test_the_last_events_deleted_with_their_links_fail_the_published_head(
 ) -> None:
     position, digest = published_head(db_url)
     delete_last_events_with_links(raw)
+    # The read models were built from events that are gone (ADR 0024)...
+    assert said(complaints(db_url, "verify")) == (
+        "Error: the read models were built from the events up to position 12, "
+        "but the log ends at 10: events have been removed [read-models]"
+    )
+    # ...but rebuilt after it, nothing but the published head shows it.
+    assert complaints(db_url, "projections", "rebuild").exit_code == 0
     assert complaints(db_url, "verify").exit_code == 0  # what verify alone cannot see
     result = complaints(db_url, "verify", "--expect", f"{position}:{digest}")
     assert result.exit_code == 1
@@ -289,6 +300,7 @@ def test_checkpoints_re_signed_with_another_key_fail_against_the_key_held_apart(
         disable_triggers(c, "ledger_checkpoints")
         c.execute(text("DELETE FROM ledger_checkpoints"))
     assert checkpoint(db_url, tmp_path / "theirs.key").exit_code == 0
+    assert complaints(db_url, "projections", "rebuild").exit_code == 0
     assert complaints(db_url, "verify").exit_code == 0
     result = complaints(db_url, "verify", "--key", str(tmp_path / "ours.key.pub"))
     assert result.exit_code == 1
@@ -357,6 +369,23 @@ def test_a_forged_insert_is_refused_by_every_read_and_write(
     assert complaints(db_url, "show", "T-0").exit_code == 0  # other cases still read
 
 
+def test_a_version_gap_with_every_hash_recomputed_is_refused_and_fails_verify(
+    ledger: Ledger, raw: sqlalchemy.Engine, db_url: str
+) -> None:
+    """Chained well-formed, a copy after a gap in its case's versions broke every read
+    with OriginatorVersionError, and verify passed."""
+    insert_copy(raw, 12, 6)
+    with raw.begin() as c:
+        rechain(c)
+    refused_as_tampered(complaints(db_url, "--actor", "t", "show", "T-3"))
+    verified = complaints(db_url, "verify")
+    assert verified.exit_code == 1
+    assert verified.stderr.strip() == (
+        "Error: the ledger has been tampered with at position 13: forged: version 6 follows "
+        "version 3 of its record (12 events before it verified) [hash-chain]"
+    )
+
+
 def test_an_altered_event_is_refused_when_its_case_is_loaded(
     ledger: Ledger, raw: sqlalchemy.Engine, db_url: str
 ) -> None:
@@ -373,21 +402,41 @@ def test_an_altered_event_is_refused_when_its_case_is_loaded(
     refused_as_tampered(refusals[0], TAMPERED_13.replace("13", "3"))
 
 
-def test_a_copied_reference_sequence_event_is_refused(raw: sqlalchemy.Engine, db_url: str) -> None:
-    """A copied NumberIssued broke every generated reference with AssertionError."""
+@pytest.mark.parametrize(
+    "copied, chained",
+    [("NumberIssued", False), ("Started", False), ("Started", True)],
+    ids=["number-issued", "started", "started-with-every-hash-recomputed"],
+)
+def test_a_copied_reference_sequence_event_is_refused(
+    raw: sqlalchemy.Engine, db_url: str, copied: str, chained: bool
+) -> None:
+    """A copied reference-sequence event broke every generated reference (a copied
+    Started, even chained well-formed, with AssertionError)."""
     receive = ["--actor", "t", "receive", "--on", "2025-04-07", "--procedure", "statutory"]
     assert complaints(db_url, *receive).stdout.strip() == "CSC-2025-0001"
     with raw.connect() as c:
-        issued = c.execute(
+        sequence = c.execute(
             text(
-                "SELECT id, originator_version FROM ledger_events "
-                "WHERE topic LIKE '%NumberIssued' ORDER BY id DESC LIMIT 1"
+                "SELECT id, originator_id FROM ledger_events "
+                f"WHERE topic LIKE '%ReferenceSequence.{copied}' ORDER BY id DESC LIMIT 1"
             )
         ).one()
-    insert_copy(raw, issued.id, issued.originator_version + 1)
+        version = c.execute(
+            text("SELECT max(originator_version) FROM ledger_events WHERE originator_id = :o"),
+            {"o": sequence.originator_id},
+        ).scalar_one()
+    insert_copy(raw, sequence.id, version + 1)
+    if chained:
+        with raw.begin() as c:
+            rechain(c)
+    with raw.connect() as c:
+        position = c.execute(text("SELECT max(id) FROM ledger_events")).scalar_one()
     before = events(raw)
     result = complaints(db_url, *receive)
-    assert result.exit_code == 1 and result.stdout == ""
-    assert result.stderr.strip().startswith("Error: the ledger has been tampered with at position ")
-    assert result.stderr.strip().endswith(": run complaints verify [hash-chain]")
+    refused_as_tampered(result, TAMPERED_13.replace("13", str(position)))
     assert events(raw) == before
+    verified = complaints(db_url, "verify")
+    assert verified.exit_code == 1
+    assert f"tampered with at position {position}" in verified.stderr
+    if chained:
+        assert "forged: a creation event at version 3" in verified.stderr
