@@ -69,7 +69,11 @@ class GuardedRowStore:
         self, session: Session, start: int, through: int, version: str, changes: Sequence[Change]
     ) -> None:
         payload = {
-            change.aggregate_id: {"kind": change.kind, "key": change.key, "rows": change.rows}
+            change.aggregate_id: {
+                "kind": change.kind,
+                "key": change.key,
+                "rows": {str(name): rows for name, rows in change.rows.items()},
+            }
             for change in changes
         }
         session.execute(

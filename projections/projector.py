@@ -221,7 +221,7 @@ class CaseFactsProjection:
                         str(aggregate_id),
                         REPRESENTATION,
                         str(row["ref"]),
-                        {tables.representations.name: [row]},
+                        {str(tables.representations.name): [row]},
                     )
                 )
         return changes

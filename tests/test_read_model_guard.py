@@ -80,8 +80,11 @@ def test_the_writer_still_records_and_its_read_models_follow(writer: str) -> Non
     responded = run(writer, "respond", "R-1", "--on", "2024-05-10", "--outcome", "upheld")
     assert responded.exit_code == 0, responded.output
     assert listed(writer) == ["R-1", "R-2", "R-3"]
+    complimented = run(writer, "compliment", "--on", "2024-05-03", "--text", "thank you")
+    assert complimented.exit_code == 0, complimented.output
     assert run(writer, "projections", "rebuild").exit_code == 0
     assert listed(writer) == ["R-1", "R-2", "R-3"]
+    assert run(writer, "verify").exit_code == 0
 
 
 @pytest.mark.parametrize(
