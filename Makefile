@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo tour test lint bench bench-full clean
+.PHONY: demo tour test lint bench bench-full clean cli-reference
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/python -m pytest -q
+
+# docs/cli.md: every command and option, written from the program (a test checks it)
+cli-reference: $(STAMP)
+	$(BIN)/python -m cli.reference > docs/cli.md
 
 clean:
 	rm -rf $(VENV) build *.egg-info demo.db demo.db-wal demo.db-shm tour.db tour.db-wal tour.db-shm

@@ -38,6 +38,7 @@ from uuid import UUID
 import orjson
 
 from domain.complaint import Complaint
+from domain.stored_names import KIND_OF_TOPIC
 from ledger.application import Ledger
 from ledger.demo import default_first_year, generate
 from reports.annual import parse_year
@@ -388,9 +389,12 @@ def group_by_time(path: Path, year: int) -> float:
 def longest_case(path: Path) -> tuple[str, int]:
     """The complaint with the most events, and how many."""
     with sqlite3.connect(path) as connection:
+        topics = [topic for topic, kind in KIND_OF_TOPIC.items() if kind == "complaint"]
         counts = connection.execute(
             "SELECT lower(hex(originator_id)), count(*) AS n FROM ledger_events "
-            "WHERE topic LIKE 'domain.complaint:%' GROUP BY originator_id ORDER BY n DESC LIMIT 1"
+            f"WHERE topic IN ({', '.join('?' for _ in topics)}) "
+            "GROUP BY originator_id ORDER BY n DESC LIMIT 1",
+            topics,
         ).fetchone()
         identity = str(UUID(hex=counts[0]))
         ref = connection.execute(

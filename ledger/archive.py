@@ -35,14 +35,13 @@ from sqlalchemy import select, text
 
 from domain import errors
 from domain.complaint import AMENDABLE_FIELDS
+from domain.stored_names import stored_kind
 from ledger.integrity import GENESIS, chain, event_hash
 from projections import tables as read_models
 
 if TYPE_CHECKING:
     from ledger.application import Ledger
 
-PERSONAL_TOPIC = "domain.personal:PersonalDetails."
-COMPLAINT_TOPIC = "domain.complaint:Complaint."
 BATCH = 2000
 #: Events per transaction when restoring.
 RESTORE_CHUNK = 5000
@@ -97,7 +96,7 @@ def export_events(
                 )
                 state = dict(vars(ledger.mapper.to_domain_event(stored)))
                 _remember_ref(refs, identity, row.topic, state)
-                if row.topic.startswith(PERSONAL_TOPIC) and not include_personal:
+                if stored_kind(row.topic) == "personal" and not include_personal:
                     count.left_out += 1
                     continue
                 write(_line(row, identity, state, refs) + b"\n")

@@ -18,8 +18,7 @@ from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.domain import CanInitAggregate, CanMutateAggregate
-from eventsourcing.utils import resolve_topic
+from eventsourcing.domain import CanInitAggregate
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -35,6 +34,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
+
+from domain.stored_names import MOVED, event_classes
 
 GENESIS = bytes(32)
 BATCH = 2000
@@ -140,23 +141,18 @@ def install_append_only_triggers(connection: Connection) -> None:
         )
 
 
-#: The package every event class of the ledger lives in.
-EVENT_PACKAGE = "domain."
+@lru_cache(maxsize=1)
+def _event_classes() -> dict[str, type[Any]]:
+    """Every event class the ledger stores, by its stored name, old names included."""
+    return {**event_classes(), **MOVED}
 
 
-@lru_cache(maxsize=256)
 def _creates(topic: str) -> bool | None:
-    """Whether ``topic`` names an event that creates its aggregate; None when it names
-    nothing in the ledger's own domain (never imported)."""
-    if not topic.startswith(EVENT_PACKAGE):
-        return None
-    try:
-        event_class = resolve_topic(topic)
-    except Exception:  # any failure to resolve: not one of the ledger's events
-        return None
-    if not isinstance(event_class, type) or not issubclass(event_class, CanMutateAggregate):
-        return None
-    return issubclass(event_class, CanInitAggregate)
+    """Whether ``topic`` names an event that creates its record; None when it names no
+    event of the ledger's (the fixed registry of domain/stored_names.py; nothing is
+    imported by name)."""
+    event_class = _event_classes().get(topic)
+    return None if event_class is None else issubclass(event_class, CanInitAggregate)
 
 
 def out_of_place(topic: str, version: int) -> str | None:

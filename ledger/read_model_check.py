@@ -18,13 +18,9 @@ from sqlalchemy import Table, create_engine, select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
+from domain.stored_names import stored_kind
 from projections import tables
-from projections.projector import (
-    COMPLAINT_TOPIC,
-    NAME,
-    REPRESENTATION_TOPICS,
-    CaseFactsProjection,
-)
+from projections.projector import NAME, PROJECTED_KINDS, CaseFactsProjection
 
 BATCH = 1000
 
@@ -46,7 +42,7 @@ class EventsInMemory:
                 if notification.id > position:
                     break
                 self.notifications.append(notification)
-                if notification.topic.startswith((COMPLAINT_TOPIC, REPRESENTATION_TOPICS)):
+                if stored_kind(notification.topic) in PROJECTED_KINDS:
                     identity = UUID(str(notification.originator_id))
                     self.events.setdefault(identity, []).append(notification)
             if len(batch) < BATCH:

@@ -24,23 +24,20 @@ is left to ``verify``, which compares the read models with a rebuild.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
 import orjson
-from sqlalchemy import bindparam, text
+import sqlalchemy.exc
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from domain.stored_names import KIND_OF_TOPIC
 from projections import tables
-from projections.projector import (
-    COMPLAINT,
-    COMPLAINT_TOPIC,
-    NAME,
-    REPRESENTATION_TOPICS,
-    Change,
-)
+from projections.projector import COMPLAINT, NAME, PROJECTED_KINDS, Change
 
 LOCK = "complaints_projection_lock"
 RESET = "complaints_projection_reset"
@@ -96,6 +93,11 @@ def _function_sql(schema: str) -> list[str]:
     tracking = tables.tracking.name
     case_tables = [t.name for t in tables.CASE_TABLES]
     representation = tables.representations.name
+    projected_topics = ", ".join(
+        "'" + topic.replace("'", "''") + "'"
+        for topic, kind in sorted(KIND_OF_TOPIC.items())
+        if kind in PROJECTED_KINDS
+    )
     rewrite_case = "\n".join(
         f"      DELETE FROM {t} WHERE case_id = change.value->>'key';\n"
         f"      INSERT INTO {t} SELECT * FROM jsonb_populate_recordset(NULL::{t}, "
@@ -149,7 +151,7 @@ BEGIN
   IF EXISTS (
     SELECT FROM ledger_events e
     WHERE e.id > p_start AND e.id <= p_through
-      AND (e.topic LIKE '{COMPLAINT_TOPIC}%' OR e.topic LIKE '{REPRESENTATION_TOPICS}%')
+      AND e.topic = ANY (ARRAY[{projected_topics}]::text[])
       AND NOT p_changes ? e.originator_id::text
   ) THEN
     RAISE EXCEPTION 'read models: a record with an event after % is missing', p_start;
@@ -174,24 +176,33 @@ END $fn$""",
 
 
 def install_read_model_guard(connection: Connection) -> None:
-    """Create the guard's functions in the ledger's schema, if missing (PostgreSQL only;
-    creating them needs the tables' owner, and a writer finds them there)."""
+    """Create the guard's functions in the ledger's schema, or bring them up to date
+    (PostgreSQL only; that needs the tables' owner, and a writer finds them there).
+    The store function's comment holds a fingerprint of their definitions."""
     if connection.dialect.name != "postgresql":
         return
-    present = set(
-        connection.execute(
-            text(
-                "SELECT proname FROM pg_proc "
-                "WHERE proname IN :names AND pronamespace = current_schema()::regnamespace"
-            ).bindparams(bindparam("names", expanding=True)),
-            {"names": [LOCK, RESET, STORE]},
-        ).scalars()
-    )
-    if present == {LOCK, RESET, STORE}:
-        return
     schema = connection.execute(text("SELECT current_schema()")).scalar_one()
-    for statement in _function_sql(schema):
-        connection.execute(text(statement))
-    for signature in SIGNATURES:
-        # Functions are executable by everyone unless revoked; roles.py grants the writer.
-        connection.execute(text(f"REVOKE ALL ON FUNCTION {signature} FROM PUBLIC"))
+    statements = _function_sql(schema)
+    fingerprint = hashlib.sha256("\n".join(statements).encode()).hexdigest()[:16]
+    present = connection.execute(
+        text(
+            "SELECT coalesce(obj_description(p.oid, 'pg_proc'), '') FROM pg_proc p "
+            "WHERE p.proname = :name AND p.pronamespace = current_schema()::regnamespace"
+        ),
+        {"name": STORE},
+    ).scalar_one_or_none()
+    if present == fingerprint:
+        return
+    try:
+        with connection.begin_nested():
+            for statement in statements:
+                connection.execute(text(statement))
+            for signature in SIGNATURES:
+                # Executable by everyone unless revoked; roles.py grants the writer.
+                connection.execute(text(f"REVOKE ALL ON FUNCTION {signature} FROM PUBLIC"))
+            connection.execute(text(f"COMMENT ON FUNCTION {SIGNATURES[-1]} IS '{fingerprint}'"))
+    except sqlalchemy.exc.DBAPIError:
+        if present is None:
+            raise
+        # A writer opening a ledger whose functions an older version made: they still
+        # guard the tables; the owner brings them up to date on its next open.

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from domain.complaint import Complaint
 from domain.procedure import ProcedurePolicy
 from domain.representations import Representation
+from domain.stored_names import stored_kind
 from projections import tables
 from projections.rows import complaint_rows, representation_row
 
@@ -33,9 +34,9 @@ from projections.rows import complaint_rows, representation_row
 CODE_VERSION = "case-facts-3"
 NAME = "case_facts"
 
-COMPLAINT_TOPIC = "domain.complaint:Complaint."
-REPRESENTATION_TOPICS = "domain.representations:"
+#: The kinds of record (domain/stored_names.py) the read models are built from.
 COMPLAINT, REPRESENTATION = "complaint", "representation"
+PROJECTED_KINDS = (COMPLAINT, REPRESENTATION)
 #: Keys in one ``DELETE ... WHERE key IN (...)`` (SQLite allows 999 parameters).
 KEYS_PER_STATEMENT = 500
 
@@ -199,12 +200,10 @@ class CaseFactsProjection:
         kinds: dict[UUID, str] = {}
         for notification in notifications:
             aggregate_id = UUID(str(notification.originator_id))
-            if notification.topic.startswith(COMPLAINT_TOPIC):
-                kinds[aggregate_id] = COMPLAINT
-            elif notification.topic.startswith(REPRESENTATION_TOPICS):
-                kinds[aggregate_id] = REPRESENTATION
-            else:
+            kind = stored_kind(notification.topic)
+            if kind not in PROJECTED_KINDS:
                 continue  # personal details and reference sequences feed no figure
+            kinds[aggregate_id] = kind
             latest[aggregate_id] = notification.originator_version
         changes = []
         for aggregate_id, version in latest.items():

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Select, Table, and_, or_, select
 from sqlalchemy.orm import Session
 
 from domain.calendar import WorkingDayCalendar
@@ -124,6 +124,19 @@ def recommendations(session: Session, as_of: date, status: str | None) -> list[d
     return listing
 
 
+def _where_chosen(query: Select[Any], table: Table, chosen: CaseFilter) -> Select[Any]:
+    """``query`` narrowed to the service area, team and receipt dates ``chosen``."""
+    if chosen.service_area:
+        query = query.where(table.c.service_area == chosen.service_area)
+    if chosen.team:
+        query = query.where(table.c.team == chosen.team)
+    if chosen.received_from:
+        query = query.where(table.c.received_on >= chosen.received_from)
+    if chosen.received_to:
+        query = query.where(table.c.received_on <= chosen.received_to)
+    return query
+
+
 def case_list(
     session: Session, as_of: date, calendar: WorkingDayCalendar, chosen: CaseFilter
 ) -> list[dict[str, Any]]:
@@ -136,14 +149,7 @@ def case_list(
         query = query.where(c.c.procedure == chosen.procedure)
     if chosen.stage:
         query = query.where(c.c.current_stage == chosen.stage)
-    if chosen.service_area:
-        query = query.where(c.c.service_area == chosen.service_area)
-    if chosen.team:
-        query = query.where(c.c.team == chosen.team)
-    if chosen.received_from:
-        query = query.where(c.c.received_on >= chosen.received_from)
-    if chosen.received_to:
-        query = query.where(c.c.received_on <= chosen.received_to)
+    query = _where_chosen(query, c, chosen)
     soon = calendar.add_working_days(as_of, DUE_SOON_WORKING_DAYS)
     listing = []
     for row in session.execute(query):
@@ -189,14 +195,7 @@ def representation_list(
     means not yet answered (enquiries) or resolved or converted (feedback)."""
     r = t.representations
     query = select(r).where(r.c.kind == kind).order_by(r.c.received_on, r.c.ref)
-    if chosen.service_area:
-        query = query.where(r.c.service_area == chosen.service_area)
-    if chosen.team:
-        query = query.where(r.c.team == chosen.team)
-    if chosen.received_from:
-        query = query.where(r.c.received_on >= chosen.received_from)
-    if chosen.received_to:
-        query = query.where(r.c.received_on <= chosen.received_to)
+    query = _where_chosen(query, r, chosen)
     soon = calendar.add_working_days(as_of, DUE_SOON_WORKING_DAYS)
     listing = []
     for row in session.execute(query):
