@@ -228,3 +228,29 @@ def test_verify_reports_rows_a_writer_forged_through_the_projection_functions(
     result = run(writer, "verify")
     assert result.exit_code == 1
     assert "the read model rm_case disagrees with a rebuild" in result.stderr
+
+
+def test_the_owner_brings_the_functions_up_to_date_and_a_writer_uses_them_as_found(
+    writer: str, pg_url: str
+) -> None:
+    """The store function's comment fingerprints the functions' definitions: an owner
+    opening the ledger replaces out-of-date ones; a writer (who cannot) uses them."""
+    raw(
+        pg_url,
+        "COMMENT ON FUNCTION complaints_projection_store(bigint, bigint, text, jsonb) IS 'old'",
+    )
+    assert run(writer, "receive", "--ref", "R-3", "--on", "2024-05-02").exit_code == 0
+    assert listed(writer) == ["R-1", "R-2", "R-3"]
+    engine = sqlalchemy.create_engine(pg_url)
+    try:
+        query = text(
+            "SELECT obj_description('complaints_projection_store(bigint,bigint,text,jsonb)'"
+            "::regprocedure, 'pg_proc')"
+        )
+        with engine.connect() as connection:
+            assert connection.execute(query).scalar_one() == "old"
+        assert listed(pg_url) == ["R-1", "R-2", "R-3"]  # the owner opens the ledger
+        with engine.connect() as connection:
+            assert connection.execute(query).scalar_one() != "old"
+    finally:
+        engine.dispose()
