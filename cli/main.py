@@ -24,6 +24,7 @@ COMMAND_MODULES = {
     "extend": "stages",
     "respond": "stages",
     "escalate": "stages",
+    "handler": "stages",
     "appoint": "stages",
     "statement": "stages",
     "finding": "stages",

@@ -413,11 +413,13 @@ def emit_rows(rows: list[dict[str, Any]], output_format: str, empty: str = "(non
         import csv
         import io
 
+        from reports.csv_cells import safe_cell
+
         out = io.StringIO()
         if rows:
             writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
             writer.writeheader()
-            writer.writerows(rows)
+            writer.writerows({k: safe_cell(v) for k, v in row.items()} for row in rows)
         click.echo(out.getvalue(), nl=False)
         return
     if not rows:

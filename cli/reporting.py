@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import click
 
 from cli.base import group
 from cli.options import (
     COUNT,
+    DATE,
     DATETIME,
     NameChoice,
     as_of_option,
@@ -23,6 +26,9 @@ from cli.options import (
 )
 from domain.procedure import PROCEDURES
 
+if TYPE_CHECKING:
+    from reports.annual import Period
+
 
 @group()
 def report() -> None:
@@ -35,29 +41,61 @@ def report() -> None:
     """
 
 
+def _report_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The options the annual report and a period's report share."""
+    for option in reversed(
+        [
+            click.option(
+                "--procedure", type=NameChoice(PROCEDURES), default="statutory", show_default=True
+            ),
+            click.option(
+                "--format",
+                "output_format",
+                type=click.Choice(["md", "json", "html", "csv"]),
+                default="md",
+                show_default=True,
+                help="Output format.",
+            ),
+            click.option(
+                "--suppress-below",
+                type=COUNT,
+                default=None,
+                help="Public version: show counts below N as <N (and withhold their rates).",
+            ),
+            click.option(
+                "--as-of",
+                type=DATETIME,
+                help="The report exactly as the ledger stood then, ignoring everything "
+                "recorded later.",
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+def _print_report(
+    ctx: click.Context,
+    period: Period,
+    procedure: str,
+    output_format: str,
+    suppress_below: int | None,
+    as_of: datetime | None,
+) -> None:
+    from reports import render
+
+    document = ledger(ctx).annual_report(period, procedure, suppress_below or 0, as_of=as_of)
+    if output_format == "json":
+        emit_json(document)
+    else:
+        labels = ledger(ctx).policy.taxonomy.label
+        click.echo(render.render(document, output_format, labels), nl=False)
+
+
 @report.command("annual")
 @ledger_options
 @click.option("--year", required=True, help="Financial year: 2024, 2024/25 or 2024-25.")
-@click.option("--procedure", type=NameChoice(PROCEDURES), default="statutory", show_default=True)
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["md", "json", "html", "csv"]),
-    default="md",
-    show_default=True,
-    help="Output format.",
-)
-@click.option(
-    "--suppress-below",
-    type=COUNT,
-    default=None,
-    help="Public version: show counts below N as <N (and withhold their percentages).",
-)
-@click.option(
-    "--as-of",
-    type=DATETIME,
-    help="The report exactly as the ledger stood then, ignoring everything recorded later.",
-)
+@_report_options
 @click.pass_context
 def annual(
     ctx: click.Context,
@@ -74,17 +112,37 @@ def annual(
     \b
         complaints report annual --year 2024/25 --format json
     """
-    from reports import render
     from reports.annual import parse_year
 
-    document = ledger(ctx).annual_report(
-        parse_year(year), procedure, suppress_below or 0, as_of=as_of
-    )
-    if output_format == "json":
-        emit_json(document)
-    else:
-        labels = ledger(ctx).policy.taxonomy.label
-        click.echo(render.render(document, output_format, labels), nl=False)
+    _print_report(ctx, parse_year(year), procedure, output_format, suppress_below, as_of)
+
+
+@report.command("period")
+@ledger_options
+@click.option("--from", "start", type=DATE, required=True, help="First day of the period.")
+@click.option("--to", "end", type=DATE, required=True, help="Last day of the period.")
+@_report_options
+@click.pass_context
+def period_report(
+    ctx: click.Context,
+    start: date,
+    end: date,
+    procedure: str,
+    output_format: str,
+    suppress_below: int | None,
+    as_of: datetime | None,
+) -> None:
+    """The annual report's figures for any period (a month, a quarter), beside the same
+    period a year before: for the regular updates to the member for complaints.
+
+    Example:
+
+    \b
+        complaints report period --from 2025-04-01 --to 2025-06-30 --format json
+    """
+    from reports.annual import period_between
+
+    _print_report(ctx, period_between(start, end), procedure, output_format, suppress_below, as_of)
 
 
 @report.command("open")

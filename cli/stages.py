@@ -116,6 +116,26 @@ def escalate(ctx: click.Context, ref: str, on: date, late_reason: str | None) ->
 @ledger_options
 @click.argument("ref")
 @on_option()
+@click.option("--officer", required=True, help="The officer's staff register id (not their name).")
+@click.pass_context
+def handler(ctx: click.Context, ref: str, on: date, officer: str) -> None:
+    """Record the officer handling the complaint's current stage, by register id.
+
+    Under the Complaint Handling Code (settings preset code-2026), Stage 2 must be
+    handled by someone other than the Stage 1 handler.
+
+    Example:
+
+    \b
+        complaints handler CSC-2025-0001 --on 2025-04-08 --officer OFF-102
+    """
+    record(ctx, ref, "assign_handler", on, officer=officer)
+
+
+@command()
+@ledger_options
+@click.argument("ref")
+@on_option()
 @click.option(
     "--role",
     type=FixedName("appointment role", APPOINTMENT_ROLES),
@@ -290,4 +310,15 @@ def adr_result(ctx: click.Context, ref: str, on: date, resolved: bool | None) ->
     record(ctx, ref, "conclude_dispute_resolution", on, resolved=resolved)
 
 
-COMMANDS = [extend, respond, escalate, appoint, statement, finding, panel, panel_report, adr]
+COMMANDS = [
+    extend,
+    respond,
+    escalate,
+    handler,
+    appoint,
+    statement,
+    finding,
+    panel,
+    panel_report,
+    adr,
+]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from pathlib import Path
 from typing import IO, Any
 
@@ -44,8 +46,10 @@ def import_(
     docs/import-format.md; examples/legacy-import.csv is an example.
 
     .jsonl: restores the event log into an EMPTY ledger, every event at its original
-    position, and checks the hash chain against the export's hashes (same head hash
-    when the export left nothing out). Importing it again records nothing.
+    position. First every line is checked against its hash and the chain link it
+    carries, and the file against its trailer (count, head, what was left out): an
+    edited, cut-short or reordered export is refused and nothing is written. Same head
+    hash when the export left nothing out. Importing it again records nothing.
 
     Example:
 
@@ -152,18 +156,19 @@ def _restore(
 
     archive = read_archive(file, app)
     if archive.errors:
-        for problem in archive.errors:
-            click.echo(str(problem), err=True)
-        raise Refusal(
-            f"{file.name}: {len(archive.errors)} lines refused; nothing was written [bad-data]"
-        )
+        first = archive.errors[0]
+        others = len({e.line for e in archive.errors}) - 1
+        more = f" (and {others} more lines refused)" if others else ""
+        raise Refusal(f"{file.name} {first}{more}; nothing was written")
     start = already_restored(app, archive)
     todo = len(archive.rows) - start
     chain = (
         "every event matches its hash in the export"
         if archive.chain_complete
-        else "events were left out of the export (e.g. personal details), so the chain "
-        "is recomputed and its head hash will differ from the export's"
+        else f"every event matches its hash and chain link in the export; "
+        f"{len(archive.left_out)} events were left out of the export (e.g. personal "
+        "details), so the chain is recomputed and its head hash will differ from the "
+        "export's"
     )
     if dry_run:
         summary: dict[str, Any] = {
@@ -255,11 +260,15 @@ def export(
 
     jsonl: one object per event in the order recorded, with position, type, topic,
     case (the reference), aggregate_id, version, on (effective date), recorded_at,
-    actor, data and hash (its link in the hash chain). PersonalDetails events are left
-    out unless --include-personal is given. `complaints import FILE.jsonl` into an
-    empty ledger restores it; with --include-personal, exactly (same head hash).
+    actor, data, previous_position, previous_hash and hash (its link in the hash
+    chain), then a trailer line (event count, head position and hash, what was left
+    out). PersonalDetails events are left out unless --include-personal is given.
+    --out FILE is written to a temporary file renamed into place when complete.
+    `complaints import FILE.jsonl` into an empty ledger restores it; with
+    --include-personal, exactly (same head hash).
 
-    csv: read models (caught up first) with a header row; no personal data.
+    csv: read models (caught up first) with a header row; no personal data. A cell
+    starting like a formula (= + - @) gets a leading single quote; numbers stay numbers.
 
     Example:
 
@@ -292,7 +301,12 @@ def export(
         return
     if out.exists() and not out.is_dir():
         raise Refusal(f"--out {out} is a file; csv export writes a folder of files [bad-data]")
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise Refusal(
+            f"--out {out}: cannot make the folder ({error.strerror}) [bad-data]"
+        ) from None
     handles: list[IO[str]] = []
 
     def open_file(name: str) -> IO[str]:
@@ -302,6 +316,8 @@ def export(
 
     try:
         written = export_tables(app, names, open_file)
+    except OSError as error:
+        raise Refusal(f"--out {out}: {error.strerror} [bad-data]") from None
     finally:
         for handle in handles:
             handle.close()
@@ -312,14 +328,49 @@ def export(
 def _export_events(app: Any, out: Path | None, include_personal: bool) -> None:
     from ledger.archive import export_events
 
-    with click.open_file(str(out) if out else "-", "wb") as handle:
-        count = export_events(app, handle.write, include_personal)
+    if out is None or str(out) == "-":
+        with click.open_file("-", "wb") as handle:
+            count = export_events(app, handle.write, include_personal)
+    else:
+        count = _write_atomically(out, lambda write: export_events(app, write, include_personal))
     left_out = (
         f"; {count.left_out} personal-details events left out (--include-personal adds them)"
         if count.left_out
         else ""
     )
     click.echo(f"exported {count.events} events{left_out}", err=True)
+
+
+def _write_atomically(out: Path, produce: Any) -> Any:
+    """Write to a temporary file beside ``out``, then rename it into place: a reader
+    never sees a half-written export, and a killed export leaves the old file alone."""
+    if out.is_dir():
+        raise Refusal(f"--out {out} is a folder; give a file name [bad-data]")
+    folder = out.parent
+    if not folder.is_dir():
+        raise Refusal(f"--out {out}: the folder {folder} does not exist [bad-data]")
+    descriptor, name = _temporary_beside(out)
+    done = False
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            result = produce(handle.write)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(name, out)
+        done = True
+    except OSError as error:
+        raise Refusal(f"--out {out}: {error.strerror} [bad-data]") from None
+    finally:
+        if not done:
+            Path(name).unlink(missing_ok=True)
+    return result
+
+
+def _temporary_beside(out: Path) -> tuple[int, str]:
+    try:
+        return tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part")
+    except OSError as error:
+        raise Refusal(f"--out {out}: {error.strerror} [bad-data]") from None
 
 
 COMMANDS = [import_, export]

@@ -13,6 +13,7 @@ No personal data lives here: names, contact details and narratives belong to
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -24,6 +25,7 @@ from eventsourcing.domain import Aggregate
 from domain import errors
 from domain.calendar import ClockStopped, Pause
 from domain.procedure import (
+    ACKNOWLEDGEMENT,
     APPOINTMENT_ROLES,
     CHILD_ROLES,
     CORPORATE,
@@ -33,12 +35,14 @@ from domain.procedure import (
     OMBUDSMAN_DECISIONS,
     PANEL_ROLES,
     POINT_FINDINGS,
+    RECEIPT,
     STAGE2_ROLES,
     STAGE_OUTCOMES,
     STATUTORY,
     TRIAGE_DECISIONS,
     TRIAGE_INTO_PROCEDURE,
     ProcedurePolicy,
+    Timescales,
     check_name,
 )
 from domain.state import (
@@ -53,6 +57,9 @@ from domain.state import (
 LEDGER_NAMESPACE = uuid5(NAMESPACE_URL, "https://complaints-ledger.invalid/")
 
 #: Details that an amendment may correct, and the kind of value each takes.
+#: A staff register id: what names an officer in a complaint's events (never a name).
+OFFICER_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
+
 AMENDABLE_FIELDS = {
     "service-area": "name",
     "team": "name",
@@ -154,6 +161,10 @@ class Complaint(Aggregate):
         reason: str | None
         late_reason: str | None
         working_days: int
+        #: What Stage 1's response timescale counts from, and the days to acknowledge
+        #: (events recorded before timescales could change carry neither).
+        counts_from: str = RECEIPT
+        acknowledge_days: int | None = None
 
         def effect(self, c: Complaint) -> None:
             c.triage_decision = self.decision
@@ -168,6 +179,8 @@ class Complaint(Aggregate):
                         working_days=self.working_days,
                         late_reason=self.late_reason,
                         acknowledged_on=c.acknowledged_before_triage,
+                        counts_from=self.counts_from,
+                        acknowledge_days=self.acknowledge_days,
                     )
                 )
             else:
@@ -232,6 +245,8 @@ class Complaint(Aggregate):
         late_reason: str | None
         report_days: int
         response_days: int
+        counts_from: str = RECEIPT
+        acknowledge_days: int | None = None
 
         def effect(self, c: Complaint) -> None:
             c.stages.append(
@@ -243,6 +258,8 @@ class Complaint(Aggregate):
                     late_reason=self.late_reason,
                     report_days=self.report_days,
                     response_days=self.response_days,
+                    counts_from=self.counts_from,
+                    acknowledge_days=self.acknowledge_days,
                 )
             )
 
@@ -272,6 +289,13 @@ class Complaint(Aggregate):
             c.stage_numbered(self.stage).appointments.append(
                 Appointment(self.role, self.person, self.internal, self.on)
             )
+
+    class HandlerAssigned(Event):
+        stage: int
+        officer: str
+
+        def effect(self, c: Complaint) -> None:
+            c.stage_numbered(self.stage).handler = self.officer
 
     class StatementAgreed(Event):
         points: int
@@ -558,23 +582,81 @@ class Complaint(Aggregate):
             if stage.panel_met_on is not None:
                 return add(stage.panel_met_on, stage.report_days, pauses)
             return add(stage.clock_from, stage.working_days, pauses)
-        return add(self.clock_start(stage, policy), stage.working_days, pauses)
+        if stage.counts_from == ACKNOWLEDGEMENT and stage.acknowledged_on is None:
+            return self._acknowledgement_due(stage, policy)
+        return self._response_due(stage, policy)
 
-    def clock_start(self, stage: StageState, policy: ProcedurePolicy) -> date:
-        """Day 0 of the stage's timescale: receipt for Stage 1, the request for later
-        stages, or the agreed statement at Stage 2 where the council counts from it."""
+    def _response_due(self, stage: StageState, policy: ProcedurePolicy) -> date:
+        """Stages 1, 2 and corporate stages: the response, as validly extended and paused
+        (raises :class:`ClockStopped` on hold)."""
+        start = self._clock_start(stage, policy)
+        return policy.calendar.add_working_days(start, stage.working_days, self.pauses_for(stage))
+
+    def _acknowledgement_due(self, stage: StageState, policy: ProcedurePolicy) -> date:
+        days = stage.acknowledge_days
+        if days is None:
+            days = self.timescales(policy).acknowledge
+        return policy.calendar.add_working_days(stage.clock_from, days, self.pauses_for(stage))
+
+    def acknowledgement_deadline(self, stage: StageState, policy: ProcedurePolicy) -> date | None:
+        """The date by which the stage was to be acknowledged; ``None`` on hold."""
+        try:
+            return self._acknowledgement_due(stage, policy)
+        except ClockStopped:
+            return None
+
+    def acknowledged_on_time(self, stage: StageState, policy: ProcedurePolicy) -> bool | None:
+        """Whether the stage was acknowledged within its days; ``None`` until it is."""
+        if stage.acknowledged_on is None:
+            return None
+        due = self.acknowledgement_deadline(stage, policy)
+        return due is not None and stage.acknowledged_on <= due
+
+    def timescales(self, policy: ProcedurePolicy) -> Timescales:
+        """The timescales this case follows: those in force on the day it was received."""
+        return policy.timescales_on(self.received_on)
+
+    def clock_basis(self, stage: StageState, policy: ProcedurePolicy) -> str:
+        """What the stage's clock counts from: ``receipt`` (Stage 1), ``request`` (later
+        stages), ``statement`` (the agreed statement at Stage 2 where the council counts
+        from it) or ``acknowledgement`` (the Complaint Handling Code)."""
+        if stage.counts_from == ACKNOWLEDGEMENT:
+            return ACKNOWLEDGEMENT
+        if stage.number == 1:
+            return RECEIPT
         if (
             stage.number == 2
-            and policy.timescales.stage2_clock == "statement"
+            and self.timescales(policy).stage2_clock == "statement"
             and stage.statement_agreed_on is not None
         ):
+            return "statement"
+        return "request"
+
+    def _clock_start(self, stage: StageState, policy: ProcedurePolicy) -> date:
+        basis = self.clock_basis(stage, policy)
+        if basis == ACKNOWLEDGEMENT:
+            # Unacknowledged, the clock starts when the acknowledgement was due.
+            return stage.acknowledged_on or self._acknowledgement_due(stage, policy)
+        if basis == "statement":
+            assert stage.statement_agreed_on is not None
             return stage.statement_agreed_on
         return stage.clock_from
+
+    def clock_start(self, stage: StageState, policy: ProcedurePolicy) -> date | None:
+        """Day 0 of the stage's response timescale (see :meth:`clock_basis`); ``None``
+        while it waits on an acknowledgement that is on hold."""
+        try:
+            return self._clock_start(stage, policy)
+        except ClockStopped:
+            return None
 
     def response_deadline(self, stage: StageState, policy: ProcedurePolicy) -> date | None:
         """The date by which the response ending ``stage`` is due; ``None`` on hold."""
         if not (self.procedure == STATUTORY and stage.number == 3):
-            return self.stage_deadline(stage, policy)
+            try:
+                return self._response_due(stage, policy)
+            except ClockStopped:
+                return None
         add = policy.calendar.add_working_days
         pauses = self.pauses_for(stage)
         try:
@@ -618,10 +700,11 @@ class Complaint(Aggregate):
         return stage.panel_met_on <= due
 
     def working_days_to_response(self, stage: StageState, policy: ProcedurePolicy) -> int | None:
-        if stage.responded_on is None:
+        start = self.clock_start(stage, policy)
+        if stage.responded_on is None or start is None:
             return None
         return policy.calendar.working_days_between(
-            self.clock_start(stage, policy), stage.responded_on, self.pauses_for(stage)
+            start, stage.responded_on, self.pauses_for(stage)
         )
 
     # ------------------------------------------------------- late steps, voids
@@ -882,18 +965,25 @@ class Complaint(Aggregate):
             )
         self._check_date(on, policy)
         working_days = 0
+        clock: dict[str, Any] = {}
         if decision in TRIAGE_INTO_PROCEDURE:
             if (
                 self.matter_on is not None
                 and self.received_on
-                > _years_after(self.matter_on, policy.timescales.time_limit_years)
+                > _years_after(self.matter_on, self.timescales(policy).time_limit_years)
                 and not late_reason
             ):
                 raise errors.OutOfTime(
                     f"the complaint was made more than a year after the matter "
                     f"({self.matter_on.isoformat()}); accept it only with --late-reason"
                 )
-            working_days = policy.timescales.for_stage(decision, 1).working_days
+            timescale = self.timescales(policy).for_stage(decision, 1)
+            working_days = timescale.working_days
+            clock = {
+                "counts_from": timescale.counts_from,
+                "acknowledge_days": timescale.acknowledge_days
+                or self.timescales(policy).acknowledge,
+            }
         elif decision == "out-of-time" and not reason:
             reason = "made more than a year after the matter"
         self.trigger_event(
@@ -904,6 +994,7 @@ class Complaint(Aggregate):
             reason=reason,
             late_reason=late_reason,
             working_days=working_days,
+            **clock,
         )
 
     @step
@@ -998,10 +1089,10 @@ class Complaint(Aggregate):
         if not reason.strip():
             raise errors.BadData("an extension needs a reason")
         assert self.procedure is not None
-        timescale = policy.timescales.for_stage(self.procedure, stage.number)
+        timescale = self.timescales(policy).for_stage(self.procedure, stage.number)
         if self.procedure == STATUTORY and stage.number == 3:
             raise errors.ExtensionRefused("Stage 3 timescales cannot be extended")
-        deadline = self._stage_deadline(stage, policy)
+        deadline = self._response_due(stage, policy)
         if on > deadline:
             raise errors.ExtensionAfterDeadline(
                 f"Stage {stage.number} deadline {deadline.isoformat()} has already passed; "
@@ -1095,7 +1186,7 @@ class Complaint(Aggregate):
             )
         self._check_not_suspended("escalate")
         self._check_date(on, policy)
-        timescales = policy.timescales
+        timescales = self.timescales(policy)
         request_by = policy.calendar.add_working_days(
             stage.responded_on, timescales.escalation_request, self.suspensions
         )
@@ -1117,6 +1208,8 @@ class Complaint(Aggregate):
             late_reason=late_reason if on > request_by else None,
             report_days=timescales.panel_report if is_panel else 0,
             response_days=timescales.panel_response if is_panel else 0,
+            counts_from=timescale.counts_from,
+            acknowledge_days=timescale.acknowledge_days or timescales.acknowledge,
         )
 
     @step
@@ -1141,6 +1234,29 @@ class Complaint(Aggregate):
         if not self.dispute_resolution or "concluded_on" in self.dispute_resolution:
             raise errors.DisputeResolutionRule("no dispute resolution is under way")
         self.trigger_event(self.DisputeResolutionConcluded, on=on, actor=actor, resolved=resolved)
+
+    @step
+    def assign_handler(
+        self, *, on: date, actor: str, policy: ProcedurePolicy, officer: str
+    ) -> None:
+        """The officer handling the current stage, by their staff register id."""
+        if not OFFICER_ID.fullmatch(officer):
+            raise errors.BadData(
+                f"an officer is recorded by their staff register id (letters, digits and "
+                f". _ : -, no spaces), not {officer!r}"
+            )
+        stage = self._open_stage("assign a handler")
+        self._check_date(on, policy)
+        if stage.number == 2 and self.timescales(policy).stage2_different_handler:
+            first = self.numbered_stage(1)
+            if first is not None and first.handler == officer:
+                raise errors.HandlerRule(
+                    f"{officer} handled Stage 1 of case {self.ref}; under the Complaint "
+                    "Handling Code Stage 2 is handled by someone else"
+                )
+        self.trigger_event(
+            self.HandlerAssigned, on=on, actor=actor, stage=stage.number, officer=officer
+        )
 
     @step
     def appoint(
@@ -1713,6 +1829,7 @@ _CHECK_AGAIN: dict[type[Any], Callable[[Complaint, Any, ProcedurePolicy], None]]
     Complaint.DisputeResolutionConcluded: _again("conclude_dispute_resolution", "resolved"),
     Complaint.PersonAppointed: _again("appoint", "role", "person", "internal"),
     Complaint.StatementAgreed: _again("agree_statement", "points"),
+    Complaint.HandlerAssigned: _again("assign_handler", "officer"),
     Complaint.PointFound: _again("record_finding", "point", "finding"),
     Complaint.PanelMet: _again("hold_panel"),
     Complaint.PanelReported: _again("report_panel"),

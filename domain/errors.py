@@ -168,6 +168,13 @@ class ConcurrentChange(Refused):
     rule = "concurrent-change"
 
 
+class HandlerRule(Refused):
+    """Under the Complaint Handling Code, Stage 2 is handled by someone other than the
+    Stage 1 handler."""
+
+    rule = "stage2-different-handler"
+
+
 class DependencyOrder(DateOutOfOrder):
     """A step dated before a step it depends on (a response before its stage began,
     an acceptance before the recommendation was made, ...)."""

@@ -53,6 +53,12 @@ APPOINTMENT_ROLES = STAGE2_ROLES + PANEL_ROLES
 DISPUTE_RESOLUTION_METHODS = ("mediation", "meeting", "other")
 
 STAGE2_CLOCK_BASES = ("request", "statement")
+#: What a stage's response timescale counts from: its receipt or request (the
+#: regulations, and corporate procedures before the Complaint Handling Code), or its
+#: acknowledgement (the Ombudsman's Complaint Handling Code).
+RECEIPT = "receipt"
+ACKNOWLEDGEMENT = "acknowledgement"
+CLOCK_BASES = (RECEIPT, ACKNOWLEDGEMENT)
 
 DEFAULT_CHANNELS = (
     "email",
@@ -174,6 +180,13 @@ class StageTimescale:
     maximum_days: int
     single_extension: bool
     extended_days: int | None = None  # the length a single extension sets
+    #: What the response timescale counts from (:data:`CLOCK_BASES`).
+    counts_from: str = RECEIPT
+    #: Working days to acknowledge the stage; ``None``: the procedure's ``acknowledge``.
+    acknowledge_days: int | None = None
+
+    def __post_init__(self) -> None:
+        check_name("clock basis", self.counts_from, CLOCK_BASES)
 
 
 @dataclass(frozen=True)
@@ -192,6 +205,8 @@ class Timescales:
     #: Working days to answer a councillor's or MP's enquiry.
     enquiry_response: int = 10
     stage2_clock: str = "request"
+    #: The Complaint Handling Code: Stage 2 is handled by someone other than Stage 1.
+    stage2_different_handler: bool = False
 
     def for_stage(self, procedure: str, stage: int) -> StageTimescale:
         table = {
@@ -205,6 +220,32 @@ class Timescales:
             return table[(procedure, stage)]
         except KeyError:
             raise BadData(f"the {procedure} procedure has no stage {stage}") from None
+
+
+def complaint_handling_code_2026(before: Timescales) -> Timescales:
+    """The Ombudsman's Complaint Handling Code for the corporate procedure: acknowledge
+    within 5 working days; respond within 10 (Stage 1) or 20 (Stage 2) working days of
+    the acknowledgement, extendable once by at most 10 or 20 more. The statutory
+    procedure is the regulations' and is left as it was."""
+    return replace(
+        before,
+        corporate_stage1=StageTimescale(10, 20, True, 20, ACKNOWLEDGEMENT, 5),
+        corporate_stage2=StageTimescale(20, 40, True, 40, ACKNOWLEDGEMENT, 5),
+        time_limit_years=1,
+        stage2_different_handler=True,
+    )
+
+
+#: Named sets of timescales a council's settings can take in one line.
+TIMESCALE_PRESETS = {"code-2026": complaint_handling_code_2026}
+
+
+@dataclass(frozen=True)
+class TimescaleChange:
+    """From ``effective`` on, cases received follow ``timescales``."""
+
+    effective: date
+    timescales: Timescales
 
 
 #: The taxonomies a council may extend, and what one name of each is called.
@@ -278,9 +319,24 @@ class ProcedurePolicy:
     #: The council's registers of teams and service areas; None: any name is accepted.
     teams: Register | None = None
     service_areas: Register | None = None
+    #: Later versions of the timescales, oldest first: a case follows the version in
+    #: force on the day it was received (ADR 0027); before the first, ``timescales``.
+    timescale_changes: tuple[TimescaleChange, ...] = ()
 
     def __post_init__(self) -> None:
-        check_name("Stage 2 clock basis", self.timescales.stage2_clock, STAGE2_CLOCK_BASES)
+        for version in (self.timescales, *(c.timescales for c in self.timescale_changes)):
+            check_name("Stage 2 clock basis", version.stage2_clock, STAGE2_CLOCK_BASES)
+        days = [change.effective for change in self.timescale_changes]
+        if days != sorted(set(days)):
+            raise BadData("timescale changes must be in date order, one a day")
+
+    def timescales_on(self, received_on: date | None) -> Timescales:
+        """The timescales a case received on ``received_on`` follows."""
+        found = self.timescales
+        for change in self.timescale_changes:
+            if received_on is not None and change.effective <= received_on:
+                found = change.timescales
+        return found
 
     def register(self, kind: str) -> Register | None:
         """The register of ``kind`` (``team`` or ``service-area``), if the council has one."""

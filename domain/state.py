@@ -39,6 +39,12 @@ class StageState:
     outcome: str | None = None
     remedies: list[str] = field(default_factory=list)
     withdrawn_on: date | None = None
+    #: What the response timescale counts from (``receipt`` or ``acknowledgement``), and
+    #: the days to acknowledge (``None``: the procedure's, for stages recorded before).
+    counts_from: str = "receipt"
+    acknowledge_days: int | None = None
+    #: The officer handling the stage, by their id in the council's staff register.
+    handler: str | None = None
 
     @property
     def is_open(self) -> bool:

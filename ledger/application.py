@@ -633,7 +633,7 @@ class Ledger(Application[UUID]):
             document, position, digest = self.read(
                 lambda: self._annual_report_as_of(period, procedure, as_of)
             )
-        document.update(council_sections(document, self.council, period.start.year))
+        document.update(council_sections(document, self.council, period.financial_year_start))
         if as_of is None:
             document["compliments"]["extracts"] = self.compliment_extracts(period)
         document["integrity"] = {

@@ -9,17 +9,20 @@ for.
 
 Restoring an export into an empty ledger re-inserts every event at its original
 position with the same aggregate id, version and topic, its state re-encoded by the
-ledger's transcoder from the exported fields. The hash chain is recomputed on the way
-in and compared with the export's hashes, so a restored ledger is provably the one
-exported (same head hash) when nothing was left out, and an export altered after the
-fact is refused.
+ledger's transcoder from the exported fields. Each line carries its chain link (the
+previous event's position and hash) and the export ends with a trailer (event count,
+head, what was left out), so every line's hash is recomputed from the line itself
+whatever was left out, every link must join the line before it or an event the trailer
+lists as left out, and a file cut short or not matching its trailer is refused (ADR
+0022). A restored ledger is the one exported (same head hash) when nothing was left out.
+Topics are looked up among the ledger's own event classes, never imported.
 """
 
 from __future__ import annotations
 
 import csv
 import typing
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from decimal import Decimal
@@ -30,14 +33,14 @@ from uuid import UUID
 
 import orjson
 from eventsourcing.persistence import StoredEvent
-from eventsourcing.utils import resolve_topic
 from sqlalchemy import select, text
 
 from domain import errors
 from domain.complaint import AMENDABLE_FIELDS
-from domain.stored_names import stored_kind
+from domain.stored_names import MOVED, event_classes, stored_kind
 from ledger.integrity import GENESIS, chain, event_hash
 from projections import tables as read_models
+from reports.csv_cells import safe_cell
 
 if TYPE_CHECKING:
     from ledger.application import Ledger
@@ -50,7 +53,17 @@ TOP_LEVEL = {"timestamp", "on", "actor"}
 #: Fields never exported in ``data``: the position gives the id and version, the topic
 #: gives the aggregate's own topic.
 NOT_IN_DATA = TOP_LEVEL | {"originator_id", "originator_version", "originator_topic"}
-REQUIRED_KEYS = ("position", "topic", "aggregate_id", "version", "recorded_at", "data")
+REQUIRED_KEYS = (
+    "position",
+    "topic",
+    "aggregate_id",
+    "version",
+    "recorded_at",
+    "data",
+    "previous_position",
+    "previous_hash",
+    "hash",
+)
 
 
 # ----------------------------------------------------------------------- export
@@ -58,16 +71,32 @@ REQUIRED_KEYS = ("position", "topic", "aggregate_id", "version", "recorded_at", 
 class ExportCount:
     events: int = 0
     left_out: int = 0
+    #: Each event left out, as [its position, the position before it in the chain].
+    left_out_links: list[list[int]] = field(default_factory=list)
+    head_position: int = 0
+    head_hash: str | None = None
+
+    def trailer(self) -> dict[str, Any]:
+        return {
+            "trailer": TRAILER_VERSION,
+            "events": self.events,
+            "head_position": self.head_position,
+            "head_hash": self.head_hash,
+            "left_out": {"personal_details": self.left_out} if self.left_out else {},
+            "left_out_links": self.left_out_links,
+        }
 
 
 def export_events(
     ledger: Ledger, write: Callable[[bytes], Any], include_personal: bool = False
 ) -> ExportCount:
-    """Write the event log, one JSON object per line, in notification order."""
+    """Write the event log, one JSON object per line, in notification order, then the
+    trailer line (event count, head, what was left out). One read transaction, so the
+    trailer describes exactly the lines above it."""
     events = _events_table(ledger)
-    count = ExportCount()
 
     def work() -> ExportCount:
+        count = ExportCount()
         session = ledger.sessions()
         refs: dict[UUID, str] = {}
         position = 0
@@ -96,12 +125,17 @@ def export_events(
                 )
                 state = dict(vars(ledger.mapper.to_domain_event(stored)))
                 _remember_ref(refs, identity, row.topic, state)
+                previous = (count.head_position, count.head_hash)
+                count.head_position = row.id
+                count.head_hash = bytes(row.hash).hex() if row.hash is not None else None
                 if stored_kind(row.topic) == "personal" and not include_personal:
                     count.left_out += 1
+                    count.left_out_links.append([row.id, previous[0]])
                     continue
-                write(_line(row, identity, state, refs) + b"\n")
+                write(_line(row, identity, state, refs, previous) + b"\n")
                 count.events += 1
             if len(rows) < BATCH:
+                write(orjson.dumps(count.trailer()) + b"\n")
                 return count
             position = rows[-1].id
 
@@ -121,7 +155,13 @@ def _remember_ref(refs: dict[UUID, str], identity: UUID, topic: str, state: dict
         refs[identity] = f"{state['prefix']}-{state['year']}"
 
 
-def _line(row: Any, identity: UUID, state: dict[str, Any], refs: dict[UUID, str]) -> bytes:
+def _line(
+    row: Any,
+    identity: UUID,
+    state: dict[str, Any],
+    refs: dict[UUID, str],
+    previous: tuple[int, str | None],
+) -> bytes:
     on = state.get("on")
     document = {
         "position": row.id,
@@ -134,6 +174,8 @@ def _line(row: Any, identity: UUID, state: dict[str, Any], refs: dict[UUID, str]
         "recorded_at": state["timestamp"].isoformat(),
         "actor": state.get("actor"),
         "data": {k: v for k, v in state.items() if k not in NOT_IN_DATA},
+        "previous_position": previous[0],
+        "previous_hash": previous[1] if previous[0] else GENESIS.hex(),
         "hash": bytes(row.hash).hex() if row.hash is not None else None,
     }
     return orjson.dumps(document, default=_json_default)
@@ -167,14 +209,15 @@ class Archive:
     """An export file read back and checked: the rows to insert, in order."""
 
     rows: list[dict[str, Any]] = field(default_factory=list)
-    hashes: list[bytes | None] = field(default_factory=list)
+    hashes: list[bytes] = field(default_factory=list)
     errors: list[LineError] = field(default_factory=list)
-    #: Positions after which events were left out of the export (the chain cannot be
-    #: checked across them), e.g. personal details.
-    gaps: list[int] = field(default_factory=list)
-    #: Every hash in the export matched the chain recomputed from its events.
+    #: Events left out of the export (e.g. personal details), from the trailer: their
+    #: position -> the position before them. The restored chain is recomputed across them.
+    left_out: dict[int, int] = field(default_factory=dict)
+    #: Nothing was left out: the restored chain is the exported one.
     chain_complete: bool = True
     aggregates: set[UUID] = field(default_factory=set)
+    trailer: dict[str, Any] = field(default_factory=dict)
 
     @property
     def head(self) -> tuple[int, bytes | None]:
@@ -184,56 +227,242 @@ class Archive:
 
 
 def read_archive(path: Path, ledger: Ledger) -> Archive:
-    """Parse and check every line of an export; nothing is written."""
+    """Parse and check every line of an export; nothing is written.
+
+    Each line carries its chain link (the previous event's position and hash), so
+    each line's hash is recomputed from the line itself, whatever was left out, and
+    each link must join the line before it or an event the trailer says was left out.
+    The trailer (last line) must be there and match: event count, head, left out."""
     archive = Archive()
+    last, trailer = _last_line(path)
+    if trailer is None:
+        archive.errors.append(
+            LineError(
+                last,
+                "trailer",
+                "the export has no trailer line: it was cut short (or is not an export "
+                "of this version); restore a complete export [truncated]",
+            )
+        )
+        return archive
+    archive.trailer = trailer
+    left_out = _left_out_links(trailer)
+    if left_out is None:
+        archive.errors.append(LineError(last, "trailer", "malformed trailer [bad-data]"))
+        return archive
+    archive.left_out = left_out
+    archive.chain_complete = not left_out
+    skipped: set[int] = set()
     previous_position, previous_hash = 0, GENESIS
+    versions: dict[UUID, int] = {}
+    lines = 0
+    for number, raw in _event_lines(path, last):
+        lines += 1
+        try:
+            row = _stored_row(raw, ledger)
+        except _LineRefused as refused:
+            archive.errors.append(LineError(number, refused.field, refused.reason))
+            continue
+        claimed = row.pop("hash")
+        link_position, link_hash = row.pop("previous")
+        position = row["id"]
+        if position <= previous_position:
+            archive.errors.append(
+                LineError(number, "position", f"{position} is not after {previous_position}")
+            )
+            continue
+        digest = event_hash(
+            link_hash,
+            position,
+            row["originator_id"],
+            row["originator_version"],
+            row["topic"],
+            row["state"],
+        )
+        if digest != claimed:
+            archive.errors.append(
+                LineError(
+                    number,
+                    "data",
+                    "the event does not match its hash in the export (changed after "
+                    "it was exported?) [hash-chain]",
+                )
+            )
+        if link_position == previous_position:
+            if link_hash != previous_hash:
+                archive.errors.append(
+                    LineError(
+                        number,
+                        "previous_hash",
+                        f"the chain link does not match the event at position "
+                        f"{previous_position} [hash-chain]",
+                    )
+                )
+        elif not _bridges(left_out, skipped, link_position, previous_position, position):
+            archive.errors.append(
+                LineError(
+                    number,
+                    "previous_position",
+                    f"the event before it (position {link_position}) is missing from the "
+                    "export and not listed as left out [hash-chain]",
+                )
+            )
+        identity = row["originator_id"]
+        expected_version = versions.get(identity, 0) + 1
+        if row["originator_version"] != expected_version:
+            archive.errors.append(
+                LineError(
+                    number,
+                    "version",
+                    f"{row['originator_version']} follows version {expected_version - 1} "
+                    f"of {identity} [hash-chain]",
+                )
+            )
+        versions[identity] = row["originator_version"]
+        archive.rows.append(row)
+        archive.hashes.append(claimed)
+        archive.aggregates.add(identity)
+        previous_position, previous_hash = position, claimed
+    _check_trailer(archive, trailer, last, previous_position, skipped, lines)
+    return archive
+
+
+def _last_line(path: Path) -> tuple[int, dict[str, Any] | None]:
+    """The number of the last non-blank line and the trailer it holds, if it is one
+    (a first pass that keeps one line, so a large export is not held in memory)."""
+    last, raw = 0, b""
+    try:
+        with path.open("rb") as handle:
+            for number, line in enumerate(handle, start=1):
+                if line.strip():
+                    last, raw = number, line
+    except OSError as error:
+        raise errors.BadData(f"cannot read {path.name}: {error.strerror}") from None
+    return last, _trailer(raw) if last else None
+
+
+def _event_lines(path: Path, trailer_line: int) -> Iterator[tuple[int, bytes]]:
+    """The non-blank lines before the trailer, numbered."""
     with path.open("rb") as handle:
         for number, raw in enumerate(handle, start=1):
-            if not raw.strip():
-                continue
-            try:
-                row = _stored_row(raw, ledger)
-            except _LineRefused as refused:
-                archive.errors.append(LineError(number, refused.field, refused.reason))
-                continue
-            claimed = row.pop("hash")
-            position = row["id"]
-            if position <= previous_position:
-                archive.errors.append(
-                    LineError(number, "position", f"{position} is not after {previous_position}")
-                )
-                continue
-            digest = event_hash(
-                previous_hash,
-                position,
-                row["originator_id"],
-                row["originator_version"],
-                row["topic"],
-                row["state"],
+            if number >= trailer_line:
+                return
+            if raw.strip():
+                yield number, raw
+
+
+TRAILER_VERSION = 1
+
+
+def _trailer(raw: bytes) -> dict[str, Any] | None:
+    try:
+        line = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return None
+    if isinstance(line, dict) and line.get("trailer") == TRAILER_VERSION:
+        return line
+    return None
+
+
+def _left_out_links(trailer: dict[str, Any]) -> dict[int, int] | None:
+    links = trailer.get("left_out_links")
+    if not isinstance(links, list):
+        return None
+    found: dict[int, int] = {}
+    for link in links:
+        if (
+            not isinstance(link, list)
+            or len(link) != 2
+            or not all(isinstance(p, int) and not isinstance(p, bool) for p in link)
+            or not 0 <= link[1] < link[0]
+            or link[0] in found
+        ):
+            return None
+        found[link[0]] = link[1]
+    return found
+
+
+def _bridges(
+    left_out: dict[int, int], used: set[int], link: int, previous: int, position: int
+) -> bool:
+    """Whether the events left out lead from ``link`` back to ``previous`` (the line
+    before), each used once: then nothing but left-out events lies between the lines."""
+    walked = []
+    while link in left_out and previous < link < position and link not in used:
+        walked.append(link)
+        link = left_out[link]
+    if link != previous or not walked:
+        return False
+    used.update(walked)
+    return True
+
+
+def _check_trailer(
+    archive: Archive,
+    trailer: dict[str, Any],
+    number: int,
+    last: int,
+    skipped: set[int],
+    lines: int,
+) -> None:
+    """The content must be what the trailer says: count, head, left-out events."""
+    if trailer.get("events") != lines:
+        archive.errors.append(
+            LineError(
+                number,
+                "trailer",
+                f"the trailer says {trailer.get('events')} events, the file has {lines} "
+                "(lines removed or added?) [hash-chain]",
             )
-            if claimed is not None and digest != claimed:
-                if position == previous_position + 1:
-                    archive.errors.append(
-                        LineError(
-                            number,
-                            "data",
-                            "the event does not match its hash in the export (changed after "
-                            "it was exported?) [hash-chain]",
-                        )
-                    )
-                    continue
-                # Events were left out before this one: the export's chain carries on
-                # from a hash we cannot recompute. Check this event against the rest.
-                archive.gaps.append(previous_position)
-                archive.chain_complete = False
-                digest = claimed
-            elif claimed is None:
-                archive.chain_complete = False
-            archive.rows.append(row)
-            archive.hashes.append(claimed)
-            archive.aggregates.add(row["originator_id"])
-            previous_position, previous_hash = position, digest
-    return archive
+        )
+        return
+    head = trailer.get("head_position")
+    head_hash = trailer.get("head_hash")
+    if archive.rows and head == last:
+        if head_hash != archive.hashes[-1].hex():
+            archive.errors.append(
+                LineError(number, "trailer", "the head hash is not the last event's [hash-chain]")
+            )
+    elif not (
+        (head == 0 and not archive.rows)
+        or (isinstance(head, int) and _bridges(archive.left_out, skipped, head, last, head + 1))
+    ):
+        archive.errors.append(
+            LineError(
+                number,
+                "trailer",
+                f"the head position {head} is not the last exported or left-out event [hash-chain]",
+            )
+        )
+        return
+    if skipped != set(archive.left_out):
+        archive.errors.append(
+            LineError(
+                number,
+                "trailer",
+                "events listed as left out have no place in the export's chain [hash-chain]",
+            )
+        )
+    left_out = trailer.get("left_out")
+    counted = (
+        sum(v for v in left_out.values() if isinstance(v, int))
+        if isinstance(left_out, dict)
+        else -1
+    )
+    if counted != len(archive.left_out):
+        archive.errors.append(
+            LineError(
+                number,
+                "trailer",
+                f"the trailer counts {counted} events left out but lists "
+                f"{len(archive.left_out)} "
+                "[hash-chain]",
+            )
+        )
+
+
+#: Every event class a restored line may name, by its stored topic (current and moved).
+EVENT_CLASSES: dict[str, type] = {**event_classes(), **MOVED}
 
 
 class _LineRefused(Exception):
@@ -251,20 +480,23 @@ def _stored_row(raw: bytes, ledger: Ledger) -> dict[str, Any]:
         raise _LineRefused("-", f"not JSON ({error}) [bad-data]") from None
     if not isinstance(line, dict):
         raise _LineRefused("-", "not a JSON object [bad-data]")
+    if "trailer" in line:
+        raise _LineRefused("trailer", "a trailer line before the end of the file [bad-data]")
     for key in REQUIRED_KEYS:
         if key not in line:
             raise _LineRefused(key, "missing [bad-data]")
     topic = line["topic"]
-    try:
-        cls = resolve_topic(str(topic))
-    except Exception:
-        raise _LineRefused("topic", f"unknown event type {topic!r} [bad-data]") from None
+    # The ledger's own event classes only (ADR 0022): nothing is imported for a topic.
+    cls = EVENT_CLASSES.get(topic) if isinstance(topic, str) else None
+    if cls is None:
+        raise _LineRefused("topic", f"{topic!r} is not one of the ledger's event types [bad-data]")
     try:
         identity = UUID(str(line["aggregate_id"]))
         position = int(line["position"])
         version = int(line["version"])
         state = _state(cls, topic, line)
-        claimed = bytes.fromhex(line["hash"]) if line.get("hash") else None
+        claimed = _digest(line["hash"])
+        previous = (int(line["previous_position"]), _digest(line["previous_hash"]))
     except (ValueError, TypeError, KeyError, ArithmeticError) as error:
         raise _LineRefused("data", f"cannot rebuild the event ({error}) [bad-data]") from None
     return {
@@ -274,7 +506,15 @@ def _stored_row(raw: bytes, ledger: Ledger) -> dict[str, Any]:
         "topic": topic,
         "state": ledger.mapper.transcoder.encode(state),
         "hash": claimed,
+        "previous": previous,
     }
+
+
+def _digest(value: Any) -> bytes:
+    digest = bytes.fromhex(str(value))
+    if len(digest) != len(GENESIS):
+        raise ValueError(f"a hash is {len(GENESIS)} bytes")
+    return digest
 
 
 def _state(cls: type, topic: str, line: dict[str, Any]) -> dict[str, Any]:
@@ -291,7 +531,14 @@ def _state(cls: type, topic: str, line: dict[str, Any]) -> dict[str, Any]:
         if name in ("originator_id", "originator_version"):
             continue
         if name == "originator_topic":
-            state[name] = data.pop(name, topic.rsplit(".", 1)[0])
+            own = topic.rsplit(".", 1)[0]
+            if data.setdefault(name, own) != own:
+                raise _LineRefused(
+                    "data",
+                    f"originator_topic {data[name]!r} is not {own!r}, the aggregate of "
+                    "its event type [bad-data]",
+                )
+            state[name] = data.pop(name)
         elif name in TOP_LEVEL:
             state[name] = _revive(hints.get(name), given[name])
         elif name in data:
@@ -505,4 +752,4 @@ def _cell(value: Any) -> Any:
         return "true" if value else "false"
     if isinstance(value, date):
         return value.isoformat()
-    return value
+    return safe_cell(value)  # a spreadsheet must not run a cell as a formula

@@ -282,14 +282,31 @@ def _read_xlsx(path: Path) -> Iterator[list[str]]:
 
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
+        formulas = load_workbook(path, read_only=True, data_only=False)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
         raise errors.BadData(f"{path.name} is not a readable XLSX workbook ({error})") from None
     try:
         sheet = workbook.worksheets[0]
+        written = formulas.worksheets[0].iter_rows()
         for values in sheet.iter_rows(values_only=True):
+            cells = next(written, ())
+            for value, cell in zip(values, cells, strict=False):
+                if value is None and cell.data_type == "f":
+                    raise errors.BadData(_formula_without_value(path, cell))
             yield [_cell_text(value) for value in values]
     finally:
         workbook.close()
+        formulas.close()
+
+
+def _formula_without_value(path: Path, cell: Any) -> str:
+    """A formula cell the workbook holds no computed value for (written by a program
+    that never calculated it): read as blank, it would drop what it stands for."""
+    return (
+        f"{path.name}: cell {cell.coordinate} holds the formula {str(cell.value)[:40]!r} "
+        "with no computed value; open the file in a spreadsheet and save it (or type "
+        "the value) before importing"
+    )
 
 
 def _cell_text(value: Any) -> str:
@@ -692,10 +709,7 @@ def _compare_with_ledger(ledger: Ledger, plan: ImportPlan) -> None:
                 (i for i, (a, b) in enumerate(zip(implied, stored, strict=False)) if a != b),
                 min(len(implied), len(stored)),
             )
-            what = (
-                f"event {first + 1} differs: the row implies {_describe(implied, first)}, "
-                f"the ledger has {_describe(stored, first)}"
-            )
+            what = _difference(implied, stored, first, case.complaint.pending_events, events)
             plan.errors.append(
                 RowError(
                     case.row,
@@ -731,12 +745,56 @@ def _same_name(kind: str, name: str, policy: ProcedurePolicy) -> str:
     return normal(entry.name if entry is not None else name)
 
 
-def _describe(events: Sequence[tuple[str, dict[str, Any]]], index: int) -> str:
+def _difference(
+    implied: Sequence[tuple[str, dict[str, Any]]],
+    stored: Sequence[tuple[str, dict[str, Any]]],
+    index: int,
+    row_events: Sequence[Any],
+    ledger_events: Sequence[Any],
+) -> str:
+    """How the first differing event differs, naming the fields that differ (with the
+    values as written) when both sides have an event of the same type there."""
+    fields: list[str] = []
+    if index < len(implied) and index < len(stored) and implied[index][0] == stored[index][0]:
+        row, held = implied[index][1], stored[index][1]
+        fields = [k for k in dict.fromkeys([*row, *held]) if row.get(k) != held.get(k)]
+    if not fields:
+        return (
+            f"event {index + 1} differs: the row implies {_describe(implied, index)}, "
+            f"the ledger has {_describe(stored, index)}"
+        )
+    named = ", ".join("date" if k == "on" else k for k in fields)
+    shown = [k for k in fields if k != "on"]
+    return (
+        f"event {index + 1} differs in {named}: the row implies "
+        f"{_describe(implied, index, shown, row_events)}, the ledger has "
+        f"{_describe(stored, index, shown, ledger_events)}"
+    )
+
+
+def _describe(
+    events: Sequence[tuple[str, dict[str, Any]]],
+    index: int,
+    fields: Sequence[str] = (),
+    originals: Sequence[Any] = (),
+) -> str:
     if index >= len(events):
         return "nothing more"
     kind, state = events[index]
     on = state.get("on")
-    return f"{kind} on {on.isoformat()}" if isinstance(on, date) else kind
+    text = f"{kind} on {on.isoformat()}" if isinstance(on, date) else kind
+    if fields:
+        written = vars(originals[index])
+        text += " with " + ", ".join(f"{k} {_shown(written.get(k))}" for k in fields)
+    return text
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == [] or value == "":
+        return "(none)"
+    if isinstance(value, str):
+        return repr(value)
+    return str(_plain(value))
 
 
 def recorded_events(ledger: Ledger, identities: Sequence[UUID]) -> dict[UUID, list[Any]]:

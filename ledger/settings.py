@@ -17,7 +17,14 @@ from typing import Any
 
 from domain.calendar import WorkingDayCalendar
 from domain.errors import BadData
-from domain.procedure import ProcedurePolicy, StageTimescale, Taxonomy, Timescales
+from domain.procedure import (
+    TIMESCALE_PRESETS,
+    ProcedurePolicy,
+    StageTimescale,
+    Taxonomy,
+    TimescaleChange,
+    Timescales,
+)
 from domain.registers import SERVICE_AREA, TEAM, Register, RegisterEntry
 from reports.council import CouncilSettings, council_from_settings
 
@@ -63,7 +70,10 @@ def policy_from_settings(data: dict[str, Any], source: str = "settings") -> Proc
                 _as_date(d) for d in data.get("calendar", {}).get("closure_days", [])
             )
         )
-        timescales = _timescales(data.get("timescales", {}))
+        section = dict(data.get("timescales", {}))
+        changes = section.pop("changes", [])
+        timescales = _timescales(section)
+        timescale_changes = _timescale_changes(changes, timescales)
         taxonomy = Taxonomy().extended(data.get("taxonomy", {}))
         prefix = str(data.get("references", {}).get("prefix", "CSC"))
     except (TypeError, ValueError) as error:
@@ -76,6 +86,7 @@ def policy_from_settings(data: dict[str, Any], source: str = "settings") -> Proc
         reference_prefix=prefix,
         teams=registers.get(TEAM),
         service_areas=registers.get(SERVICE_AREA),
+        timescale_changes=timescale_changes,
     )
 
 
@@ -151,15 +162,55 @@ def _as_date(value: Any) -> date:
     return date.fromisoformat(str(value))
 
 
-def _timescales(section: dict[str, Any]) -> Timescales:
+def _timescales(section: dict[str, Any], before: Timescales | None = None) -> Timescales:
+    """``before`` (default: the documented defaults) with the keys of ``section``."""
+    base = Timescales() if before is None else before
     known = {f.name for f in fields(Timescales)}
     changes: dict[str, Any] = {}
     for key, value in section.items():
         if key not in known:
             raise BadData(f"unknown timescale {key!r}")
-        if isinstance(value, dict):
-            current: StageTimescale = getattr(Timescales(), key)
+        current = getattr(base, key)
+        if isinstance(current, StageTimescale):
+            if not isinstance(value, dict):
+                raise BadData(f"timescale {key!r}: expected a table")
+            for name, inner in value.items():
+                _check_type(f"{key}.{name}", inner, getattr(current, name, None))
             changes[key] = replace(current, **value)
         else:
+            _check_type(key, value, current)
             changes[key] = value
-    return replace(Timescales(), **changes)
+    return replace(base, **changes)
+
+
+def _check_type(key: str, value: Any, like: Any) -> None:
+    """Refuse a setting whose value is not of the kind its default is (``None``
+    defaults take a whole number)."""
+    expected = int if like is None else type(like)
+    if isinstance(value, bool) != (expected is bool) or not isinstance(value, expected):
+        raise BadData(f"timescale {key!r}: expected {expected.__name__}, got {value!r}")
+
+
+def _timescale_changes(entries: Any, first: Timescales) -> tuple[TimescaleChange, ...]:
+    """``[[timescales.changes]]``: from a date, cases follow the timescales before it
+    with a preset (``preset = "code-2026"``) and any keys of ``[timescales]`` applied."""
+    if not isinstance(entries, list):
+        raise BadData("timescales.changes must be a list of tables, each with a 'from' date")
+    found: list[TimescaleChange] = []
+    current = first
+    for entry in entries:
+        if not isinstance(entry, dict) or "from" not in entry:
+            raise BadData("each of timescales.changes needs a 'from' date")
+        entry = dict(entry)
+        effective = _as_date(entry.pop("from"))
+        preset = entry.pop("preset", None)
+        if preset is not None:
+            if preset not in TIMESCALE_PRESETS:
+                raise BadData(
+                    f"unknown timescale preset {preset!r}; "
+                    f"expected {', '.join(TIMESCALE_PRESETS)}"
+                )
+            current = TIMESCALE_PRESETS[preset](current)
+        current = _timescales(entry, current)
+        found.append(TimescaleChange(effective, current))
+    return tuple(found)

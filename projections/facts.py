@@ -43,16 +43,21 @@ class StageFacts:
     stage: int
     procedure: str
     started_on: date
-    #: Day 0 of the stage's timescale, as counted (see ``clock_basis``).
-    clock_from: date
+    #: Day 0 of the stage's timescale, as counted (see ``clock_basis``); ``None`` while
+    #: it waits on an acknowledgement that is on hold.
+    clock_from: date | None
     #: What the clock counts from: ``receipt`` (Stage 1), ``request`` (later stages),
-    #: or ``statement`` (Stage 2, where the council counts from the agreed statement).
+    #: ``statement`` (Stage 2, where the council counts from the agreed statement) or
+    #: ``acknowledgement`` (the Complaint Handling Code).
     clock_basis: str
     working_days: int
     extended: bool
     deadline: date | None
     response_due: date | None
     acknowledged_on: date | None
+    acknowledgement_due: date | None
+    acknowledged_on_time: bool | None
+    handler: str | None
     statement_agreed_on: date | None
     points: int
     findings: dict[int, str]
@@ -159,19 +164,6 @@ def case_status(complaint: Complaint) -> str:
     return f"stage{stage.number}-{'open' if stage.is_open else 'responded'}"
 
 
-def clock_basis(stage: StageState, policy: ProcedurePolicy) -> str:
-    """What the stage's clock counts from (``Complaint.clock_start`` gives the day)."""
-    if stage.number == 1:
-        return "receipt"
-    if (
-        stage.number == 2
-        and policy.timescales.stage2_clock == "statement"
-        and stage.statement_agreed_on is not None
-    ):
-        return "statement"
-    return "request"
-
-
 def _stage_facts(
     complaint: Complaint,
     stage: StageState,
@@ -190,12 +182,15 @@ def _stage_facts(
         procedure=procedure,
         started_on=stage.started_on,
         clock_from=complaint.clock_start(stage, policy),
-        clock_basis=clock_basis(stage, policy),
+        clock_basis=complaint.clock_basis(stage, policy),
         working_days=stage.working_days,
         extended=stage.extensions > 0,
         deadline=complaint.stage_deadline(stage, policy),
         response_due=complaint.response_deadline(stage, policy),
         acknowledged_on=stage.acknowledged_on,
+        acknowledgement_due=complaint.acknowledgement_deadline(stage, policy),
+        acknowledged_on_time=complaint.acknowledged_on_time(stage, policy),
+        handler=stage.handler,
         statement_agreed_on=stage.statement_agreed_on,
         points=stage.points,
         findings=dict(sorted(stage.findings.items())),

@@ -31,7 +31,7 @@ from projections.rows import complaint_rows, representation_row
 
 #: Bump when the rows a projection writes change; a different stored version makes
 #: the next catch-up rebuild the read models from the first event.
-CODE_VERSION = "case-facts-3"
+CODE_VERSION = "case-facts-4"
 NAME = "case_facts"
 
 #: The kinds of record (domain/stored_names.py) the read models are built from.
@@ -114,7 +114,9 @@ class Status:
 
 def projection_version(policy: ProcedurePolicy) -> str:
     """The code version plus a fingerprint of the settings that change the rows."""
-    settings = repr((sorted(policy.calendar.closure_days), policy.timescales.stage2_clock)).encode()
+    settings = repr(
+        (sorted(policy.calendar.closure_days), policy.timescales, policy.timescale_changes)
+    ).encode()
     return f"{CODE_VERSION}:{hashlib.sha256(settings).hexdigest()[:12]}"
 
 

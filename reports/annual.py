@@ -11,6 +11,7 @@ of the period, over the recommendations made in the period.
 from __future__ import annotations
 
 import re
+import statistics
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from domain.errors import BadData
@@ -35,11 +36,25 @@ class Period:
     end: date
 
     @property
+    def is_financial_year(self) -> bool:
+        return self == financial_year(self.start.year)
+
+    @property
+    def financial_year_start(self) -> int:
+        """The year in which the financial year holding the period's first day began."""
+        return self.start.year if self.start.month >= 4 else self.start.year - 1
+
+    @property
     def label(self) -> str:
-        return f"{self.start.year}/{(self.start.year + 1) % 100:02d}"
+        if self.is_financial_year:
+            return f"{self.start.year}/{(self.start.year + 1) % 100:02d}"
+        return f"{self.start.isoformat()} to {self.end.isoformat()}"
 
     def previous(self) -> Period:
-        return financial_year(self.start.year - 1)
+        """The same period a year before."""
+        if self.is_financial_year:
+            return financial_year(self.start.year - 1)
+        return Period(_year_before(self.start), _year_before(self.end))
 
     def contains(self, day: date | None) -> bool:
         return day is not None and self.start <= day <= self.end
@@ -47,6 +62,22 @@ class Period:
 
 def financial_year(start_year: int) -> Period:
     return Period(date(start_year, 4, 1), date(start_year + 1, 3, 31))
+
+
+def _year_before(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def period_between(start: date, end: date) -> Period:
+    """The period from ``start`` to ``end``, both included (a month, a quarter...)."""
+    if end < start:
+        raise BadData(f"the period ends ({end.isoformat()}) before it starts ({start.isoformat()})")
+    if _year_before(end) >= start:
+        raise BadData("a period is at most a year long (for longer, report year by year)")
+    return Period(start, end)
 
 
 def parse_year(text: str) -> Period:
@@ -145,7 +176,74 @@ class AnnualReport:
         }
         figures["some_merit_found"] = outcomes["upheld"] + outcomes["partly_upheld"]
         figures["extended"] = sum(1 for r in responded if r.extended)
+        taken = sorted(r.working_days_taken for r in responded if r.working_days_taken is not None)
+        figures["median_working_days"] = float(statistics.median(taken)) if taken else None
+        due = self._stage_rows(stage, period.start, period.end, "response_due")
+        figures["due"] = len(due)
+        figures["due_answered_on_time"] = sum(
+            1 for r in due if r.responded_on is not None and r.responded_on <= r.response_due
+        )
+        figures["open_at_end"] = self._open_at_end(stage, period)
+        acknowledged = self._stage_rows(stage, period.start, period.end, "acknowledged_on")
+        on_time = sum(1 for r in acknowledged if r.acknowledged_on_time)
+        figures["acknowledged"] = len(acknowledged)
+        figures["acknowledged_on_time"] = on_time
+        figures["acknowledged_on_time_percent"] = _percent(on_time, len(acknowledged))
         return figures
+
+    def _open_at_end(self, stage: int, period: Period) -> dict[str, int]:
+        """Stages open at the end of the period, by how long they had been open."""
+        s = t.stages
+        rows = self._rows(
+            select(s.c.started_on).where(
+                s.c.procedure == self.procedure,
+                s.c.stage == stage,
+                s.c.started_on <= period.end,
+                or_(s.c.responded_on.is_(None), s.c.responded_on > period.end),
+                or_(s.c.withdrawn_on.is_(None), s.c.withdrawn_on > period.end),
+            )
+        )
+        ages = [(period.end - r.started_on).days for r in rows]
+        return {
+            "count": len(ages),
+            "under_30_days": sum(1 for a in ages if a < 30),
+            "30_to_90_days": sum(1 for a in ages if 30 <= a <= 90),
+            "over_90_days": sum(1 for a in ages if a > 90),
+        }
+
+    def _uphold_by(self, responded: list[Any], period: Period) -> dict[str, Any]:
+        """Stage 1 responses in the period by team and by reason, with how many found
+        some merit (upheld or partly upheld) and that as a rate."""
+
+        def rated(counter: Counter[str], merit: Counter[str]) -> dict[str, dict[str, Any]]:
+            return {
+                name: {
+                    "responded": counter[name],
+                    "some_merit_found": merit[name],
+                    "uphold_rate_percent": _percent(merit[name], counter[name]),
+                }
+                for name, _ in sorted(counter.items(), key=lambda item: (-item[1], item[0]))
+            }
+
+        merit_found = {"upheld", "partly-upheld"}
+        teams: Counter[str] = Counter()
+        team_merit: Counter[str] = Counter()
+        for r in responded:
+            teams[r.team or NOT_RECORDED] += 1
+            team_merit[r.team or NOT_RECORDED] += r.outcome in merit_found
+        reasons: Counter[str] = Counter()
+        reason_merit: Counter[str] = Counter()
+        if responded:
+            outcome = {r.case_id: r.outcome for r in responded}
+            reason = t.case_reasons
+            for row in self._rows(
+                select(reason.c.case_id, reason.c.reason)
+                .join(t.stages, t.stages.c.case_id == reason.c.case_id)
+                .where(self._stage_filter(1, period.start, period.end, "responded_on"))
+            ):
+                reasons[row.reason] += 1
+                reason_merit[row.reason] += outcome[row.case_id] in merit_found
+        return {"by_team": rated(teams, team_merit), "by_reason": rated(reasons, reason_merit)}
 
     def _breakdowns(self, rows: list[Any], period: Period) -> dict[str, dict[str, int]]:
         def count(field: str) -> dict[str, int]:
@@ -187,7 +285,18 @@ class AnnualReport:
             "11_to_20": sum(1 for d in taken if 10 < d <= 20),
             "over_20": sum(1 for d in taken if d > 20),
         }
+        figures["uphold"] = self._uphold_by(responded, period)
         return figures
+
+    def _long_response_bands(self, stage: int, period: Period) -> dict[str, int]:
+        """Stage 2 and 3 responses by working days taken: within 25, 26 to 65, over 65."""
+        responded = self._stage_rows(stage, period.start, period.end, "responded_on")
+        taken = [r.working_days_taken for r in responded if r.working_days_taken is not None]
+        return {
+            "within_25": sum(1 for d in taken if d <= 25),
+            "26_to_65": sum(1 for d in taken if 25 < d <= 65),
+            "over_65": sum(1 for d in taken if d > 65),
+        }
 
     def stage2(self, period: Period) -> dict[str, Any]:
         figures: dict[str, Any] = {
@@ -207,6 +316,7 @@ class AnnualReport:
             ):
                 findings[_key(row.finding)] += 1
         figures["points_by_finding"] = {_key(f): findings[_key(f)] for f in POINT_FINDINGS}
+        figures["response_bands"] = self._long_response_bands(2, period)
         return figures
 
     def stage3(self, period: Period) -> dict[str, Any]:
@@ -230,6 +340,7 @@ class AnnualReport:
         }
         figures["change_percent"] = _change(figures["received"], figures["received_previous"])
         figures.update(self._closed(3, period))
+        figures["response_bands"] = self._long_response_bands(3, period)
         return figures
 
     # ------------------------------------------------------------- ombudsman
@@ -443,7 +554,7 @@ class AnnualReport:
     def trend(self, period: Period) -> list[dict[str, Any]]:
         years = []
         for back in range(TREND_YEARS - 1, -1, -1):
-            year = financial_year(period.start.year - back)
+            year = financial_year(period.financial_year_start - back)
             years.append(
                 {
                     "label": year.label,

@@ -12,6 +12,8 @@ import io
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from reports.csv_cells import safe_row
+
 STAGE_TITLES = {"stage1": "Stage 1", "stage2": "Stage 2", "stage3": "Stage 3"}
 
 #: A taxonomy name's label: the council's taxonomy's ``label`` method.
@@ -41,10 +43,78 @@ def _share(part: int | str, whole: int | str) -> str:
 def report_title(report: dict[str, Any]) -> str:
     council = report.get("council") or ""
     name = f"{council}: c" if council else "C"
-    return (
-        f"{name}omplaints annual report {report['period']['label']} "
-        f"({report['procedure']} procedure)"
-    )
+    label = report["period"]["label"]
+    kind = "annual report" if "/" in label else "report"  # 2024/25, or a period's dates
+    return f"{name}omplaints {kind} {label} ({report['procedure']} procedure)"
+
+
+def _scrutiny_tables(
+    report: dict[str, Any], say: Callable[[str], str]
+) -> list[tuple[str, list[str], list[list[Any]]]]:
+    """The figures scrutiny committees ask for: uphold rates by team and reason, later
+    stages' response times, what fell due in the period and what was still open."""
+    tables: list[tuple[str, list[str], list[list[Any]]]] = []
+    uphold = report["stage1"].get("uphold")
+    if uphold:
+        for key, title, named in (
+            ("by_team", "Stage 1 uphold rate by team", False),
+            ("by_reason", "Stage 1 uphold rate by reason", True),
+        ):
+            rows = [
+                [
+                    say(name) if named else name,
+                    f["responded"],
+                    f["some_merit_found"],
+                    _pct(f["uphold_rate_percent"]),
+                ]
+                for name, f in uphold[key].items()
+            ]
+            tables.append((title, ["name", "responded", "upheld or partly", "rate"], rows))
+    later = [
+        [STAGE_TITLES[key], *report[key]["response_bands"].values()]
+        for key in ("stage2", "stage3")
+        if "response_bands" in report[key]
+    ]
+    if later:
+        tables.append(
+            (
+                "Stage 2 and 3 response times (working days)",
+                ["stage", "within 25", "26 to 65", "over 65"],
+                later,
+            )
+        )
+    due = [
+        [
+            STAGE_TITLES[key],
+            report[key]["due"],
+            report[key]["due_answered_on_time"],
+            _days(report[key]["median_working_days"]),
+            report[key]["open_at_end"]["count"],
+            report[key]["open_at_end"]["over_90_days"],
+        ]
+        for key in ("stage1", "stage2", "stage3")
+        if "due" in report[key]
+    ]
+    if due:
+        tables.append(
+            (
+                "Due in the period, and open at its end",
+                [
+                    "stage",
+                    "due",
+                    "answered on time",
+                    "median working days",
+                    "open at end",
+                    "open over 90 days",
+                ],
+                due,
+            )
+        )
+    return tables
+
+
+def _days(value: Any) -> str:
+    return "-" if value is None else f"{value:g}"
 
 
 def _council_tables(report: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any]]]]:
@@ -201,6 +271,8 @@ def sections(
     timeliness = [
         [
             STAGE_TITLES[key],
+            report[key].get("acknowledged", "-"),
+            _pct(report[key].get("acknowledged_on_time_percent")),
             report[key]["responded"],
             report[key]["on_time"],
             _pct(report[key].get("on_time_percent")),
@@ -211,7 +283,15 @@ def sections(
     tables.append(
         (
             "Timeliness",
-            ["stage", "responded", "on time", "on time %", "last year on time %"],
+            [
+                "stage",
+                "acknowledged",
+                "acknowledged on time %",
+                "responded",
+                "on time",
+                "on time %",
+                "last year on time %",
+            ],
             timeliness,
         )
     )
@@ -234,6 +314,7 @@ def sections(
             ],
         )
     )
+    tables.extend(_scrutiny_tables(report, say))
     if "points_by_finding" in report["stage2"]:
         before_points = prev.get("stage2", {}).get("points_by_finding", {})
         tables.append(
@@ -515,13 +596,14 @@ def _md_row(cells: Iterable[Any]) -> str:
 
 
 def csv_text(report: dict[str, Any], labels: Labels | None = None) -> str:
-    """One table per section: a title row, a header row, the rows, a blank row."""
+    """One table per section: a title row, a header row, the rows, a blank row; cells
+    that start like a formula are neutralised (:mod:`reports.csv_cells`)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     for title, header, rows in sections(report, labels):
-        writer.writerow([title])
-        writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerow(safe_row([title]))
+        writer.writerow(safe_row(header))
+        writer.writerows(safe_row(row) for row in rows)
         writer.writerow([])
     stamp = report.get("integrity")
     if stamp:

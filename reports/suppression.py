@@ -19,7 +19,12 @@ from typing import Any
 UNTOUCHED = {"period", "procedure", "council", "suppressed_below", "integrity"}
 
 #: How the key of a rate or share ends.
-RATE_SUFFIXES = ("_percent", "_per_100000_children", "_per_1000_referrals")
+RATE_SUFFIXES = (
+    "_percent",
+    "_per_100000_children",
+    "_per_1000_referrals",
+    "median_working_days",
+)
 
 #: Rates computed from counts that stand elsewhere in the annual document: the rate's
 #: path, and the paths of its counts (both from the top of the year's document; the

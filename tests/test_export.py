@@ -30,6 +30,8 @@ LINE_KEYS = [
     "recorded_at",
     "actor",
     "data",
+    "previous_position",
+    "previous_hash",
     "hash",
 ]
 
@@ -98,7 +100,7 @@ def check_round_trip(source: str, target: str, tmp_path: Path) -> None:
     assert restored["report"] == original["report"]  # integrity stamp included
     assert restored["verdict"] == original["verdict"]
     assert restored["verdict"].intact
-    assert restored["verdict"].head_hash == exported[-1]["hash"]
+    assert restored["verdict"].head_hash == exported[-1]["head_hash"] == exported[-2]["hash"]
     assert Complaints(target).json("show", "P-1")["personal"] == {
         "complainant": "Jane Example",
         "contact": "jane@example.invalid",
@@ -140,6 +142,8 @@ def test_restored_postgresql_ledger_carries_on_numbering(pg_url: str, tmp_path: 
 def test_lines_carry_the_event_in_order(sqlite_url: str, tmp_path: Path) -> None:
     build(sqlite_url)
     lines = export(sqlite_url, tmp_path / "ledger.jsonl")
+    assert lines[-1]["trailer"] == 1
+    lines = lines[:-1]
     assert all(list(line) == LINE_KEYS for line in lines)
     positions = [line["position"] for line in lines]
     assert positions == sorted(positions)
@@ -206,7 +210,11 @@ def test_an_interrupted_restore_carries_on(sqlite_url: str, tmp_path: Path) -> N
     lines = tmp_path / "ledger.jsonl"
     export(source, lines, "--include-personal")
     part = tmp_path / "part.jsonl"
-    part.write_bytes(b"".join(lines.read_bytes().splitlines(keepends=True)[:100]))
+    part_lines = lines.read_bytes().splitlines(keepends=True)[:100]
+    trailer = orjson.loads(lines.read_bytes().splitlines()[-1])
+    trailer.update(events=100, head_position=orjson.loads(part_lines[-1])["position"])
+    trailer.update(head_hash=orjson.loads(part_lines[-1])["hash"])
+    part.write_bytes(b"".join(part_lines) + orjson.dumps(trailer) + b"\n")
     restore(sqlite_url, part)
     restore(sqlite_url, lines)
     assert snapshot(sqlite_url)["verdict"] == snapshot(source)["verdict"]
@@ -233,14 +241,23 @@ def test_an_export_changed_after_the_fact_is_refused(sqlite_url: str, tmp_path: 
         "upheld" if lines[changed]["data"]["outcome"] != "upheld" else "not-upheld"
     )
     lines[5]["recorded_at"] = "2020-01-01T00:00:00+00:00"
-    path.write_bytes(b"".join(orjson.dumps(line) + b"\n" for line in lines) + b"not json\n")
-    result = Complaints(sqlite_url)("import", str(path))
-    assert result.exit_code == 1
-    problems = result.stderr.strip().splitlines()
-    assert f"line {changed + 1}, field data: the event does not match its hash" in result.stderr
-    assert "line 6, field data: the event does not match its hash" in result.stderr
-    assert any(p.startswith(f"line {len(lines) + 1}, field -: not JSON") for p in problems)
-    assert problems[-1].startswith("Error: ledger.jsonl: 3 lines refused; nothing was written")
+    path.write_bytes(
+        b"".join(orjson.dumps(line) + b"\n" for line in lines[:-1])
+        + b"not json\n"
+        + orjson.dumps(lines[-1])
+    )
+    result = Complaints(sqlite_url).refused("import", str(path))
+    assert result.stderr.startswith(
+        f"Error: ledger.jsonl line {min(changed + 1, 6)}, field data: the event does not "
+        "match its hash"
+    )
+    # the other changed line, the line that is not JSON, and the trailer's count
+    assert "(and 3 more lines refused); nothing was written" in result.stderr
+    lines = export(source, path, "--include-personal")
+    del lines[5]["recorded_at"]
+    _write(path, lines)
+    result = Complaints(sqlite_url).refused("import", str(path))
+    assert "line 6, field recorded_at: missing" in result.stderr
     assert Complaints(sqlite_url).ok("verify").startswith("verified 0 events")
 
 
@@ -249,7 +266,7 @@ def test_dry_run_restores_nothing(sqlite_url: str, tmp_path: Path) -> None:
     build(source)
     lines = export(source, tmp_path / "ledger.jsonl", "--include-personal")
     out = Complaints(sqlite_url).ok("import", str(tmp_path / "ledger.jsonl"), "--dry-run")
-    assert out.startswith(f"dry run: would restore {len(lines)} events")
+    assert out.startswith(f"dry run: would restore {len(lines) - 1} events")
     assert "every event matches its hash in the export" in out
     assert Complaints(sqlite_url).ok("verify").startswith("verified 0 events")
 
@@ -291,3 +308,182 @@ def test_read_models_as_csv(db_url: str, tmp_path: Path) -> None:
 def test_csv_export_refusals(sqlite_url: str, args: list[str], message: str) -> None:
     result = Complaints(sqlite_url).refused("export", "--format", "csv", *args)
     assert message in result.stderr
+
+
+# ------------------------------------------------------- restore checks every line
+def _write(path: Path, lines: list[dict[str, Any]]) -> None:
+    path.write_bytes(b"".join(orjson.dumps(line) + b"\n" for line in lines))
+
+
+def _events_in(url: str) -> int:
+    return Ledger(url).last_position_now()
+
+
+def test_a_default_export_with_an_amount_changed_in_its_last_line_is_refused(
+    db_url: str, tmp_path: Path
+) -> None:
+    source = f"sqlite:///{tmp_path / 'source.db'}"
+    build(source)
+    complaints = Complaints(source)
+    complaints.ok("compensate", "P-1", "--amount", "100.00", "--on", "2025-03-05")
+    path = tmp_path / "public.jsonl"
+    lines = export(source, path)  # personal details left out: the export has gaps
+    assert lines[-1]["trailer"] == 1 and lines[-1]["left_out"] == {"personal_details": 3}
+    last = lines[-2]
+    assert last["type"] == "CompensationAgreed"
+    last["data"]["amount"] = "9999999.00"
+    _write(path, lines)
+    result = Complaints(db_url).refused("import", str(path))
+    assert f"line {len(lines) - 1}, field data: the event does not match its hash" in (
+        result.stderr
+    )
+    assert "nothing was written" in result.stderr
+    assert "more lines refused" not in result.stderr  # the one changed line, nothing else
+    assert Complaints(db_url).ok("verify").startswith("verified 0 events")
+
+
+def test_a_full_export_with_a_line_deleted_and_the_next_changed_is_refused(
+    db_url: str, tmp_path: Path
+) -> None:
+    source = f"sqlite:///{tmp_path / 'source.db'}"
+    build(source)
+    path = tmp_path / "ledger.jsonl"
+    lines = export(source, path, "--include-personal")
+    triaged = next(i for i, line in enumerate(lines) if line["type"] == "Triaged" and i > 10)
+    del lines[triaged - 1]
+    lines[triaged - 1]["data"]["team"] = "Forged team"
+    _write(path, lines)
+    result = Complaints(db_url).refused("import", str(path))
+    assert f"line {triaged}, field data: the event does not match its hash" in result.stderr
+    # the deletion alone is refused too: the next line's chain link names the missing one
+    lines = export(source, path, "--include-personal")
+    del lines[triaged - 1]
+    _write(path, lines)
+    result = Complaints(db_url).refused("import", str(path))
+    assert f"line {triaged}, field previous_position" in result.stderr
+    assert _events_in(db_url) == 0
+
+
+def test_a_default_export_with_a_line_deleted_is_refused(sqlite_url: str, tmp_path: Path) -> None:
+    source = f"sqlite:///{tmp_path / 'source.db'}"
+    build(source)
+    path = tmp_path / "public.jsonl"
+    lines = export(source, path)
+    del lines[-3]  # an event that was exported, not one left out
+    lines[-1]["events"] -= 1  # even with the trailer's count fixed up
+    _write(path, lines)
+    result = Complaints(sqlite_url).refused("import", str(path))
+    assert "is missing from the export and not listed as left out" in result.stderr
+    assert _events_in(sqlite_url) == 0
+
+
+# --------------------------------------------------------- trailer, atomic write
+def test_a_truncated_export_is_refused(db_url: str, tmp_path: Path) -> None:
+    source = f"sqlite:///{tmp_path / 'source.db'}"
+    build(source)
+    path = tmp_path / "ledger.jsonl"
+    export(source, path, "--include-personal")
+    part = tmp_path / "part.jsonl"  # head -n 30 export.jsonl
+    part.write_bytes(b"".join(path.read_bytes().splitlines(keepends=True)[:30]))
+    result = Complaints(db_url).refused("import", str(part))
+    assert "line 30, field trailer: the export has no trailer line: it was cut short" in (
+        result.stderr
+    )
+    assert _events_in(db_url) == 0
+
+
+def test_content_not_matching_the_trailer_is_refused(sqlite_url: str, tmp_path: Path) -> None:
+    source = f"sqlite:///{tmp_path / 'source.db'}"
+    build(source)
+    path = tmp_path / "ledger.jsonl"
+    lines = export(source, path, "--include-personal")
+    trailer = lines[-1]
+    assert trailer["events"] == len(lines) - 1 and trailer["left_out"] == {}
+    assert trailer["head_position"] == lines[-2]["position"]
+    assert trailer["head_hash"] == lines[-2]["hash"]
+    _write(path, [*lines[:-3], trailer])  # the last events cut, the trailer kept
+    result = Complaints(sqlite_url).refused("import", str(path))
+    assert f"the trailer says {len(lines) - 1} events, the file has {len(lines) - 3}" in (
+        result.stderr
+    )
+    trailer["events"] = len(lines) - 3
+    _write(path, [*lines[:-3], trailer])
+    result = Complaints(sqlite_url).refused("import", str(path))
+    assert "is not the last exported or left-out event" in result.stderr
+    assert _events_in(sqlite_url) == 0
+
+
+@pytest.mark.parametrize("where", ["folder", "missing"])
+def test_export_out_to_a_folder_or_a_missing_folder_is_one_line(
+    sqlite_url: str, tmp_path: Path, where: str
+) -> None:
+    target = tmp_path if where == "folder" else tmp_path / "nowhere" / "ledger.jsonl"
+    result = Complaints(sqlite_url).refused("export", "--out", str(target))
+    assert str(target) in result.stderr
+    assert not (tmp_path / "nowhere").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
+
+
+def test_csv_export_into_a_folder_it_cannot_make_is_one_line(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    (tmp_path / "a-file").write_text("not a folder\n")
+    target = tmp_path / "a-file" / "read-models"
+    result = Complaints(sqlite_url).refused(
+        "export", "--format", "csv", "--all", "--out", str(target)
+    )
+    assert f"--out {target}: cannot make the folder" in result.stderr
+
+
+def test_export_is_written_to_a_temporary_file_renamed_into_place(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "ledger.jsonl"
+    path.write_text("an earlier export\n")
+    earlier = path.stat().st_ino
+    Complaints(sqlite_url).ok("receive", "--on", "2025-03-10", "--procedure", "statutory")
+    lines = export(sqlite_url, path)
+    assert lines[-1]["events"] == len(lines) - 1 == 4  # sequence, receipt, triage
+    # a new file renamed over the old one, not the old one truncated and written
+    assert path.stat().st_ino != earlier
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
+    # --out - is standard output, trailer included
+    written = Complaints(sqlite_url).ok("export", "--out", "-").splitlines()
+    assert [orjson.loads(line) for line in written] == lines
+    assert not Path("-").exists()
+
+
+# ------------------------------------------------ topics: the ledger's own classes
+def test_a_topic_naming_any_other_module_is_refused_before_it_is_imported(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    import sys
+
+    source = f"sqlite:///{tmp_path / 'source.db'}"
+    Complaints(source).ok("receive", "--on", "2025-03-10", "--procedure", "statutory")
+    path = tmp_path / "crafted.jsonl"
+    lines = export(source, path)
+    lines[0]["topic"] = "this:s"  # importing the module prints the Zen of Python
+    _write(path, lines)
+    assert "this" not in sys.modules
+    result = Complaints(sqlite_url).refused("import", str(path))
+    assert "line 1, field topic: 'this:s' is not one of the ledger's event types" in (result.stderr)
+    assert "this" not in sys.modules
+    assert "Beautiful is better than ugly" not in result.output
+    assert _events_in(sqlite_url) == 0
+
+
+def test_an_aggregate_topic_other_than_the_events_own_is_refused(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    source = f"sqlite:///{tmp_path / 'source.db'}"
+    Complaints(source).ok("receive", "--on", "2025-03-10", "--procedure", "statutory")
+    path = tmp_path / "crafted.jsonl"
+    lines = export(source, path)
+    created = next(line for line in lines if line.get("type") == "Received")
+    created["data"]["originator_topic"] = "this:s"
+    _write(path, lines)
+    result = Complaints(sqlite_url).refused("import", str(path))
+    assert "field data: originator_topic 'this:s' is not 'domain.complaint:Complaint'" in (
+        result.stderr
+    )

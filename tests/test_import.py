@@ -140,6 +140,22 @@ def test_a_reference_with_a_different_history_is_an_error(sqlite_url: str, tmp_p
     assert events_in(sqlite_url) == 2  # G-2 was not written either
 
 
+def test_a_conflict_names_the_field_that_differs(db_url: str, tmp_path: Path) -> None:
+    complaints = Complaints(db_url)
+    complaints.ok(
+        "receive", "--ref", "G-1", "--on", "2024-05-01", "--procedure", "statutory",
+        "--channel", "letter",
+    )  # fmt: skip
+    source = write_rows(tmp_path / "rows.csv", [GOOD])
+    result = complaints("import", str(source))
+    assert result.exit_code == 1
+    assert (
+        "row 2, column reference: G-1 exists with a different history (event 1 differs "
+        "in channel: the row implies Received on 2024-05-01 with channel 'email', the "
+        "ledger has Received on 2024-05-01 with channel 'letter')"
+    ) in result.stderr, result.stderr
+
+
 # --------------------------------------------------------------------- validation
 BAD_ROWS = [
     {**GOOD, "reference": "V-1"},  # row 2: fine
@@ -295,6 +311,31 @@ def test_xlsx_gives_the_same_cases_as_csv(db_url: str, tmp_path: Path) -> None:
         assert facts(from_xlsx.history(ref)) == facts(from_csv.history(ref))
     again = from_xlsx("import", str(tmp_path / "export.xlsx"))
     assert "imported 0 cases" in again.stdout
+
+
+def test_an_xlsx_formula_without_a_computed_value_is_an_error_naming_the_cell(
+    db_url: str, tmp_path: Path
+) -> None:
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
+    with EXAMPLE.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    column = rows[0].index("compensation_amount")
+    paid = next(n for n, row in enumerate(rows) if n and row[column])
+    rows[paid][column] = "=1+1"  # openpyxl, like many programs, stores no computed value
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append([text or None for text in row])
+    workbook.save(tmp_path / "export.xlsx")
+    result = Complaints(db_url).refused("import", str(tmp_path / "export.xlsx"))
+    cell = f"{get_column_letter(column + 1)}{paid + 1}"
+    assert f"export.xlsx: cell {cell} holds the formula '=1+1' with no computed value" in (
+        result.stderr
+    )
+    assert Complaints(db_url).ok("verify").startswith("verified 0 events")
 
 
 def test_a_file_that_is_neither_csv_nor_xlsx_is_refused(sqlite_url: str, tmp_path: Path) -> None:

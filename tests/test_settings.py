@@ -64,6 +64,14 @@ def test_the_example_registers_hold_every_name_the_demo_and_the_legacy_example_u
         "[targets]\nstage9 = 90\n",
         "[taxonomy]\nflavours = ['x']\n",
         "this is not toml",
+        "[timescales]\nchanges = [{ preset = 'code-2026' }]\n",
+        "[timescales]\nchanges = [{ from = 2026-04-01, preset = 'code-2099' }]\n",
+        "[timescales]\nchanges = [{ from = 2026-04-01, acknowledge = 'soon' }]\n",
+        "[timescales]\nchanges = [{ from = 2026-04-01, no_such_timescale = 3 }]\n",
+        "[timescales]\nchanges = [{ from = 2026-04-01, "
+        "corporate_stage1 = { counts_from = 'whenever' } }]\n",
+        "[timescales]\nchanges = [{ from = 2026-04-01 }, { from = 2025-04-01 }]\n",
+        "[timescales]\nchanges = { from = 2026-04-01 }\n",
     ],
 )
 def test_a_mistaken_settings_file_is_refused(tmp_path: Path, text: str) -> None:
@@ -71,6 +79,26 @@ def test_a_mistaken_settings_file_is_refused(tmp_path: Path, text: str) -> None:
     path.write_text(text)
     with pytest.raises(BadData):
         load_settings(str(path))
+
+
+def test_the_complaint_handling_code_is_one_line_of_settings(tmp_path: Path) -> None:
+    path = tmp_path / "council.toml"
+    path.write_text(
+        "[timescales]\ncorporate_stage1 = { working_days = 12 }\n"
+        "changes = [{ from = 2026-04-01, preset = 'code-2026' },"
+        " { from = 2027-04-01, acknowledge = 3 }]\n"
+    )
+    policy, _ = load_settings(str(path))
+    before = policy.timescales_on(date(2026, 3, 31))
+    code = policy.timescales_on(date(2026, 4, 1))
+    later = policy.timescales_on(date(2027, 4, 1))
+    assert before.corporate_stage1.working_days == 12
+    assert before.corporate_stage1.counts_from == "receipt"
+    assert code.corporate_stage1.working_days == 10
+    assert code.corporate_stage1.counts_from == "acknowledgement"
+    assert code.corporate_stage2.maximum_days == 40
+    assert code.statutory_stage1 == before.statutory_stage1  # the regulations stand
+    assert later.corporate_stage1 == code.corporate_stage1 and later.acknowledge == 3
 
 
 def test_a_missing_settings_file_is_refused() -> None:
