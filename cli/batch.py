@@ -10,22 +10,33 @@ from collections.abc import Iterator
 from typing import IO, Any, NoReturn
 
 import click
+from sqlalchemy.exc import IntegrityError
 
 from cli.base import command
+from cli.failures import describe
 from cli.options import ledger, ledger_options
+from domain.errors import ConcurrentChange
 
 
 class LineFailed(Exception):
     """A batch line was refused or could not be read: stop with its message."""
 
-    def __init__(self, number: int, message: str, exit_code: int) -> None:
+    def __init__(self, number: int, message: str, exit_code: int, concurrent: bool = False) -> None:
         super().__init__(message)
         self.number, self.message, self.exit_code = number, message, exit_code
+        #: Refused because another writer wrote at the same moment (the line may have
+        #: been recorded by another run of the same file).
+        self.concurrent = concurrent
 
 
 @command()
 @ledger_options
-@click.argument("source", metavar="[FILE]", type=click.File("r"), default="-")
+@click.argument(
+    "source",
+    metavar="[FILE]",
+    type=click.File("r", encoding="utf-8", errors="surrogateescape"),
+    default="-",
+)
 @click.option(
     "--all-or-nothing",
     is_flag=True,
@@ -85,8 +96,12 @@ def batch(ctx: click.Context, source: IO[str], all_or_nothing: bool) -> None:
             click.echo("".join(printed), nl=False)
             return
         for number, args in todo:
-            with app.one_transaction():
-                output = _run_line(app, args, number, identities[number - 1], legacy, settings)
+            try:
+                with app.one_transaction():
+                    output = _run_line(app, args, number, identities[number - 1], legacy, settings)
+            except (LineFailed, IntegrityError) as error:
+                failed = error if isinstance(error, LineFailed) else _conflict(number, error)
+                output = _recorded_meanwhile(app, failed, identities[number - 1], legacy)
             click.echo(output, nl=False)
     except LineFailed as failed:
         _stop(failed.number, failed.message, failed.exit_code)
@@ -110,6 +125,26 @@ def _commands(lines: list[str]) -> Iterator[tuple[int, list[str]]]:
         yield number, args
 
 
+def _conflict(number: int, error: Exception) -> LineFailed:
+    """A line whose writes (or mark) collided with another writer's."""
+    message, code = describe(ConcurrentChange("another user changed this case at the same moment"))
+    return LineFailed(number, message, code, concurrent=True)
+
+
+def _recorded_meanwhile(app: Any, failed: LineFailed, identity: str, legacy: str) -> str:
+    """What the line printed when another run of the same lines recorded it while this
+    run was trying to: that run won, and this line is done. Any other failure stands."""
+    if failed.concurrent:
+        earlier = app.read(lambda: app.batch_line_output(identity, failed.number, legacy))
+        if earlier is not None:
+            click.echo(
+                f"line {failed.number}: recorded by another run at the same time; skipped",
+                err=True,
+            )
+            return str(earlier)
+    raise failed
+
+
 def _run_line(
     app: Any, args: list[str], number: int, identity: str, legacy: str, settings: dict[str, Any]
 ) -> str:
@@ -124,14 +159,17 @@ def _run_line(
     app.wrote = False
     with _captured_stdout() as out:
         try:
-            cli.main(args, prog_name="complaints", standalone_mode=False, obj=dict(settings))
-        except click.ClickException as error:
-            raise LineFailed(number, error.format_message(), error.exit_code) from None
-        except click.exceptions.Exit as done:
-            if done.exit_code:
-                raise LineFailed(number, "stopped", done.exit_code) from None
-        except click.Abort:
-            raise LineFailed(number, "aborted", 1) from None
+            done = cli.main(args, prog_name="complaints", standalone_mode=False, obj=dict(settings))
+        except click.exceptions.Exit as stopped:
+            done = stopped.exit_code
+        except Exception as error:  # said as the one place says it, with the line number
+            if isinstance(error, IntegrityError):
+                raise _conflict(number, error) from None
+            message, code = describe(error)
+            concurrent = isinstance(error, ConcurrentChange)
+            raise LineFailed(number, message, code, concurrent) from None
+        if isinstance(done, int) and done:
+            raise LineFailed(number, "stopped", done)
     output = out.getvalue()
     if app.wrote:
         app.mark_batch_line(identity, number, output)

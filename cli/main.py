@@ -4,10 +4,13 @@ imported only when one of its commands runs (start-up time matters)."""
 from __future__ import annotations
 
 import importlib
+import sys
+from collections.abc import Sequence
+from typing import Any
 
 import click
 
-from cli.base import LedgerGroup
+from cli.base import LedgerGroup, refuse_unreadable
 from cli.options import ledger_options
 
 #: Command name -> the module that defines it (as ``COMMANDS`` there).
@@ -69,6 +72,39 @@ class ComplaintsGroup(LedgerGroup):
             for command in module.COMMANDS:
                 self.commands.setdefault(str(command.name), command)
         return self.commands.get(cmd_name)
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Run a command line. Whatever stops it is said in one line by
+        :func:`cli.failures.describe`, with its exit code (1 refused, 2 usage); with
+        ``standalone_mode=False`` (a ``batch`` line) failures are raised to the caller."""
+        from cli.failures import describe
+
+        words = list(sys.argv[1:] if args is None else args)
+        if not standalone_mode:
+            refuse_unreadable(words)
+            return super().main(words, prog_name, complete_var, False, **extra)
+        try:
+            refuse_unreadable(words)
+            done = super().main(words, prog_name, complete_var, False, **extra)
+        except click.exceptions.NoArgsIsHelpError as help_shown:
+            help_shown.show()
+            sys.exit(help_shown.exit_code)
+        except Exception as error:  # the one place every failure is described
+            message, code = describe(error)
+            click.echo(f"Error: {message}", err=True)
+            sys.exit(code)
+        except KeyboardInterrupt as error:
+            message, code = describe(error)
+            click.echo(f"Error: {message}", err=True)
+            sys.exit(code)
+        sys.exit(done if isinstance(done, int) else 0)
 
 
 @click.group(cls=ComplaintsGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -67,6 +67,12 @@ def enquiry(ctx: click.Context, ref: str, on: date, ombudsman_ref: str | None) -
     help="Remedy required (repeatable).",
 )
 @click.option("--due", type=DATE, help="Date by which the council must comply.")
+@click.option(
+    "--satisfactory-remedy",
+    is_flag=True,
+    help="Upheld, but the council had already offered a remedy the Ombudsman found "
+    "satisfactory (the annual letter's figure).",
+)
 @click.pass_context
 def decision(
     ctx: click.Context,
@@ -75,6 +81,7 @@ def decision(
     decision: str,
     remedies: tuple[str, ...],
     due: date | None,
+    satisfactory_remedy: bool,
 ) -> None:
     """Record the Ombudsman's decision.
 
@@ -92,6 +99,7 @@ def decision(
         decision=decision,
         remedies=split_names(remedies),
         due=due,
+        satisfactory_remedy=satisfactory_remedy,
     )
 
 

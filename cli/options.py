@@ -1,8 +1,9 @@
 """What every command shares: options defined once, value types, the ledger, errors.
 
-Errors follow one rule: a refusal (a broken rule of the procedure or bad data) prints
-``Error: <reason> [<rule>]`` on one line to stderr and exits 1, with nothing written;
-a usage mistake (unknown option, missing argument) exits 2.
+Errors follow one rule (:mod:`cli.failures`, ADR 0025): a refusal (a broken rule of the
+procedure or bad data) prints ``Error: <reason> [<rule>]`` on one line to stderr and
+exits 1, with nothing written; a usage mistake (unknown option, missing or repeated
+option, a value not among an option's names) exits 2.
 """
 
 from __future__ import annotations
@@ -21,9 +22,37 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class Refusal(click.ClickException):
-    """Refused by a rule of the procedure, or bad data: exit 1, nothing written."""
+    """Refused by a rule of the procedure, or bad data: exit 1, nothing written; a name
+    that is not among an option's names is a usage mistake (exit 2, ADR 0025)."""
 
     exit_code = 1
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+#: The largest text file a command reads as words (a narrative, a note).
+LARGEST_TEXT_FILE = 200_000
+
+
+def read_text_file(path: str, option: str) -> str:
+    """The text of the UTF-8 file ``path`` given to ``option``; refused in one line when
+    it cannot be read, is not UTF-8 text, holds NUL or is too large."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(LARGEST_TEXT_FILE + 1)
+    except OSError as error:
+        raise Refusal(f"{option}: cannot read {path}: {error.strerror}") from None
+    if len(data) > LARGEST_TEXT_FILE:
+        raise Refusal(f"{option}: {path} is larger than {LARGEST_TEXT_FILE:,} bytes")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise Refusal(f"{option}: {path} is not UTF-8 text (byte {error.start})") from None
+    if "\x00" in text:
+        raise Refusal(f"{option}: {path} holds a NUL character")
+    return text
 
 
 # ------------------------------------------------------------------------ value types
@@ -33,13 +62,15 @@ def _option_label(param: click.Parameter | None, fallback: str) -> str:
 
 
 def _read(param: click.Parameter | None, fallback: str, parse: Callable[[], Any]) -> Any:
-    """``parse()``, or its refusal as ``--option: reason [rule]`` (exit 1)."""
-    from domain.errors import Refused
+    """``parse()``, or its refusal as ``--option: reason [rule]`` (exit 1; exit 2 for an
+    unknown name: an invalid choice)."""
+    from domain.errors import Refused, UnknownName
 
     try:
         return parse()
     except Refused as refusal:
-        raise Refusal(f"{_option_label(param, fallback)}: {refusal}") from None
+        code = 2 if isinstance(refusal, UnknownName) else 1
+        raise Refusal(f"{_option_label(param, fallback)}: {refusal}", code) from None
 
 
 class IsoDate(click.ParamType):
@@ -274,8 +305,17 @@ def setting(ctx: click.Context, key: str) -> Any:
 
 
 def actor(ctx: click.Context) -> str:
+    """Who acts: ``--actor``, else ``COMPLAINTS_ACTOR``, else the operating-system user;
+    a name with a control character (or not UTF-8) is refused (exit 1)."""
+    from domain.vocabulary import text_problem
+
     chosen = setting(ctx, "actor") or os.environ.get("COMPLAINTS_ACTOR")
     if chosen:
+        problem = text_problem(str(chosen), name=True)
+        if problem is not None:
+            from cli.failures import printable
+
+            raise Refusal(f"--actor: '{printable(str(chosen))}' {problem} [bad-data]")
         return str(chosen)
     try:
         return getpass.getuser()
@@ -283,8 +323,23 @@ def actor(ctx: click.Context) -> str:
         return "unknown"
 
 
+#: Commands that only read: they open the database read-only and create nothing.
+READ_ONLY_COMMANDS = frozenset(
+    {"show", "history", "list", "report", "verify", "teams", "service-areas"}
+)
+
+
+def reads_only(ctx: click.Context) -> bool:
+    """Whether the running command only reads (see :data:`READ_ONLY_COMMANDS`)."""
+    words = ctx.command_path.split()[1:]
+    return bool(words) and (
+        words[0] in READ_ONLY_COMMANDS or words[:2] == ["projections", "status"]
+    )
+
+
 def ledger(ctx: click.Context) -> Any:
-    """The open ledger for this process (one per database, reused by ``batch``)."""
+    """The open ledger for this process (one per database, reused by ``batch``); opened
+    read-only for a command that only reads (ADR 0025), unless already open to write."""
     from ledger.application import Ledger
     from ledger.settings import load_settings
 
@@ -292,9 +347,10 @@ def ledger(ctx: click.Context) -> Any:
     root = ctx.find_root().ensure_object(dict)
     cache: dict[tuple[str | None, str | None], Any] = root.setdefault("ledgers", {})
     key = (state.get("db"), state.get("config"))
-    if key not in cache:
+    read_only = reads_only(ctx)
+    if key not in cache or (cache[key].read_only and not read_only):
         policy, council = load_settings(state.get("config"))
-        app = Ledger(state.get("db"), policy, council)
+        app = Ledger(state.get("db"), policy, council, read_only=read_only)
         app.warn = lambda warning: click.echo(f"Warning: {warning}", err=True)
         cache[key] = app
     return cache[key]
@@ -394,7 +450,7 @@ def announce_recorded(ref: str, app: Any) -> None:
 
 class NameChoice(click.Choice):  # type: ignore[type-arg]
     """One of a fixed set of names, by name or label in any case or spacing; an unknown
-    name is bad data (exit 1), not usage."""
+    name is a usage mistake (exit 2), said with the nearest names."""
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         from domain.procedure import name_of

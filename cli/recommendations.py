@@ -107,17 +107,9 @@ def accept(
 @click.argument("recommendation_id", metavar="ID")
 @on_option("Date of the council's decision.")
 @click.option("--reason", help="Why it was rejected.")
-@click.option("--owner", hidden=True)
-@click.option("--due", type=DATE, hidden=True)
 @click.pass_context
 def reject(
-    ctx: click.Context,
-    ref: str,
-    recommendation_id: str,
-    on: date,
-    reason: str | None,
-    owner: str | None,
-    due: date | None,
+    ctx: click.Context, ref: str, recommendation_id: str, on: date, reason: str | None
 ) -> None:
     """Reject a recommendation.
 

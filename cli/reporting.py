@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -22,6 +22,7 @@ from cli.options import (
     judging_day,
     ledger,
     ledger_options,
+    read_text_file,
     recorded_rows,
 )
 from domain.procedure import PROCEDURES
@@ -63,6 +64,18 @@ def _report_options(command: Callable[..., None]) -> Callable[..., None]:
                 help="Public version: show counts below N as <N (and withhold their rates).",
             ),
             click.option(
+                "--public",
+                is_flag=True,
+                help="The public version: counts below the council's threshold "
+                "(council.public_threshold, default 5) hidden, their rates withheld.",
+            ),
+            click.option(
+                "--narrative",
+                type=click.Path(dir_okay=False),
+                help="A Markdown file of the council's own commentary, printed after "
+                "the summary.",
+            ),
+            click.option(
                 "--as-of",
                 type=DATETIME,
                 help="The report exactly as the ledger stood then, ignoring everything "
@@ -74,17 +87,17 @@ def _report_options(command: Callable[..., None]) -> Callable[..., None]:
     return command
 
 
-def _print_report(
-    ctx: click.Context,
-    period: Period,
-    procedure: str,
-    output_format: str,
-    suppress_below: int | None,
-    as_of: datetime | None,
-) -> None:
+def _print_report(ctx: click.Context, period: Period, choices: dict[str, Any]) -> None:
     from reports import render
 
-    document = ledger(ctx).annual_report(period, procedure, suppress_below or 0, as_of=as_of)
+    app = ledger(ctx)
+    threshold = choices["suppress_below"] or 0
+    if choices["public"] and not threshold:
+        threshold = app.council.public_threshold
+    document = app.annual_report(period, choices["procedure"], threshold, as_of=choices["as_of"])
+    if choices["narrative"]:
+        document["narrative"] = read_text_file(choices["narrative"], "--narrative")
+    output_format = choices["output_format"]
     if output_format == "json":
         emit_json(document)
     else:
@@ -97,14 +110,7 @@ def _print_report(
 @click.option("--year", required=True, help="Financial year: 2024, 2024/25 or 2024-25.")
 @_report_options
 @click.pass_context
-def annual(
-    ctx: click.Context,
-    year: str,
-    procedure: str,
-    output_format: str,
-    suppress_below: int | None,
-    as_of: datetime | None,
-) -> None:
+def annual(ctx: click.Context, year: str, **choices: Any) -> None:
     """The annual report for the financial year starting 1 April of YEAR.
 
     Example:
@@ -114,7 +120,7 @@ def annual(
     """
     from reports.annual import parse_year
 
-    _print_report(ctx, parse_year(year), procedure, output_format, suppress_below, as_of)
+    _print_report(ctx, parse_year(year), choices)
 
 
 @report.command("period")
@@ -123,15 +129,7 @@ def annual(
 @click.option("--to", "end", type=DATE, required=True, help="Last day of the period.")
 @_report_options
 @click.pass_context
-def period_report(
-    ctx: click.Context,
-    start: date,
-    end: date,
-    procedure: str,
-    output_format: str,
-    suppress_below: int | None,
-    as_of: datetime | None,
-) -> None:
+def period_report(ctx: click.Context, start: date, end: date, **choices: Any) -> None:
     """The annual report's figures for any period (a month, a quarter), beside the same
     period a year before: for the regular updates to the member for complaints.
 
@@ -142,7 +140,7 @@ def period_report(
     """
     from reports.annual import period_between
 
-    _print_report(ctx, period_between(start, end), procedure, output_format, suppress_below, as_of)
+    _print_report(ctx, period_between(start, end), choices)
 
 
 @report.command("open")

@@ -374,15 +374,14 @@ def advocacy(ctx: click.Context, on: date | None, **details: Any) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
-    day, who = on or date.today(), actor(ctx)
-    ref = ledger(ctx).record_representation(
-        ADVOCACY_PREFIX,
-        lambda ref, policy: AdvocacyReferral.refer(
-            ref=ref, on=day, actor=who, policy=policy, **details
-        ),
-        on=day,
-        actor=who,
-    )
+    day, who, app = on or date.today(), actor(ctx), ledger(ctx)
+
+    def refer(ref: str, policy: Any) -> AdvocacyReferral:
+        if details.get("complaint_ref") is not None:
+            app.require_complaint(details["complaint_ref"], "--complaint")
+        return AdvocacyReferral.refer(ref=ref, on=day, actor=who, policy=policy, **details)
+
+    ref = app.record_representation(ADVOCACY_PREFIX, refer, on=day, actor=who)
     click.echo(ref)
 
 
@@ -401,14 +400,13 @@ def advocacy_link(ctx: click.Context, ref: str, on: date, complaint_ref: str) ->
         complaints advocacy link ADV-2025-0001 --complaint CSC-2025-0042 \\
             --on 2025-05-20
     """
-    who = actor(ctx)
-    ledger(ctx).act_on_representation(
-        ref,
-        AdvocacyReferral,
-        lambda r, policy: r.link_complaint(
-            on=on, actor=who, policy=policy, complaint_ref=complaint_ref
-        ),
-    )
+    who, app = actor(ctx), ledger(ctx)
+
+    def link(referral: AdvocacyReferral, policy: Any) -> None:
+        app.require_complaint(complaint_ref, "--complaint")
+        referral.link_complaint(on=on, actor=who, policy=policy, complaint_ref=complaint_ref)
+
+    app.act_on_representation(ref, AdvocacyReferral, link)
 
 
 advocacy.add_command(_amend_command(AdvocacyReferral, "ADV-2025-0001"))

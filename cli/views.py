@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from cli.base import command
+from cli.failures import printable, printable_values
 from cli.options import (
     COUNT,
     DATE,
@@ -137,6 +138,7 @@ def case_document(facts: CaseFacts) -> dict[str, Any]:
                 "remedies": list(o.remedies),
                 "due": _iso(o.due),
                 "complied_on": _iso(o.complied_on),
+                "satisfactory_remedy": o.satisfactory_remedy,
             }
             for o in facts.ombudsman
         ],
@@ -292,9 +294,7 @@ def _representation_text(view: dict[str, Any], personal: dict[str, str]) -> str:
         )
         lines.append(f"  due {view['due']} ({view['working_days']} working days); {answer}")
     elif kind == "feedback" and view["became_complaint_on"]:
-        lines.append(
-            f"  became complaint {view['complaint_ref']} on {view['became_complaint_on']}"
-        )
+        lines.append(f"  became complaint {view['complaint_ref']} on {view['became_complaint_on']}")
     elif kind == "feedback" and view["resolved_on"]:
         lines.append(f"  resolved {view['resolved_on']} without a formal complaint")
     elif kind == "advocacy" and view["complaint_ref"]:
@@ -344,7 +344,9 @@ def show(
             view["personal"] = personal
         emit_json(view)
     else:
-        click.echo(render(view, personal))
+        # Text a user typed is printed with its control characters escaped: a newline
+        # in a reason cannot make a line of its own (an ``Error:`` line, say).
+        click.echo(render(printable_values(view), printable_values(personal)))
 
 
 @command()
@@ -388,13 +390,13 @@ def history(ctx: click.Context, ref: str, output_format: str, as_of: datetime | 
         details = ", ".join(
             f"{k}={_plain(v)}" for k, v in e.data.items() if v not in (None, [], "")
         )
-        line = (
+        line = printable(
             f"{e.version:>3}  {_iso(e.on)}  {e.type:<26} {e.actor or '-':<12} "
             f"recorded {e.recorded_at.isoformat(timespec='seconds')}  {details}"
         )
         if e.voided is not None:
             # Struck through, and said in words for terminals that cannot strike.
-            line = f"{click.style(line, strikethrough=True)}  [VOIDED by version " + (
+            line = f"{click.style(line, strikethrough=True)}  [VOIDED by version " + printable(
                 f"{e.voided['by_version']}: {e.voided['reason']}]"
             )
         click.echo(line)

@@ -33,6 +33,7 @@ from domain.procedure import (
     DISPUTE_RESOLUTION_METHODS,
     FINAL_STAGE,
     OMBUDSMAN_DECISIONS,
+    OMBUDSMAN_UPHELD,
     PANEL_ROLES,
     POINT_FINDINGS,
     RECEIPT,
@@ -386,11 +387,15 @@ class Complaint(Aggregate):
         decision: str
         remedies: list[str]
         due: date | None
+        #: Upheld, but the council had already offered a remedy the Ombudsman found
+        #: satisfactory (a figure of the Ombudsman's annual letter to the council).
+        satisfactory_remedy: bool = False
 
         def effect(self, c: Complaint) -> None:
             enquiry = c.ombudsman[-1]
             enquiry.decided_on, enquiry.decision = self.on, self.decision
             enquiry.remedies, enquiry.due = list(self.remedies), self.due
+            enquiry.satisfactory_remedy = self.satisfactory_remedy
 
     class OmbudsmanComplied(Event):
         def effect(self, c: Complaint) -> None:
@@ -1503,6 +1508,11 @@ class Complaint(Aggregate):
                 due=due,
             )
         else:
+            if owner is not None or due is not None:
+                raise errors.RecommendationState(
+                    f"recommendation {recommendation_id} is rejected: it has no owner or "
+                    "due date to record"
+                )
             self.trigger_event(
                 self.RecommendationRejected,
                 on=on,
@@ -1618,8 +1628,14 @@ class Complaint(Aggregate):
         decision: str,
         remedies: list[str] | None = None,
         due: date | None = None,
+        satisfactory_remedy: bool = False,
     ) -> None:
         check_name("Ombudsman decision", decision, OMBUDSMAN_DECISIONS)
+        if satisfactory_remedy and decision not in OMBUDSMAN_UPHELD:
+            raise errors.OmbudsmanRule(
+                f"a satisfactory remedy by the council is recorded only on an upheld "
+                f"decision, not {decision!r}"
+            )
         for remedy in remedies or []:
             check_name("remedy", remedy, policy.taxonomy.remedies)
         if not self.ombudsman or self.ombudsman[-1].decided_on is not None:
@@ -1638,6 +1654,7 @@ class Complaint(Aggregate):
             decision=decision,
             remedies=list(dict.fromkeys(remedies or [])),
             due=due,
+            satisfactory_remedy=satisfactory_remedy,
         )
 
     @step

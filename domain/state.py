@@ -92,6 +92,7 @@ class OmbudsmanState:
     remedies: list[str] = field(default_factory=list)
     due: date | None = None
     complied_on: date | None = None
+    satisfactory_remedy: bool = False
 
 
 @dataclass

@@ -12,7 +12,10 @@ they refuse (ADR 0017):
   decimal places, more than zero;
 * names from a list (a taxonomy, or a fixed list such as the stage outcomes) by name or
   by label, in any case, with spaces, hyphens or underscores: the result is always the
-  list's own name. An unknown name is refused with the nearest names.
+  list's own name. An unknown name is refused with the nearest names;
+* text (ADR 0025): no NUL and nothing that is not UTF-8 anywhere, no control characters
+  in names (teams, actors, references, recommendation ids), at most ``MAX_TEXT``
+  characters; dates from ``EARLIEST_YEAR`` to ``LATEST_YEAR``.
 
 Pure: no I/O, no clock, no locale.
 """
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -45,6 +49,28 @@ _NEGATIVE = re.compile(r"(?:-\s*£?|£\s*-)\s*[\d.,]+")
 _NOT_A_KEY = re.compile(r"[\W_]+")
 _RANGE = re.compile(r"(\d+)-(\d+)")
 
+#: No complaint handled under the Children Act 1989 procedure is older than this.
+EARLIEST_YEAR = 1990
+#: Nor is any date the ledger holds (a due date, a step) later than this: a typing slip.
+LATEST_YEAR = 2100
+#: The longest text a step may hold (a summary, a reason, a recommendation's text).
+MAX_TEXT = 20_000
+#: Fields of a recorded step that are names: no control characters in them.
+NAME_FIELDS = frozenset(
+    {
+        "actor",
+        "ref",
+        "team",
+        "service_area",
+        "recommendation_id",
+        "owner",
+        "person",
+        "ombudsman_ref",
+        "complaint_ref",
+        "feedback_ref",
+    }
+)
+
 
 # --------------------------------------------------------------------------- dates
 def parse_date(text: str) -> date:
@@ -52,9 +78,19 @@ def parse_date(text: str) -> date:
 
     A time after the date (``2025-04-07 00:00:00``, as spreadsheets export dates) is
     checked and ignored. :class:`BadData` says whether the text is not written as a
-    date, or is written as one that does not exist (``2025-02-30``).
+    date, or is written as one that does not exist (``2025-02-30``), or is before
+    :data:`EARLIEST_YEAR` or after :data:`LATEST_YEAR` (a moment, :func:`parse_moment`,
+    is not bounded: ``--as-of`` a century back or ahead means nothing or everything).
     """
     day, _moment = _day_and_time(text, DATE_FORMS, "date")
+    if day.year < EARLIEST_YEAR:
+        raise BadData(
+            f"{day.isoformat()} is before {EARLIEST_YEAR}: the ledger holds nothing that early"
+        )
+    if day.year > LATEST_YEAR:
+        raise BadData(
+            f"{day.isoformat()} is after {LATEST_YEAR}: the ledger holds nothing that late"
+        )
     return day
 
 
@@ -200,3 +236,37 @@ def unknown_name_message(
     if near:
         return f"unknown {kind} {text!r}; did you mean {' or '.join(near)}?"
     return f"unknown {kind} {text!r}; expected one of: {', '.join(allowed)}"
+
+
+# ---------------------------------------------------------------------------- text
+def text_problem(text: str, name: bool = False) -> str | None:
+    """Why ``text`` cannot be recorded, or None: a NUL character, bytes that are not
+    UTF-8 (kept by Python as surrogates), more than :data:`MAX_TEXT` characters, or
+    (in a name) a control character."""
+    if "\x00" in text:
+        return "contains a NUL character"
+    if any("\ud800" <= char <= "\udfff" for char in text):
+        return "is not UTF-8 text"
+    if len(text) > MAX_TEXT:
+        return f"is {len(text):,} characters long; at most {MAX_TEXT:,} can be recorded"
+    if name:
+        for char in text:
+            if unicodedata.category(char) in ("Cc", "Zl", "Zp"):
+                return f"contains a control character (U+{ord(char):04X})"
+    return None
+
+
+def check_text(field: str, value: object, name: bool | None = None) -> None:
+    """Refuse (:class:`BadData`) a value of a step's ``field`` that cannot be recorded
+    (see :func:`text_problem`); lists and mappings are checked item by item."""
+    is_name = field in NAME_FIELDS if name is None else name
+    if isinstance(value, str):
+        problem = text_problem(value, is_name)
+        if problem is not None:
+            raise BadData(f"{field.replace('_', ' ')} {problem}")
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            check_text(str(key), item, is_name or str(key) in NAME_FIELDS)
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        for item in value:
+            check_text(field, item, is_name)

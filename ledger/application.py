@@ -55,6 +55,7 @@ from domain.representations import (
     kind_of_reference,
     representation_id,
 )
+from domain.vocabulary import check_text
 from ledger.bank_holidays import StoredBankHolidays, holiday_metadata
 from ledger.batches import batch_metadata, mark_recorded, recorded_output
 from ledger.integrity import (
@@ -91,6 +92,8 @@ T = TypeVar("T")
 R = TypeVar("R", bound=Representation)
 
 MAX_ATTEMPTS = 8
+#: Fields of every stored event that no user writes.
+_UNCHECKED_FIELDS = frozenset({"originator_id", "originator_version", "timestamp"})
 
 
 class TurnTakingRecorder(SQLAlchemyApplicationRecorder):
@@ -214,11 +217,15 @@ class Ledger(Application[UUID]):
         db: str | None = None,
         policy: ProcedurePolicy | None = None,
         council: CouncilSettings | None = None,
+        read_only: bool = False,
     ) -> None:
         self.url = database_url(db)
         self.policy = policy or ProcedurePolicy()
         self.council = council or CouncilSettings()
-        self.engine: Engine = make_engine(self.url)
+        #: Opened for reading only: nothing is created, and a read model that is behind
+        #: is answered from the events in memory instead of being caught up.
+        self.read_only = read_only
+        self.engine: Engine = make_engine(self.url, read_only=read_only)
         self.sessions = scoped_session(sessionmaker(bind=self.engine, autoflush=True))
         self.projection = CaseFactsProjection(self.policy, self._row_store())
         self._written: list[int] = []
@@ -245,13 +252,24 @@ class Ledger(Application[UUID]):
             }
         )
         self.recorder.unchained = lambda: self._written  # type: ignore[attr-defined]
-        self._create_schema()
+        if read_only:
+            self._open_schema()
+        else:
+            self._create_schema()
 
     # ------------------------------------------------------------ construction
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
-        """Record pending events, noting their positions for the hash chain."""
+        """Record pending events, noting their positions for the hash chain.
+
+        Every text they hold is checked first, whoever wrote it (a command, ``batch``,
+        the importer), so both engines refuse alike what one of them would store (a NUL
+        on SQLite) and no name holds a control character (ADR 0025)."""
+        pending = [e for obj in objs for e in getattr(obj, "pending_events", ())]
+        for pending_event in pending:
+            for field, value in vars(pending_event).items():
+                if field not in _UNCHECKED_FIELDS:
+                    check_text(field, value)
         if self.warn is not None:
-            pending = [e for obj in objs for e in getattr(obj, "pending_events", ())]
             self._warnings.extend(new_name_warnings(self.sessions(), self.policy, pending))
         recordings = super().save(*objs, **kwargs)
         self._written.extend(r.notification.id for r in recordings)
@@ -387,6 +405,22 @@ class Ledger(Application[UUID]):
     def _row_store(self) -> RowStore | None:
         """On PostgreSQL, the read models change only through the guard's functions."""
         return GuardedRowStore() if self.engine.dialect.name == "postgresql" else None
+
+    def _open_schema(self) -> None:
+        """For reading only: check the ledger's tables are there and load the stored
+        bank holidays, creating nothing."""
+        try:
+            with self.engine.connect() as connection, connection.begin():
+                names = [table.name for table in self.recorder.tables]  # type: ignore[attr-defined]
+                inspector = sqlalchemy.inspect(connection)
+                if not all(inspector.has_table(name) for name in names):
+                    raise LedgerUnavailable("not a complaints ledger: it holds no events table")
+                stored = StoredBankHolidays.load(connection, store=False)
+        except sqlalchemy.exc.SQLAlchemyError as error:
+            raise LedgerUnavailable(_first_line(error)) from None
+        calendar = replace(self.policy.calendar, bank_holidays=stored)
+        self.policy = replace(self.policy, calendar=calendar)
+        self.projection = CaseFactsProjection(self.policy, self._row_store())
 
     def close(self) -> None:
         self.sessions.remove()
@@ -595,6 +629,8 @@ class Ledger(Application[UUID]):
         current, answer = self.read(read_if_current)
         if current:
             return answer  # type: ignore[return-value]
+        if self.read_only:  # cannot catch up: answer from the events, in memory
+            return self.query_as_of(question, datetime.now(UTC))[0]
 
         def work() -> T:
             session = self.sessions()
@@ -670,6 +706,12 @@ class Ledger(Application[UUID]):
             raise errors.UnknownCase(f"no case with reference {ref!r}")
         assert isinstance(complaint, Complaint)
         return complaint
+
+    def require_complaint(self, ref: str, what: str = "the link") -> None:
+        """Refuse (:class:`~domain.errors.UnknownCase`) a link to a complaint that is not
+        in the ledger; called inside the unit of work that records the link."""
+        if case_id(ref) not in self.repository:
+            raise errors.UnknownCase(f"{what}: no complaint with reference {ref!r}")
 
     def _personal(self, complaint: Complaint) -> PersonalDetails:
         details = self._get(personal_details_id(complaint.id))

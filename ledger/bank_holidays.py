@@ -53,7 +53,9 @@ class StoredBankHolidays:
         return known if known is not None else england_bank_holidays(year)
 
     @classmethod
-    def load(cls, connection: Connection, today: date | None = None) -> StoredBankHolidays:
+    def load(
+        cls, connection: Connection, today: date | None = None, store: bool = True
+    ) -> StoredBankHolidays:
         version = library_version()
         if version == "unknown":
             return cls({})
@@ -67,13 +69,13 @@ class StoredBankHolidays:
         last = (today or date.today()).year + YEARS_AHEAD
         wanted = range(FIRST_YEAR, last + 1)
         missing = [year for year in wanted if year not in by_year]
-        if missing:
+        if missing and store:
             new_rows = [
                 {"library_version": version, "year": year, "day": day}
                 for year in missing
                 for day in sorted(england_bank_holidays(year))
             ]
             connection.execute(insert(table), new_rows)
-            for year in missing:
-                by_year[year] = set(england_bank_holidays(year))
+        for year in missing:  # read-only: the library's answer, not stored
+            by_year[year] = set(england_bank_holidays(year))
         return cls({year: frozenset(days) for year, days in by_year.items()})

@@ -38,14 +38,14 @@ def line_identities(lines: list[str]) -> list[str]:
     digest = hashlib.sha256()
     identities = []
     for line in lines:
-        digest.update(line.rstrip().encode() + b"\n")
+        digest.update(line.rstrip().encode("utf-8", "surrogateescape") + b"\n")
         identities.append(digest.copy().hexdigest())
     return identities
 
 
 def whole_file_digest(lines: list[str]) -> str:
     """The identity of a whole file, as marks in ``batch_lines`` knew it."""
-    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+    return hashlib.sha256("\n".join(lines).encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def recorded_output(session: Session, prefix: str, line: int, legacy: str) -> str | None:

@@ -37,7 +37,9 @@ def database_url(db: str | None) -> str:
     return value
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, read_only: bool = False) -> Engine:
+    """The engine for ``url``. ``read_only``: the database is opened for reading only
+    and nothing is created (an SQLite file that does not exist is refused)."""
     try:
         parsed = make_url(url)
     except ArgumentError:
@@ -49,14 +51,69 @@ def make_engine(url: str) -> Engine:
         directory = os.path.dirname(os.path.abspath(database))
         if not os.path.isdir(directory):
             raise BadData(f"folder {directory} does not exist")
+        if read_only:
+            return _read_only_sqlite_engine(os.path.abspath(database))
         engine = create_engine(
             url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS}, future=True
         )
         _make_sqlite_transactional(engine)
         return engine
     if parsed.get_backend_name() == "postgresql":
-        return create_engine(url, future=True, pool_pre_ping=False)
+        if parsed.get_driver_name() != "psycopg":
+            raise BadData(
+                f"PostgreSQL is reached through psycopg 3, not {parsed.get_driver_name()}: "
+                "write postgresql://... or postgresql+psycopg://..."
+            )
+        engine = create_engine(url, future=True, pool_pre_ping=False)
+        if read_only:
+
+            @event.listens_for(engine, "connect")
+            def read_only_session(dbapi_connection: Any, _record: Any) -> None:
+                with dbapi_connection.cursor() as cursor:
+                    cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+                dbapi_connection.commit()
+
+        return engine
     raise BadData(f"unsupported database {parsed.get_backend_name()!r}: use SQLite or PostgreSQL")
+
+
+def _read_only_sqlite_engine(path: str) -> Engine:
+    """An SQLite file opened read-only (``mode=ro``): any write fails, nothing is created.
+
+    In a folder this process cannot write to, SQLite cannot make the shared-memory file
+    a WAL reader needs, so the file is opened ``immutable`` (nobody can be writing it
+    there), unless a write-ahead log with content lies beside it.
+    """
+    import sqlite3
+    from urllib.parse import quote
+
+    if not os.path.isfile(path):
+        raise BadData(f"no ledger at {path}: nothing to read (a recording command creates one)")
+    wal = path + "-wal"
+    immutable = not os.access(os.path.dirname(path), os.W_OK) and (
+        not os.path.exists(wal) or os.path.getsize(wal) == 0
+    )
+    uri = f"file:{quote(path)}?mode=ro" + ("&immutable=1" if immutable else "")
+
+    def connect() -> sqlite3.Connection:
+        return sqlite3.connect(
+            uri, uri=True, timeout=SQLITE_BUSY_TIMEOUT_SECONDS, check_same_thread=False
+        )
+
+    engine = create_engine("sqlite://", creator=connect, future=True)
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_SECONDS * 1000}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+    return engine
 
 
 def _make_sqlite_transactional(engine: Engine) -> None:

@@ -107,6 +107,7 @@ class OmbudsmanFacts:
     remedies: tuple[str, ...]
     due: date | None
     complied_on: date | None
+    satisfactory_remedy: bool = False
 
 
 @dataclass(frozen=True)
@@ -271,6 +272,7 @@ def case_facts(complaint: Complaint, policy: ProcedurePolicy) -> CaseFacts:
                 remedies=tuple(o.remedies),
                 due=o.due,
                 complied_on=o.complied_on,
+                satisfactory_remedy=o.satisfactory_remedy,
             )
             for o in complaint.ombudsman
         ),

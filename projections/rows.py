@@ -133,6 +133,7 @@ def complaint_rows(complaint: Complaint, policy: ProcedurePolicy) -> Rows:
                 "decision": enquiry.decision,
                 "due": enquiry.due,
                 "complied_on": enquiry.complied_on,
+                "satisfactory_remedy": enquiry.satisfactory_remedy,
             }
         )
         if enquiry.decided_on is not None:

@@ -147,6 +147,7 @@ ombudsman = Table(
     Column("decision", String(40)),
     Column("due", Date),
     Column("complied_on", Date),
+    Column("satisfactory_remedy", Boolean),
 )
 
 representations = Table(

@@ -366,6 +366,10 @@ class AnnualReport:
         decisions = Counter(_key(r.decision) for r in decided)
         upheld = sum(decisions[_key(d)] for d in OMBUDSMAN_UPHELD)
         with_deadline = [r for r in decided if r.due is not None]
+        complied = sum(
+            1 for r in with_deadline if r.complied_on is not None and r.complied_on <= r.due
+        )
+        satisfactory = sum(1 for r in decided if r.satisfactory_remedy)
         return {
             "enquiries": len(enquiries),
             "enquiries_previous": len(enquiries_previous),
@@ -374,9 +378,10 @@ class AnnualReport:
             "upheld": upheld,
             "uphold_rate_percent": _percent(upheld, len(decided)),
             "compliance_due": len(with_deadline),
-            "complied_on_time": sum(
-                1 for r in with_deadline if r.complied_on is not None and r.complied_on <= r.due
-            ),
+            "complied_on_time": complied,
+            "compliance_percent": _percent(complied, len(with_deadline)),
+            "satisfactory_remedy": satisfactory,
+            "satisfactory_remedy_percent": _percent(satisfactory, upheld),
         }
 
     # --------------------------------------------------------------- remedies

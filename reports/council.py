@@ -32,6 +32,8 @@ class CouncilSettings:
     #: Financial year start -> {"child_population": n, "referrals": n}.
     denominators: dict[int, dict[str, int]] = field(default_factory=dict)
     benchmarks: tuple[Benchmark, ...] = ()
+    #: The public version (``--public``) hides counts below this.
+    public_threshold: int = 5
 
 
 def council_from_settings(data: dict[str, Any]) -> CouncilSettings:
@@ -46,6 +48,9 @@ def council_from_settings(data: dict[str, Any]) -> CouncilSettings:
             for year, values in data.get("denominators", {}).items()
         }
         benchmarks = tuple(Benchmark(**row) for row in data.get("benchmarks", []))
+        threshold = council.get("public_threshold", 5)
+        if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 2:
+            raise BadData("settings: council.public_threshold must be a whole number, 2 or more")
     except (TypeError, ValueError) as error:
         raise BadData(f"settings: {error}") from None
     return CouncilSettings(
@@ -53,6 +58,7 @@ def council_from_settings(data: dict[str, Any]) -> CouncilSettings:
         targets=targets,
         denominators=denominators,
         benchmarks=benchmarks,
+        public_threshold=threshold,
     )
 
 

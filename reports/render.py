@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable
+from decimal import Decimal
 from typing import Any
 
 from reports.csv_cells import safe_row
@@ -172,11 +173,73 @@ def _council_tables(report: dict[str, Any]) -> list[tuple[str, list[str], list[l
     return tables
 
 
+#: Below this many last year, a percentage change says more than the counts do: the
+#: tables show the two counts and no percentage.
+SMALLEST_BASE_FOR_CHANGE = 5
+
+
 def _change_of(this: Any, last: Any) -> str:
-    """The change from last year as a percentage, when both are plain counts."""
-    if isinstance(this, int) and isinstance(last, int) and last:
+    """The change from last year as a percentage, when both are plain counts and last
+    year's is not too small to compare with."""
+    if isinstance(this, int) and isinstance(last, int) and last >= SMALLEST_BASE_FOR_CHANGE:
         return f"{100 * (this - last) / last:+.0f}%"
     return "-"
+
+
+def _pounds(amount: Any) -> str:
+    """``1345.50`` as ``£1,345.50`` and ``6425.00`` as ``£6,425``; anything else as it is."""
+    try:
+        value = Decimal(str(amount))
+    except ArithmeticError:
+        return str(amount)
+    if not value.is_finite():
+        return str(amount)
+    return f"£{value:,.0f}" if value == value.to_integral_value() else f"£{value:,.2f}"
+
+
+def _stage_name(key: str) -> str:
+    """``1`` as ``Stage 1``; ``ombudsman`` as ``Ombudsman``."""
+    return f"Stage {key}" if key.isdigit() else key.capitalize()
+
+
+def executive_summary(report: dict[str, Any], say: Callable[[str], str]) -> list[str]:
+    """A paragraph of sentences written from the figures, for the front of the report."""
+    stage1, before = report["stage1"], report.get("previous", {}).get("stage1", {})
+    received, last = stage1["received"], before.get("received")
+    sentences = [
+        f"In {report['period']['label']} the council received {received} Stage 1 "
+        f"complaints under the {report['procedure']} procedure"
+    ]
+    change = _change_of(received, last)
+    if change != "-":
+        sentences[0] += f" ({change} on the {last} of the period a year before)."
+    elif isinstance(last, int):
+        sentences[0] += f" ({last} in the period a year before)."
+    else:
+        sentences[0] += "."
+    if stage1["responded"] and stage1.get("on_time_percent") is not None:
+        sentences.append(
+            f"{stage1['on_time']} of {stage1['responded']} Stage 1 responses "
+            f"({_pct(stage1['on_time_percent'])}) were sent on time."
+        )
+    merit = stage1.get("some_merit_found")
+    if isinstance(merit, int) and isinstance(stage1["responded"], int) and stage1["responded"]:
+        sentences.append(
+            f"{_share(merit, stage1['responded'])} of them found some merit in the complaint "
+            "(upheld or partly upheld)."
+        )
+    reasons = [say(r) for r, n in stage1.get("by_reason", {}).items() if n][:3]
+    if reasons:
+        listed = (
+            reasons[0] if len(reasons) == 1 else ", ".join(reasons[:-1]) + " and " + reasons[-1]
+        )
+        sentences.append(f"The most common reasons were {listed.lower()}.")
+    ombudsman = report["ombudsman"]
+    if ombudsman["decided"]:
+        sentences.append(
+            f"The Ombudsman decided {ombudsman['decided']} cases and upheld {ombudsman['upheld']}."
+        )
+    return sentences
 
 
 def _money_change(this: Any, last: Any) -> str:
@@ -357,10 +420,18 @@ def sections(
             ]
             + [
                 [
-                    "uphold rate",
-                    _pct(ombudsman["uphold_rate_percent"]),
-                    _pct(prev.get("ombudsman", {}).get("uphold_rate_percent")),
+                    label,
+                    _pct(ombudsman.get(key)),
+                    _pct(prev.get("ombudsman", {}).get(key)),
                 ]
+                for label, key in (
+                    ("uphold rate", "uphold_rate_percent"),
+                    (
+                        "satisfactory remedy by the council (of upheld)",
+                        "satisfactory_remedy_percent",
+                    ),
+                    ("complied with on time", "compliance_percent"),
+                )
             ],
         )
     )
@@ -369,16 +440,21 @@ def sections(
     tables.append(
         (
             "Compensation",
-            ["stage", "amount (£)", "last year (£)", "change"],
+            ["stage", "amount", "last year", "change"],
             [
-                [k, v, stages_before.get(k, "0.00"), _money_change(v, stages_before.get(k))]
+                [
+                    _stage_name(k),
+                    _pounds(v),
+                    _pounds(stages_before.get(k, "0.00")),
+                    _money_change(v, stages_before.get(k)),
+                ]
                 for k, v in money["by_stage"].items()
             ]
             + [
                 [
                     "total",
-                    money["total"],
-                    money_before.get("total", "-"),
+                    _pounds(money["total"]),
+                    _pounds(money_before.get("total", "-")),
                     _money_change(money["total"], money_before.get("total")),
                 ],
                 [
@@ -567,6 +643,9 @@ def markdown(report: dict[str, Any], labels: Labels | None = None) -> str:
             f"<{report['suppressed_below']} and their percentages withheld.",
             "",
         ]
+    lines += ["## Summary", "", " ".join(executive_summary(report, default_labels(labels))), ""]
+    if report.get("narrative"):
+        lines += ["## The council's commentary", "", report["narrative"].strip(), ""]
     for title, header, rows in sections(report, labels):
         lines += [f"## {title}", "", _md_row(header), _md_row(["---"] * len(header))]
         lines += [_md_row(row) for row in rows] or [_md_row(["(none)"] + [""] * (len(header) - 1))]
@@ -740,7 +819,21 @@ footer{margin-top:2rem;padding-top:.5rem;border-top:1px solid #b5b5b5;font-size:
         "</head><body>",
         f'<header><h1>{escape(title)}</h1>\n<p class="intro">{intro}</p></header>',
         "<main>",
+        section(
+            "Summary",
+            [f"<p>{escape(' '.join(executive_summary(report, default_labels(labels))))}</p>"],
+            long=False,
+        ),
     ]
+    if report.get("narrative"):
+        paragraphs = [p.strip() for p in report["narrative"].split("\n\n") if p.strip()]
+        parts.append(
+            section(
+                "The council's commentary",
+                ["\n".join(f"<p>{escape(p)}</p>" for p in paragraphs)],
+                long=len(paragraphs) > 4,
+            )
+        )
     for name, header, rows in tables:
         blocks = [figure(c) for c in placed.get(name, [])] + [table(name, header, rows)]
         parts.append(section(name, blocks, long=len(rows) > long_table))

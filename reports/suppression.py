@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-UNTOUCHED = {"period", "procedure", "council", "suppressed_below", "integrity"}
+UNTOUCHED = {"period", "procedure", "council", "suppressed_below", "integrity", "narrative"}
 
 #: How the key of a rate or share ends.
 RATE_SUFFIXES = (

@@ -70,3 +70,26 @@ def test_concurrent_writes_to_one_case_lose_no_event(db_url: str) -> None:
     versions = [event["version"] for event in history]
     assert versions == list(range(1, len(history) + 1))
     assert sum(event["type"] == "RecommendationMade" for event in history) == len(made)
+
+
+def test_losers_of_a_concurrent_identical_batch_skip_the_lines_the_winner_recorded(
+    db_url: str,
+) -> None:
+    """The same file run by several processes at once records each line once; a run
+    that finds its line recorded by another says so, never "another user changed
+    this case"."""
+    ref = _run(db_url, "receive", "--on", "2025-04-01", "--procedure", "statutory").strip()
+    lines = [
+        "# the same file, run by every writer",
+        *(f"recommend {ref} --on 2025-04-03 --text 'point {n}'" for n in range(PER_WRITER)),
+        "receive --on 2025-04-04 --procedure corporate",
+    ]
+    with ThreadPoolExecutor(WRITERS) as pool:
+        results = list(pool.map(lambda _w: _batch(db_url, lines), range(WRITERS)))
+    for result in results:
+        assert result.returncode == 0, result.stderr
+        assert "another user" not in result.stderr
+    # every writer prints the same: what the lines printed when they were recorded
+    assert len({result.stdout for result in results}) == 1
+    history = orjson.loads(_run(db_url, "history", ref, "--format", "json"))
+    assert sum(event["type"] == "RecommendationMade" for event in history) == PER_WRITER

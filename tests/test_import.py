@@ -171,7 +171,7 @@ BAD_ROWS = [
     {**GOOD, "reference": "", "channel": "carrier-pigeon"},  # row 8: two problems
     {**GOOD, "reference": "V-8", "stage1_outcome": ""},  # row 9: response with no outcome
     {**GOOD, "reference": "V-9", "compensation_amount": "-5"},  # row 10
-    {**GOOD, "reference": "V-10", "received_on": "2999-01-01"},  # row 11: in the future
+    {**GOOD, "reference": "V-10", "received_on": "2099-01-01"},  # row 11: in the future
 ]
 EXPECTED_ERRORS = [
     (3, "received_on", "not a date"),

@@ -249,7 +249,9 @@ def test_the_owner_brings_the_functions_up_to_date_and_a_writer_uses_them_as_fou
         )
         with engine.connect() as connection:
             assert connection.execute(query).scalar_one() == "old"
-        assert listed(pg_url) == ["R-1", "R-2", "R-3"]  # the owner opens the ledger
+        # the owner opens the ledger to write (a read opens it read-only, changing nothing)
+        assert run(pg_url, "receive", "--ref", "R-4", "--on", "2024-05-02").exit_code == 0
+        assert listed(writer) == ["R-1", "R-2", "R-3", "R-4"]
         with engine.connect() as connection:
             assert connection.execute(query).scalar_one() != "old"
     finally:

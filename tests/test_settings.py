@@ -72,6 +72,8 @@ def test_the_example_registers_hold_every_name_the_demo_and_the_legacy_example_u
         "corporate_stage1 = { counts_from = 'whenever' } }]\n",
         "[timescales]\nchanges = [{ from = 2026-04-01 }, { from = 2025-04-01 }]\n",
         "[timescales]\nchanges = { from = 2026-04-01 }\n",
+        "[council]\npublic_threshold = 1\n",
+        "[council]\npublic_threshold = 'five'\n",
     ],
 )
 def test_a_mistaken_settings_file_is_refused(tmp_path: Path, text: str) -> None:

@@ -42,10 +42,11 @@ class Complaints:
     def history(self, ref: str) -> list[dict[str, Any]]:
         return list(self.json("history", ref))
 
-    def refused(self, *args: str) -> Result:
-        """Run a command that must be refused: exit 1, one line on stderr, no stdout."""
+    def refused(self, *args: str, code: int = 1) -> Result:
+        """Run a command that must be refused: exit 1 (``code``: 2 for a usage mistake
+        such as an unknown name), one line on stderr, no stdout."""
         result = self(*args)
-        assert result.exit_code == 1, (args, result.output)
+        assert result.exit_code == code, (args, result.output)
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
         assert result.stdout == ""
@@ -61,9 +62,9 @@ def complaints(db_url: str) -> Complaints:
 def unchanged(complaints: Complaints) -> Callable[..., None]:
     """Assert that a refused command leaves a case's history exactly as it was."""
 
-    def check(ref: str, *args: str, rule: str | None = None) -> None:
+    def check(ref: str, *args: str, rule: str | None = None, code: int = 1) -> None:
         before = complaints.history(ref)
-        result = complaints.refused(*args)
+        result = complaints.refused(*args, code=code)
         if rule is not None:
             assert f"[{rule}]" in result.stderr, result.stderr
         assert complaints.history(ref) == before

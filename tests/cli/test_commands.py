@@ -627,7 +627,7 @@ def test_councillor_and_mp_enquiries(complaints: Complaints) -> None:
 
 
 def test_enquiry_from_an_unknown_source_is_refused(complaints: Complaints) -> None:
-    result = complaints.refused("enquiry", "--on", "2024-05-02", "--from", "journalist")
+    result = complaints.refused("enquiry", "--on", "2024-05-02", "--from", "journalist", code=2)
     assert "[unknown-name]" in result.stderr
     assert complaints.ok("enquiry", "--on", "2024-05-02", "--from", "mp") == "ENQ-2024-0001"
 

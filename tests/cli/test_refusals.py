@@ -86,7 +86,9 @@ def test_respond_before_triage_is_refused(complaints: Complaints, unchanged: Unc
 
 def test_unknown_triage_decision_is_refused(complaints: Complaints, unchanged: Unchanged) -> None:
     ref = complaints.ok("receive", "--ref", "CSC-TEST-3", "--on", RECEIVED)
-    unchanged(ref, "triage", ref, "--on", "2024-05-02", "--decision", "maybe", rule="unknown-name")
+    unchanged(
+        ref, "triage", ref, "--on", "2024-05-02", "--decision", "maybe", rule="unknown-name", code=2
+    )
 
 
 def test_complaint_over_a_year_late_needs_a_late_reason_at_triage(
@@ -167,7 +169,15 @@ def test_respond_naming_the_wrong_stage_is_refused(
 def test_unknown_outcome_is_refused(complaints: Complaints, unchanged: Unchanged) -> None:
     ref = statutory_case(complaints)
     unchanged(
-        ref, "respond", ref, "--on", "2024-05-10", "--outcome", "brilliant", rule="unknown-name"
+        ref,
+        "respond",
+        ref,
+        "--on",
+        "2024-05-10",
+        "--outcome",
+        "brilliant",
+        rule="unknown-name",
+        code=2,
     )
 
 
@@ -286,7 +296,7 @@ def test_case_resolved_by_dispute_resolution_accepts_no_further_steps(
 def test_unknown_channel_on_receipt_is_refused_and_writes_nothing(
     complaints: Complaints,
 ) -> None:
-    result = complaints.refused("receive", "--on", RECEIVED, "--channel", "carrier-pigeon")
+    result = complaints.refused("receive", "--on", RECEIVED, "--channel", "carrier-pigeon", code=2)
     assert "[unknown-name]" in result.stderr
     # Nothing was written, not even the reference number: the next one is still 0001.
     assert complaints.ok("receive", "--on", RECEIVED) == "CSC-2024-0001"
@@ -438,6 +448,7 @@ def test_unknown_ombudsman_decision_is_refused(
         "--decision",
         "maladministration",
         rule="unknown-name",
+        code=2,
     )
 
 
@@ -474,3 +485,17 @@ def test_non_numeric_stage_is_bad_data(complaints: Complaints, unchanged: Unchan
     ref = statutory_case(complaints)
     args = ("respond", ref, "--on", "2024-05-10", "--outcome", "upheld", "--stage", "two")
     unchanged(ref, *args, rule="bad-data")
+
+
+def test_rejecting_a_recommendation_takes_no_owner_or_due_date(
+    complaints: Complaints, unchanged: Callable[..., None]
+) -> None:
+    ref = statutory_case(complaints)
+    complaints.ok("recommend", ref, "--on", "2024-05-10", "--text", "Call back")
+    for option, value in (("--owner", "Locality North"), ("--due", "2024-06-30")):
+        result = complaints(
+            "recommendation", "reject", ref, "R1", "--on", "2024-05-21", option, value
+        )
+        assert result.exit_code == 2, result.output
+        assert result.stderr.startswith("Error:") and option in result.stderr
+    assert complaints.json("show", ref)["recommendations"][0]["status"] == "made"

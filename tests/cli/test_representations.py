@@ -79,7 +79,7 @@ def test_a_corrected_compliment_moves_to_its_right_team(complaints: Complaints) 
     )
     assert annual(complaints)["compliments"]["by_team"] == {"Adoption": 1}
     complaints.refused(
-        "compliment", "amend", ref, "--field", "colour", "--value", "x", "--reason", "y"
+        "compliment", "amend", ref, "--field", "colour", "--value", "x", "--reason", "y", code=2
     )
 
 
@@ -169,7 +169,7 @@ def test_advocacy_referrals_by_age_band_and_theme(complaints: Complaints) -> Non
     )
     complaints.ok("advocacy", "--on", "2024-04-25")
     complaints.ok("advocacy", "link", first, "--complaint", case, "--on", "2024-05-02")
-    complaints.refused("advocacy", "--on", "2024-04-25", "--age-band", "ancient")
+    complaints.refused("advocacy", "--on", "2024-04-25", "--age-band", "ancient", code=2)
     counted = annual(complaints)["advocacy"]
     assert counted["referrals"] == 3
     assert counted["by_age_band"] == {"12-15": 1, "16-17": 1, "not recorded": 1}
@@ -196,7 +196,7 @@ def test_profile_counted_with_not_recorded_and_suppressed_in_public(
         "no",
     )
     complaints.ok("profile", refs[1], "--on", "2024-05-02", "--age-band", "35-44")
-    complaints.refused("profile", refs[2], "--age-band", "35-44", "--disability", "maybe")
+    complaints.refused("profile", refs[2], "--age-band", "35-44", "--disability", "maybe", code=2)
     complaints.refused("profile", refs[2])
     profile = annual(complaints)["profile"]
     assert profile["by_age_band"] == {"35-44": 2, "not recorded": 2}

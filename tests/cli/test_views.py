@@ -273,6 +273,7 @@ def test_show_an_advocacy_referral_and_the_complaint_it_led_to(complaints: Compl
         "12-15",
         "placement",
     )
+    complaints.ok("receive", "--ref", "CSC-2025-0042", "--on", "2025-05-10")
     complaints.ok("advocacy", "link", ref, "--complaint", "CSC-2025-0042", "--on", "2025-05-20")
     state = complaints.json("show", ref)
     assert (state["status"], state["complaint_ref"], state["linked_on"]) == (
@@ -322,6 +323,7 @@ def test_history_and_show_as_of_give_only_what_was_recorded_by_then(
     complaints.ok("feedback", "resolve", refs["feedback"], "--on", "2025-05-07")
     complaints.ok("compliment", "publish", refs["compliment"], "--on", "2025-05-09",
                   "--extract", "Thank you")  # fmt: skip
+    complaints.ok("receive", "--ref", "CSC-2025-0042", "--on", "2025-05-10")
     complaints.ok("advocacy", "link", refs["advocacy"], "--complaint", "CSC-2025-0042",
                   "--on", "2025-05-20")  # fmt: skip
     for ref in refs.values():
@@ -491,5 +493,5 @@ def test_list_refuses_a_filter_the_kind_does_not_have(
 
 
 def test_list_an_unknown_kind_is_refused(complaints: Complaints) -> None:
-    refused = complaints.refused("list", "--kind", "petition")
+    refused = complaints.refused("list", "--kind", "petition", code=2)
     assert "[unknown-name]" in refused.stderr

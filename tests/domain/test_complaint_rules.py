@@ -1100,6 +1100,23 @@ def test_unknown_ombudsman_decision_is_refused() -> None:
         )
 
 
+def test_satisfactory_remedy_by_the_council_is_recorded_only_on_an_upheld_decision() -> None:
+    complaint = at_stage1()
+    complaint.open_ombudsman_enquiry(on=date(2026, 5, 20), actor=TEAM, policy=POLICY)
+    with refused(complaint, errors.OmbudsmanRule):
+        complaint.record_ombudsman_decision(
+            on=date(2026, 6, 20),
+            actor=TEAM,
+            policy=POLICY,
+            decision="not-upheld",
+            satisfactory_remedy=True,
+        )
+    complaint.record_ombudsman_decision(
+        on=date(2026, 6, 20), actor=TEAM, policy=POLICY, decision="upheld", satisfactory_remedy=True
+    )
+    assert complaint.ombudsman[-1].satisfactory_remedy is True
+
+
 def test_ombudsman_compliance_date_before_decision_is_refused() -> None:
     complaint = at_stage1()
     complaint.open_ombudsman_enquiry(on=date(2026, 5, 20), actor=TEAM, policy=POLICY)
@@ -1427,3 +1444,17 @@ def test_full_walk_through_stages_1_2_3_and_the_ombudsman() -> None:
     assert copy.payments == c.payments
     assert copy.ombudsman == c.ombudsman
     assert copy.responded_on_time(copy.stages[2], p) is True
+
+
+def test_a_rejected_recommendation_has_no_owner_or_due_date() -> None:
+    complaint = at_stage1()
+    complaint.recommend(on=date(2026, 5, 20), actor=TEAM, policy=POLICY)
+    with refused(complaint, errors.RecommendationState):
+        complaint.decide_recommendation(
+            on=date(2026, 5, 21),
+            actor=TEAM,
+            policy=POLICY,
+            recommendation_id="R1",
+            accepted=False,
+            owner="Locality North",
+        )

@@ -82,14 +82,24 @@ def test_a_date_with_a_time_that_is_not_a_time_is_malformed() -> None:
         parse_date("2025-04-08 25:99")
 
 
-@given(st.dates(min_value=date(1000, 1, 1), max_value=date(9999, 12, 31)))
+@given(st.dates(min_value=date(1990, 1, 1), max_value=date(2100, 12, 31)))
 def test_any_date_round_trips_in_both_forms(day: date) -> None:
     assert parse_date(day.isoformat()) == day
     assert parse_date(day.strftime("%d/%m/%Y")) == day
     assert parse_date(f"{day.day}/{day.month}/{day.year}") == day
 
 
-@given(st.integers(1000, 9999), st.integers(1, 12), st.integers(29, 31))
+@given(st.dates(min_value=date(1000, 1, 1), max_value=date(9999, 12, 31)))
+def test_a_date_before_1990_or_after_2100_is_refused_in_both_forms(day: date) -> None:
+    for text in (day.isoformat(), day.strftime("%d/%m/%Y")):
+        if 1990 <= day.year <= 2100:
+            assert parse_date(text) == day
+        else:
+            with pytest.raises(errors.BadData, match=r"the ledger holds nothing that (early|late)"):
+                parse_date(text)
+
+
+@given(st.integers(1990, 2100), st.integers(1, 12), st.integers(29, 31))
 def test_a_day_past_the_end_of_its_month_is_never_a_date(year: int, month: int, day: int) -> None:
     try:
         expected: date | None = date(year, month, day)

@@ -1,4 +1,5 @@
 """The figures councils' scrutiny committees ask for: uphold rate by team and by reason,
+the Ombudsman's annual-letter figures (satisfactory remedy by the council, compliance),
 median working days to respond, what fell due in the period and was answered on time,
 cases still open at its end and for how long, and Stage 2 and 3 response-time bands.
 Received Monday 3 June 2024: Stage 1 due Monday 17 June (10 working days)."""
@@ -44,6 +45,29 @@ def report(db_url: str) -> dict[str, object]:
                     on=on, actor="t", policy=p, outcome=outcome
                 ),
             )
+        for ref, decision, satisfactory, complied in (
+            ("A-1", "upheld", True, date(2024, 11, 1)),  # complied on time
+            ("A-2", "upheld", False, date(2024, 12, 2)),  # complied late
+        ):
+            app.act(
+                ref,
+                lambda c, p: c.open_ombudsman_enquiry(on=date(2024, 8, 1), actor="t", policy=p),
+            )
+            app.act(
+                ref,
+                lambda c, p, d=decision, s=satisfactory: c.record_ombudsman_decision(
+                    on=date(2024, 10, 1),
+                    actor="t",
+                    policy=p,
+                    decision=d,
+                    due=date(2024, 11, 29),
+                    satisfactory_remedy=s,
+                ),
+            )
+            app.act(
+                ref,
+                lambda c, p, on=complied: c.comply_with_ombudsman(on=on, actor="t", policy=p),
+            )
         return app.annual_report(parse_year("2024/25"), "statutory")
     finally:
         app.close()
@@ -77,6 +101,13 @@ def test_due_answered_on_time_median_and_open_at_the_end(report: dict[str, objec
     }
 
 
+def test_the_ombudsman_annual_letter_figures(report: dict[str, object]) -> None:
+    ombudsman = report["ombudsman"]  # type: ignore[index]
+    assert (ombudsman["decided"], ombudsman["upheld"]) == (2, 2)
+    assert (ombudsman["satisfactory_remedy"], ombudsman["satisfactory_remedy_percent"]) == (1, 50.0)
+    assert (ombudsman["complied_on_time"], ombudsman["compliance_percent"]) == (1, 50.0)
+
+
 def test_the_scrutiny_tables_are_in_every_format(report: dict[str, object]) -> None:
     for output in ("md", "html", "csv"):
         text = render(report, output, None)  # type: ignore[arg-type]
@@ -85,5 +116,6 @@ def test_the_scrutiny_tables_are_in_every_format(report: dict[str, object]) -> N
             "Stage 1 uphold rate by reason",
             "Stage 2 and 3 response times (working days)",
             "Due in the period, and open at its end",
+            "satisfactory remedy by the council (of upheld)",
         ):
             assert title in text, (output, title)

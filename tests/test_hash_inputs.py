@@ -1,0 +1,124 @@
+"""Every field that goes into an event's hash is pinned: the chain link of an event
+depends on the link before it, its position, its version, its aggregate's id, its topic
+and its state, each alone; and each changed alone in the database is caught by
+``verify`` at that event's position."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import date
+from uuid import UUID, uuid4
+
+import pytest
+import sqlalchemy
+from sqlalchemy import text
+
+from domain.procedure import ProcedurePolicy
+from ledger.application import Ledger
+from ledger.integrity import event_hash
+from tests.test_integrity import disable_triggers
+
+POLICY = ProcedurePolicy(today=date(2026, 11, 23))
+BASE = {
+    "previous": b"\x01" * 32,
+    "position": 7,
+    "aggregate_id": UUID(int=42),
+    "version": 3,
+    "topic": "domain.complaint:Complaint.Responded",
+    "state": b'{"outcome":"upheld"}',
+}
+CHANGED = {
+    "previous": b"\x02" * 32,
+    "position": 8,
+    "aggregate_id": UUID(int=43),
+    "version": 4,
+    "topic": "domain.complaint:Complaint.Withdrawn",
+    "state": b'{"outcome":"not-upheld"}',
+}
+
+
+@pytest.mark.parametrize("field", list(BASE))
+def test_each_input_of_an_events_hash_changes_it_alone(field: str) -> None:
+    assert event_hash(**{**BASE, field: CHANGED[field]}) != event_hash(**BASE)  # type: ignore[arg-type]
+
+
+def test_position_and_version_cannot_be_traded_for_each_other() -> None:
+    swapped = {**BASE, "position": BASE["version"], "version": BASE["position"]}
+    assert event_hash(**swapped) != event_hash(**BASE)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def ledger(db_url: str) -> Iterator[Ledger]:
+    app = Ledger(db_url, POLICY)
+    for n in range(3):
+        ref = app.receive(on=date(2024, 5, 1), actor="t", procedure="statutory", ref=f"H-{n}")
+        app.act(
+            ref, lambda c, p: c.respond(on=date(2024, 5, 9), actor="t", policy=p, outcome="upheld")
+        )
+    yield app
+    app.close()
+
+
+def _blob(connection: sqlalchemy.Connection, value: UUID) -> object:
+    return value.bytes if connection.dialect.name == "sqlite" else value
+
+
+def _two_versions_swapped(connection: sqlalchemy.Connection) -> int:
+    """The first case's first two events trade versions (a reordered history)."""
+    rows = connection.execute(
+        text("SELECT id, originator_version FROM ledger_events ORDER BY id LIMIT 2")
+    ).all()
+    (first, v1), (second, v2) = rows
+    connection.execute(
+        text("UPDATE ledger_events SET originator_version = 999 WHERE id = :i"), {"i": first}
+    )
+    connection.execute(
+        text("UPDATE ledger_events SET originator_version = :v WHERE id = :i"),
+        {"v": v1, "i": second},
+    )
+    connection.execute(
+        text("UPDATE ledger_events SET originator_version = :v WHERE id = :i"),
+        {"v": v2, "i": first},
+    )
+    return int(first)
+
+
+def _aggregate_changed(connection: sqlalchemy.Connection) -> int:
+    connection.execute(
+        text("UPDATE ledger_events SET originator_id = :a WHERE id = 4"),
+        {"a": _blob(connection, uuid4())},
+    )
+    return 4
+
+
+def _topic_changed(connection: sqlalchemy.Connection) -> int:
+    connection.execute(
+        text("UPDATE ledger_events SET topic = :t WHERE id = 5"),
+        {"t": "domain.complaint:Complaint.Withdrawn"},
+    )
+    return 5
+
+
+def _position_changed(connection: sqlalchemy.Connection) -> int:
+    connection.execute(text("UPDATE ledger_events SET id = 1000 WHERE id = 6"))
+    return 6
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [_two_versions_swapped, _aggregate_changed, _topic_changed, _position_changed],
+    ids=["version", "aggregate-id", "topic", "position"],
+)
+def test_each_hashed_field_changed_alone_in_the_database_is_caught_at_its_position(
+    ledger: Ledger, db_url: str, tamper: Callable[[sqlalchemy.Connection], int]
+) -> None:
+    engine = sqlalchemy.create_engine(db_url)
+    try:
+        with engine.begin() as connection:
+            disable_triggers(connection, "ledger_events")
+            position = tamper(connection)
+    finally:
+        engine.dispose()
+    verdict = ledger.verify()
+    assert verdict.problem is not None
+    assert verdict.problem_position == position
