@@ -51,8 +51,11 @@ def make_engine(url: str, read_only: bool = False) -> Engine:
         directory = os.path.dirname(os.path.abspath(database))
         if not os.path.isdir(directory):
             raise BadData(f"folder {directory} does not exist")
-        if read_only:
-            return _read_only_sqlite_engine(os.path.abspath(database))
+        path = os.path.abspath(database)
+        if read_only or (os.path.exists(path) and not os.access(path, os.W_OK)):
+            # A file this process cannot write is opened as it is: a write is refused by
+            # SQLite ("attempt to write a readonly database") and nothing is created.
+            return _read_only_sqlite_engine(path)
         engine = create_engine(
             url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS}, future=True
         )
@@ -80,9 +83,9 @@ def make_engine(url: str, read_only: bool = False) -> Engine:
 def _read_only_sqlite_engine(path: str) -> Engine:
     """An SQLite file opened read-only (``mode=ro``): any write fails, nothing is created.
 
-    In a folder this process cannot write to, SQLite cannot make the shared-memory file
-    a WAL reader needs, so the file is opened ``immutable`` (nobody can be writing it
-    there), unless a write-ahead log with content lies beside it.
+    A file or folder this process cannot write to is opened ``immutable`` (nobody can be
+    writing it, and SQLite would otherwise make the shared-memory files a WAL reader
+    needs, or fail to), unless a write-ahead log with content lies beside it.
     """
     import sqlite3
     from urllib.parse import quote
@@ -90,9 +93,10 @@ def _read_only_sqlite_engine(path: str) -> Engine:
     if not os.path.isfile(path):
         raise BadData(f"no ledger at {path}: nothing to read (a recording command creates one)")
     wal = path + "-wal"
-    immutable = not os.access(os.path.dirname(path), os.W_OK) and (
-        not os.path.exists(wal) or os.path.getsize(wal) == 0
+    nobody_writes_here = not os.access(path, os.W_OK) or not os.access(
+        os.path.dirname(path), os.W_OK
     )
+    immutable = nobody_writes_here and (not os.path.exists(wal) or os.path.getsize(wal) == 0)
     uri = f"file:{quote(path)}?mode=ro" + ("&immutable=1" if immutable else "")
 
     def connect() -> sqlite3.Connection:
