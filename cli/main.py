@@ -58,6 +58,7 @@ COMMAND_MODULES = {
     "batch": "batch",
     "demo": "demo",
     "verify": "integrity",
+    "checkpoint": "integrity",
     "import": "transfer",
     "export": "transfer",
     "roles": "roles",

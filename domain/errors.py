@@ -228,3 +228,16 @@ class KeyStoreUnavailable(Refused):
     """The key store (or its master key) is missing, damaged or wrong."""
 
     rule = "key-store"
+
+
+class LedgerTampered(Refused):
+    """A stored event fails its chain link, or a case's versions have a gap: something
+    was written behind the application's back. Nothing is read or written on top of it."""
+
+    rule = "hash-chain"
+
+    def __init__(self, position: int) -> None:
+        super().__init__(
+            f"the ledger has been tampered with at position {position}: run complaints verify"
+        )
+        self.position = position

@@ -10,12 +10,12 @@ work is retried from the start against the new state.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 import sqlalchemy.exc
@@ -33,7 +33,7 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.utils import Environment
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, bindparam, select, text
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from domain import errors
@@ -74,11 +74,17 @@ from ledger.bank_holidays import StoredBankHolidays, holiday_metadata
 from ledger.batches import batch_metadata, mark_recorded, recorded_output
 from ledger.integrity import (
     HashChain,
+    PublishedHead,
     Verdict,
     chain_metadata,
+    checkpoints,
+    first_tampered,
     install_append_only_triggers,
+    linked_events,
 )
 from ledger.keystore import KeyStore, Sealed
+from ledger.read_model_check import read_model_problem
+from ledger.read_model_guard import GuardedRowStore, install_read_model_guard
 from ledger.registers import NameInUse, names_in_use, new_name_warnings
 from ledger.storage import (
     WRITE_OPTION,
@@ -89,10 +95,13 @@ from ledger.storage import (
 )
 from ledger.time_travel import as_recorded_by, moment_text, read_models_as_of
 from projections import tables as read_models
-from projections.projector import CaseFactsProjection, Status
+from projections.projector import CaseFactsProjection, RowStore, Status
 from reports.annual import AnnualReport, Period
 from reports.council import CouncilSettings, council_sections
 from reports.suppression import suppress
+
+if TYPE_CHECKING:
+    from ledger.checkpoints import Signer
 
 T = TypeVar("T")
 R = TypeVar("R", bound=Representation)
@@ -114,6 +123,60 @@ class TurnTakingRecorder(SQLAlchemyApplicationRecorder):
     def _lock_table(self, session: Session) -> None:
         return None
 
+    #: The positions the current unit of work wrote and has not chained yet (the
+    #: ledger sets this); every other event loaded must hold its chain link.
+    unchained: Callable[[], Collection[int]] = staticmethod(lambda: ())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._queries: dict[tuple[bool, bool, bool, bool], Any] = {}
+
+    def _events_query(self, gt: bool, lte: bool, desc: bool, limit: bool) -> Any:
+        """One shape of the library's events query, built once, with its chain links."""
+        events = self.events_record_cls.__table__
+        version = events.c.originator_version
+        query = linked_events(events).where(events.c.originator_id == bindparam("originator_id"))
+        if gt:
+            query = query.where(version > bindparam("gt"))
+        if lte:
+            query = query.where(version <= bindparam("lte"))
+        query = query.order_by(version.desc() if desc else version)
+        if limit:
+            query = query.limit(bindparam("limit"))
+        return query
+
+    def select_events(
+        self,
+        originator_id: UUID | str,
+        gt: int | None = None,
+        lte: int | None = None,
+        desc: bool = False,
+        limit: int | None = None,
+    ) -> list[StoredEvent]:
+        """The library's query, with each event's chain link checked as it is loaded:
+        an event slipped in, altered, or following a gap in the case's versions is
+        refused (:class:`errors.LedgerTampered`) before anything is built on it."""
+        shape = (gt is not None, lte is not None, desc, limit is not None)
+        query = self._queries.get(shape)
+        if query is None:
+            query = self._queries[shape] = self._events_query(*shape)
+        params = {"originator_id": originator_id, "gt": gt, "lte": lte, "limit": limit}
+        with self.transaction(commit=False) as session:
+            rows = session.execute(query, {k: v for k, v in params.items() if v is not None}).all()
+            first = None if desc or limit is not None else (gt or 0) + 1
+            tampered = first_tampered(rows, first, self.unchained())
+        if tampered is not None:
+            raise errors.LedgerTampered(tampered)
+        return [
+            StoredEvent(
+                originator_id=row.originator_id,
+                originator_version=row.originator_version,
+                topic=row.topic,
+                state=bytes(row.state),
+            )
+            for row in rows
+        ]
+
 
 class LedgerUnavailable(Exception):
     """The database could not be opened or reached."""
@@ -132,6 +195,31 @@ class RecordedEvent:
     #: The voiding that marks this step as recorded in error (version, on, actor,
     #: reason), if one had been recorded.
     voided: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class Anchoring:
+    """What ``verify`` found: the recomputed chain, and why a checkpoint or a published
+    head is no longer in it (None: all are)."""
+
+    verdict: Verdict
+    missing: str | None
+    checkpoints: int
+    #: Why the read models disagree with a rebuild from the events (None: they agree).
+    read_models: str | None = None
+
+    @property
+    def intact(self) -> bool:
+        return self.verdict.intact and self.missing is None and self.read_models is None
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    number: int
+    position: int
+    head_hash: str
+    made_at: str
+    key_fingerprint: str
 
 
 class Ledger(Application[UUID]):
@@ -154,7 +242,7 @@ class Ledger(Application[UUID]):
         self.read_only = read_only
         self.engine: Engine = make_engine(self.url, read_only=read_only)
         self.sessions = scoped_session(sessionmaker(bind=self.engine, autoflush=True))
-        self.projection = CaseFactsProjection(self.policy)
+        self.projection = CaseFactsProjection(self.policy, self._row_store())
         self._keystore: KeyStore | None = None
         self._keys_ready = False
         self._written: list[int] = []
@@ -180,6 +268,7 @@ class Ledger(Application[UUID]):
                 "IS_SNAPSHOTTING_ENABLED": "no",
             }
         )
+        self.recorder.unchained = lambda: self._written  # type: ignore[attr-defined]
         if read_only:
             self._open_schema()
         else:
@@ -218,6 +307,80 @@ class Ledger(Application[UUID]):
         """Recompute the hash chain over the whole event log."""
         return self.read(lambda: self.chain.verify(self.sessions()))
 
+    def verify_anchored(
+        self, published: Sequence[PublishedHead] = (), trusted_key: bytes | None = None
+    ) -> Anchoring:
+        """Recompute the chain, then check every stored checkpoint (its signature, by
+        ``trusted_key`` when given, and that the chain still has its hash at its
+        position) and every published head; then compare the read models with a
+        rebuild from the events."""
+
+        def work() -> Anchoring:
+            session = self.sessions()
+            verdict = self.chain.verify(session)
+            if not verdict.intact:
+                return Anchoring(verdict, None, 0)
+            checked = 0
+            for row in session.execute(select(checkpoints).order_by(checkpoints.c.id)):
+                reason = self._checkpoint_problem(session, row, trusted_key)
+                if reason:
+                    return Anchoring(verdict, reason, checked)
+                checked += 1
+            for head in published:
+                reason = self.chain.missing(session, head)
+                if reason:
+                    return Anchoring(verdict, reason, checked)
+            return Anchoring(verdict, None, checked, read_model_problem(self, session))
+
+        return self.read(work)
+
+    def _checkpoint_problem(
+        self, session: Session, row: Any, trusted_key: bytes | None
+    ) -> str | None:
+        from ledger.checkpoints import fingerprint, signature_holds
+
+        label = f"checkpoint {row.id} (position {row.position}, made {row.made_at})"
+        public_key, head_hash = bytes(row.public_key), bytes(row.head_hash)
+        if trusted_key is not None and public_key != trusted_key:
+            return (
+                f"{label} is signed by key {fingerprint(public_key)}, not by the key given "
+                f"({fingerprint(trusted_key)}): the checkpoints have been replaced"
+            )
+        if not signature_holds(
+            public_key, bytes(row.signature), row.position, head_hash, row.made_at
+        ):
+            return f"{label} has a bad signature: the checkpoints have been altered"
+        return self.chain.missing(session, PublishedHead(head_hash.hex(), row.position), label)
+
+    def checkpoint(self, signer: Signer) -> Checkpoint:
+        """Sign the chain's head as it stands now (after verifying the whole chain) and
+        store the checkpoint."""
+        from ledger.checkpoints import fingerprint
+
+        def work() -> Checkpoint:
+            session = self.sessions()
+            verdict = self.chain.verify(session)
+            if not verdict.intact:
+                assert verdict.problem_position is not None
+                raise errors.LedgerTampered(verdict.problem_position)
+            position, digest = self.chain.head(session)
+            made, signature = signer.sign(position, digest, datetime.now(UTC))
+            inserted: Any = session.execute(
+                checkpoints.insert().values(
+                    position=position,
+                    head_hash=digest,
+                    made_at=made,
+                    public_key=signer.public_key,
+                    signature=signature,
+                )
+            )
+            number = inserted.inserted_primary_key[0]
+            return Checkpoint(
+                int(number), position, digest.hex(), made, fingerprint(signer.public_key)
+            )
+
+        return self.unit_of_work(work, attempts=1, catch_up=False)
+
     def head(self) -> tuple[int, str]:
         """The chain's head: position and hash, for publishing."""
 
@@ -250,12 +413,17 @@ class Ledger(Application[UUID]):
                     for index in table.indexes:
                         index.create(connection, checkfirst=True)
                 install_append_only_triggers(connection)
+                install_read_model_guard(connection)
                 stored = StoredBankHolidays.load(connection)
             calendar = replace(self.policy.calendar, bank_holidays=stored)
             self.policy = replace(self.policy, calendar=calendar)
-            self.projection = CaseFactsProjection(self.policy)
+            self.projection = CaseFactsProjection(self.policy, self._row_store())
         except sqlalchemy.exc.SQLAlchemyError as error:
             raise LedgerUnavailable(_first_line(error)) from None
+
+    def _row_store(self) -> RowStore | None:
+        """On PostgreSQL, the read models change only through the guard's functions."""
+        return GuardedRowStore() if self.engine.dialect.name == "postgresql" else None
 
     def _open_schema(self) -> None:
         """For reading only: check the ledger's tables are there and load the stored
@@ -271,7 +439,7 @@ class Ledger(Application[UUID]):
             raise LedgerUnavailable(_first_line(error)) from None
         calendar = replace(self.policy.calendar, bank_holidays=stored)
         self.policy = replace(self.policy, calendar=calendar)
-        self.projection = CaseFactsProjection(self.policy)
+        self.projection = CaseFactsProjection(self.policy, self._row_store())
 
     @property
     def keys(self) -> KeyStore:
@@ -532,7 +700,11 @@ class Ledger(Application[UUID]):
         document.update(council_sections(document, self.council, period.financial_year_start))
         if as_of is None:
             document["compliments"]["extracts"] = self.compliment_extracts(period)
-        document["integrity"] = {"events": position, "head_hash": digest}
+        document["integrity"] = {
+            "events": position,
+            "head_position": position,
+            "head_hash": digest,
+        }
         if as_of is not None:
             document["integrity"]["as_of"] = as_of.isoformat()
         return suppress(document, suppress_below) if suppress_below else document

@@ -12,14 +12,30 @@ from __future__ import annotations
 
 import hashlib
 import struct
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import BigInteger, Column, LargeBinary, MetaData, Table, select, text
+from eventsourcing.domain import CanInitAggregate
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Integer,
+    LargeBinary,
+    MetaData,
+    Select,
+    String,
+    Table,
+    bindparam,
+    select,
+    text,
+)
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
+
+from domain.stored_names import MOVED, event_classes
 
 GENESIS = bytes(32)
 BATCH = 2000
@@ -38,7 +54,19 @@ chain = Table(
     Column("hash", LargeBinary(32), nullable=False),
 )
 
-APPEND_ONLY_TABLES = ("ledger_events", "ledger_chain")
+#: Signed checkpoints of the chain (ledger/checkpoints.py signs and checks them).
+checkpoints = Table(
+    "ledger_checkpoints",
+    chain_metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("position", BigInteger, nullable=False),
+    Column("head_hash", LargeBinary(32), nullable=False),
+    Column("made_at", String(40), nullable=False),
+    Column("public_key", LargeBinary(32), nullable=False),
+    Column("signature", LargeBinary(64), nullable=False),
+)
+
+APPEND_ONLY_TABLES = ("ledger_events", "ledger_chain", "ledger_checkpoints")
 
 
 def event_hash(
@@ -80,9 +108,10 @@ def install_append_only_triggers(connection: Connection) -> None:
         connection.execute(
             text(
                 "SELECT tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-                "WHERE c.relname IN ('ledger_events', 'ledger_chain') "
+                "WHERE c.relname IN :tables "
                 "AND c.relnamespace = current_schema()::regnamespace"
-            )
+            ).bindparams(bindparam("tables", expanding=True)),
+            {"tables": list(APPEND_ONLY_TABLES)},
         ).scalars()
     )
     wanted = {
@@ -110,6 +139,123 @@ def install_append_only_triggers(connection: Connection) -> None:
                 f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION complaints_refuse_change()"
             )
         )
+
+
+@lru_cache(maxsize=1)
+def _event_classes() -> dict[str, type[Any]]:
+    """Every event class the ledger stores, by its stored name, old names included."""
+    return {**event_classes(), **MOVED}
+
+
+def _creates(topic: str) -> bool | None:
+    """Whether ``topic`` names an event that creates its record; None when it names no
+    event of the ledger's (the fixed registry of domain/stored_names.py; nothing is
+    imported by name)."""
+    event_class = _event_classes().get(topic)
+    return None if event_class is None else issubclass(event_class, CanInitAggregate)
+
+
+def out_of_place(topic: str, version: int) -> str | None:
+    """Why an event of ``topic`` cannot stand at ``version`` of its aggregate (a
+    well-formed copy of another event, say); None when it can."""
+    creates = _creates(topic)
+    if creates is None:
+        return f"an event of no kind the ledger records ({topic[:80]!r})"
+    if creates != (version == 1):
+        return (
+            f"a creation event at version {version}"
+            if creates
+            else "version 1 is not a creation event"
+        )
+    return None
+
+
+def first_tampered(
+    rows: Sequence[Any], first_version: int | None, unchained: Collection[int]
+) -> int | None:
+    """The position of the first of a case's loaded events that fails its chain link
+    or follows a gap in its versions; None when all hold.
+
+    ``rows`` carry the event (``id``, ``originator_id``, ``originator_version``,
+    ``topic``, ``state``) joined to its link (``link_hash``, ``previous_position``)
+    and the previous link's hash (``previous_hash``); ``first_version`` is the
+    version the first row must have (None: unknown); ``unchained`` the positions this
+    unit of work wrote and has not chained yet.
+    """
+    expected = first_version
+    for row in sorted(rows, key=lambda r: r.originator_version):
+        if expected is not None and row.originator_version != expected:
+            return int(row.id)
+        expected = row.originator_version + 1
+        if row.id in unchained:
+            continue
+        if row.link_hash is None:
+            return int(row.id)
+        previous = GENESIS if row.previous_position == 0 else row.previous_hash
+        if previous is None:
+            return int(row.id)
+        digest = event_hash(
+            bytes(previous),
+            row.id,
+            row.originator_id,
+            row.originator_version,
+            row.topic,
+            bytes(row.state),
+        )
+        if digest != bytes(row.link_hash):
+            return int(row.id)
+        if out_of_place(row.topic, row.originator_version):
+            return int(row.id)
+    return None
+
+
+def linked_events(events: Table) -> Select[Any]:
+    """The event log's rows, each with its chain link and the previous link's hash."""
+    link, previous = chain.alias("link"), chain.alias("previous_link")
+    return select(
+        events.c.id,
+        events.c.originator_id,
+        events.c.originator_version,
+        events.c.topic,
+        events.c.state,
+        link.c.hash.label("link_hash"),
+        link.c.previous_position,
+        previous.c.hash.label("previous_hash"),
+    ).select_from(
+        events.outerjoin(link, link.c.position == events.c.id).outerjoin(
+            previous, previous.c.position == link.c.previous_position
+        )
+    )
+
+
+@dataclass(frozen=True)
+class PublishedHead:
+    """A head hash published earlier (in a report, an auditor's note), with the position
+    it was the head at when known."""
+
+    digest: str
+    position: int | None = None
+
+    def __str__(self) -> str:
+        return self.digest if self.position is None else f"{self.position}:{self.digest}"
+
+    @classmethod
+    def parse(cls, value: str) -> PublishedHead:
+        """``HASH`` or ``POSITION:HASH`` (also ``POSITION HASH``, as in an expect file)."""
+        text = value.strip()
+        position: int | None = None
+        for separator in (":", " ", "\t"):
+            if separator in text:
+                where, _, text = text.partition(separator)
+                where, text = where.strip(), text.strip()
+                if not where.isdigit():
+                    raise ValueError(f"{value!r}: the position must be a whole number")
+                position = int(where)
+                break
+        digest = text.lower()
+        if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+            raise ValueError(f"{value!r}: a head hash is 64 hexadecimal digits")
+        return cls(digest, position)
 
 
 @dataclass(frozen=True)
@@ -145,6 +291,49 @@ class HashChain:
             select(chain.c.hash).where(chain.c.position == position)
         ).scalar_one()
         return bytes(digest).hex()
+
+    def stored_hash(self, session: Session, position: int) -> bytes | None:
+        """The stored chain's hash at ``position``; None if no event is chained there."""
+        if position == 0:
+            return GENESIS
+        digest = session.execute(
+            select(chain.c.hash).where(chain.c.position == position)
+        ).scalar_one_or_none()
+        return None if digest is None else bytes(digest)
+
+    def missing(
+        self, session: Session, published: PublishedHead, what: str | None = None
+    ) -> str | None:
+        """Why the chain no longer contains ``published``; None when it does.
+
+        Meant after :meth:`verify` found the chain intact: then the stored hashes are
+        the recomputed ones, and a match at a position proves every event up to it
+        is the one the published head was computed over.
+        """
+        wanted = bytes.fromhex(published.digest)
+        what = what or f"the published head {published}"
+        if published.position is None:
+            if (
+                wanted == GENESIS
+                or session.execute(
+                    select(chain.c.position).where(chain.c.hash == wanted).limit(1)
+                ).first()
+            ):
+                return None
+            return f"the ledger no longer contains {what}: no position in the chain has that hash"
+        stored = self.stored_hash(session, published.position)
+        if stored == wanted:
+            return None
+        if stored is None:
+            head, _ = self.head(session)
+            return (
+                f"the ledger no longer contains {what}: "
+                f"no event is chained at position {published.position} (the head is at {head})"
+            )
+        return (
+            f"the ledger no longer contains {what}: "
+            f"its hash at position {published.position} is {stored.hex()}"
+        )
 
     def extend(self, session: Session, written: list[int]) -> int:
         """Chain the events this transaction wrote (their positions in ``written``).
@@ -186,6 +375,7 @@ class HashChain:
         links = self._links(session)
         previous_position, previous_hash = 0, GENESIS
         verified = 0
+        versions: dict[Any, int] = {}  # each record's last version so far
         event = next(events, None)
         link = next(links, None)
         while event is not None or link is not None:
@@ -230,6 +420,17 @@ class HashChain:
                     previous_hash,
                     "altered: the stored event differs from the one chained",
                     position,
+                )
+            misplaced = out_of_place(event.topic, event.originator_version)
+            before = versions.get(event.originator_id, 0)
+            if not misplaced and event.originator_version != before + 1:
+                misplaced = (
+                    f"version {event.originator_version} follows version {before} of its record"
+                )
+            versions[event.originator_id] = event.originator_version
+            if misplaced:
+                return self._broken(
+                    verified, previous_position, previous_hash, f"forged: {misplaced}", position
                 )
             verified += 1
             previous_position, previous_hash = position, stored

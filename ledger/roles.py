@@ -10,12 +10,13 @@ from sqlalchemy import Engine, text
 from domain.errors import BadData
 from ledger.bank_holidays import bank_holidays_table
 from ledger.batches import batch_lines
-from ledger.integrity import chain
+from ledger.integrity import chain, checkpoints
 from ledger.keystore import KEY_TABLES, KeyStore, key_schema
+from ledger.read_model_guard import SIGNATURES
 from projections import tables as read_models
 
 ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
-EVENT_TABLES = ("ledger_events", chain.name)
+EVENT_TABLES = ("ledger_events", chain.name, checkpoints.name)
 #: Tables a writer adds rows to and never changes: batch progress, the holiday store.
 APPEND_TABLES = (batch_lines.name, bank_holidays_table.name)
 
@@ -42,9 +43,13 @@ def grant_statements(schema: str, writer: str | None, auditor: str | None) -> li
             # Append only: no UPDATE or DELETE, whatever the triggers say.
             statements.append(f'GRANT SELECT, INSERT ON "{schema}".{table} TO {writer}')
         for table in model_tables:
+            # The read models change only through the projection's functions (ADR 0024).
             statements.append(
-                f'GRANT SELECT, INSERT, UPDATE, DELETE ON "{schema}".{table} TO {writer}'
+                f'REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON "{schema}".{table} FROM {writer}'
             )
+            statements.append(f'GRANT SELECT ON "{schema}".{table} TO {writer}')
+        for signature in SIGNATURES:
+            statements.append(f'GRANT EXECUTE ON FUNCTION "{schema}".{signature} TO {writer}')
         statements.append(f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA "{schema}" TO {writer}')
         # The key store: the writer makes, reads and destroys data keys; the auditor has
         # no rights there at all, so it can verify and report but never read a note.

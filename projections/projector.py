@@ -34,6 +34,12 @@ from projections.rows import complaint_rows, representation_row
 CODE_VERSION = "case-facts-5"
 NAME = "case_facts"
 
+#: The kinds of record (domain/stored_names.py) the read models are built from.
+COMPLAINT, REPRESENTATION = "complaint", "representation"
+PROJECTED_KINDS = (COMPLAINT, REPRESENTATION)
+#: Keys in one ``DELETE ... WHERE key IN (...)`` (SQLite allows 999 parameters).
+KEYS_PER_STATEMENT = 500
+
 
 class Notification(Protocol):
     @property
@@ -57,6 +63,36 @@ class EventSource(Protocol):
     def aggregate_at(self, aggregate_id: UUID, version: int) -> Any: ...
 
     def last_position(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class Change:
+    """One case's or representation's read-model rows, rewritten whole: ``key`` is the
+    case id (rows of every case table) or the representation's reference."""
+
+    aggregate_id: str
+    kind: str
+    key: str
+    rows: dict[str, list[dict[str, Any]]]
+
+
+class RowStore(Protocol):
+    """How the projection's rows and position reach the database."""
+
+    def lock(self, session: Session) -> tuple[int, str] | None:
+        """Lock the tracking row for this transaction: (position, version), or None."""
+        ...
+
+    def reset(self, session: Session, version: str) -> None:
+        """Empty every read model and set the position to 0."""
+        ...
+
+    def store(
+        self, session: Session, start: int, through: int, version: str, changes: Sequence[Change]
+    ) -> None:
+        """Rewrite the rows of ``changes`` and move the position from ``start`` to
+        ``through`` (the events after ``start`` up to ``through`` are projected)."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -88,31 +124,18 @@ class CaseFactsProjection:
     """The read models behind the reports: cases, stages, points, remedies,
     recommendations, payments, Ombudsman decisions, compliments and enquiries."""
 
-    def __init__(self, policy: ProcedurePolicy) -> None:
+    def __init__(self, policy: ProcedurePolicy, store: RowStore | None = None) -> None:
         self.policy = policy
         self.version = projection_version(policy)
+        self.store = store or ProjectionStatements()
 
     # ------------------------------------------------------------- tracking
     def _lock_position(self, session: Session) -> tuple[int, str]:
-        query = select(tables.tracking.c.position, tables.tracking.c.version).where(
-            tables.tracking.c.projection == NAME
-        )
-        if session.get_bind().dialect.name == "postgresql":
-            query = query.with_for_update()
-        row = session.execute(query).first()
-        if row is None:
-            session.execute(
-                insert(tables.tracking).values(projection=NAME, position=0, version=self.version)
-            )
+        held = self.store.lock(session)
+        if held is None:
+            self.store.reset(session, self.version)
             return 0, self.version
-        return int(row.position), str(row.version)
-
-    def _record_position(self, session: Session, position: int) -> None:
-        session.execute(
-            update(tables.tracking)
-            .where(tables.tracking.c.projection == NAME)
-            .values(position=position, version=self.version)
-        )
+        return held
 
     def status(self, session: Session, source: EventSource) -> Status:
         row = session.execute(
@@ -146,16 +169,16 @@ class CaseFactsProjection:
             notifications = source.notifications_after(position, batch_size)
             if not notifications:
                 break
-            self._apply(session, source, notifications)
-            position = notifications[-1].id
+            through = notifications[-1].id
+            changes = self._changes(source, notifications)
+            self.store.store(session, position, through, self.version, changes)
+            position = through
             read += len(notifications)
             batches += 1
             if progress is not None:
                 progress(len(notifications))
             if len(notifications) < batch_size:
                 break
-        if read:
-            self._record_position(session, position)
         return read
 
     def reset(self, session: Session) -> None:
@@ -166,43 +189,95 @@ class CaseFactsProjection:
         existing = inspect(connection)
         for table in tables.READ_MODEL_TABLES:
             columns = {c["name"] for c in existing.get_columns(table.name)}
-            if columns == set(table.c.keys()):
-                session.execute(delete(table))
-            else:
+            if columns != set(table.c.keys()):
                 table.drop(connection, checkfirst=True)
                 table.create(connection)
-        self._lock_position(session)
-        self._record_position(session, 0)
+        self.store.lock(session)
+        self.store.reset(session, self.version)
 
-    def _apply(
-        self, session: Session, source: EventSource, notifications: Iterable[Notification]
-    ) -> None:
+    def _changes(self, source: EventSource, notifications: Iterable[Notification]) -> list[Change]:
+        """The new rows of every case and representation the notifications touch, each
+        from its state as of its last event among them."""
         latest: dict[UUID, int] = {}
         kinds: dict[UUID, str] = {}
         for notification in notifications:
             aggregate_id = UUID(str(notification.originator_id))
             kind = stored_kind(notification.topic)
-            if kind not in ("complaint", "representation"):
+            if kind not in PROJECTED_KINDS:
                 continue  # personal details and reference sequences feed no figure
             kinds[aggregate_id] = kind
             latest[aggregate_id] = notification.originator_version
+        changes = []
         for aggregate_id, version in latest.items():
             aggregate = source.aggregate_at(aggregate_id, version)
-            if kinds[aggregate_id] == "complaint":
+            if kinds[aggregate_id] == COMPLAINT:
                 assert isinstance(aggregate, Complaint)
-                self._rewrite_case(session, aggregate)
+                rows = complaint_rows(aggregate, self.policy)
+                changes.append(Change(str(aggregate_id), COMPLAINT, str(aggregate.id), rows))
             else:
                 assert isinstance(aggregate, Representation)
                 row = representation_row(aggregate, self.policy)
-                session.execute(
-                    delete(tables.representations).where(tables.representations.c.ref == row["ref"])
+                changes.append(
+                    Change(
+                        str(aggregate_id),
+                        REPRESENTATION,
+                        str(row["ref"]),
+                        {str(tables.representations.name): [row]},
+                    )
                 )
-                session.execute(insert(tables.representations), [row])
+        return changes
 
-    def _rewrite_case(self, session: Session, complaint: Complaint) -> None:
-        case_id = str(complaint.id)
-        for table in tables.CASE_TABLES:
-            session.execute(delete(table).where(table.c.case_id == case_id))
-        for table_name, rows in complaint_rows(complaint, self.policy).items():
-            if rows:
-                session.execute(insert(tables.metadata.tables[table_name]), rows)
+
+class ProjectionStatements:
+    """The projection's own statements, run with the caller's rights (SQLite, and the
+    in-memory read models of ``--as-of``). On PostgreSQL the ledger uses
+    :class:`ledger.read_model_guard.GuardedRowStore` instead, whose functions are the
+    only way the writer role can change a read-model table."""
+
+    def lock(self, session: Session) -> tuple[int, str] | None:
+        query = select(tables.tracking.c.position, tables.tracking.c.version).where(
+            tables.tracking.c.projection == NAME
+        )
+        if session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update()
+        row = session.execute(query).first()
+        return None if row is None else (int(row.position), str(row.version))
+
+    def reset(self, session: Session, version: str) -> None:
+        for table in tables.READ_MODEL_TABLES:
+            session.execute(delete(table))
+        done = session.execute(
+            update(tables.tracking)
+            .where(tables.tracking.c.projection == NAME)
+            .values(position=0, version=version)
+        )
+        if not done.rowcount:  # type: ignore[attr-defined]
+            session.execute(
+                insert(tables.tracking).values(projection=NAME, position=0, version=version)
+            )
+
+    def store(
+        self, session: Session, start: int, through: int, version: str, changes: Sequence[Change]
+    ) -> None:
+        cases = [c.key for c in changes if c.kind == COMPLAINT]
+        refs = [c.key for c in changes if c.kind != COMPLAINT]
+        rows: dict[str, list[dict[str, Any]]] = {}
+        for change in changes:
+            for table_name, table_rows in change.rows.items():
+                rows.setdefault(table_name, []).extend(table_rows)
+        for offset in range(0, len(cases), KEYS_PER_STATEMENT):
+            some = cases[offset : offset + KEYS_PER_STATEMENT]
+            for table in tables.CASE_TABLES:
+                session.execute(delete(table).where(table.c.case_id.in_(some)))
+        for offset in range(0, len(refs), KEYS_PER_STATEMENT):
+            some = refs[offset : offset + KEYS_PER_STATEMENT]
+            table = tables.representations
+            session.execute(delete(table).where(table.c.ref.in_(some)))
+        for table_name, table_rows in rows.items():
+            if table_rows:
+                session.execute(insert(tables.metadata.tables[table_name]), table_rows)
+        session.execute(
+            update(tables.tracking)
+            .where(tables.tracking.c.projection == NAME)
+            .values(position=through, version=version)
+        )

@@ -662,9 +662,11 @@ def integrity_note(report: dict[str, Any]) -> str | None:
     stamp = report.get("integrity")
     if not stamp:
         return None
+    position = stamp.get("head_position", stamp["events"])
     return (
-        f"Made from a ledger of {stamp['events']} events whose hash chain ends in "
-        f"{stamp['head_hash']}. `complaints verify` shows whether it still does."
+        f"Made from a ledger whose hash chain ends at position {position} in "
+        f"{stamp['head_hash']}. `complaints verify --expect {position}:{stamp['head_hash']}` "
+        "shows whether the ledger still contains it."
     )
 
 
@@ -681,6 +683,19 @@ def csv_text(report: dict[str, Any], labels: Labels | None = None) -> str:
         writer.writerow(safe_row([title]))
         writer.writerow(safe_row(header))
         writer.writerows(safe_row(row) for row in rows)
+        writer.writerow([])
+    stamp = report.get("integrity")
+    if stamp:
+        position = stamp.get("head_position", stamp["events"])
+        writer.writerow(["Integrity"])
+        writer.writerow(["head_position", "head_hash", "check with"])
+        writer.writerow(
+            [
+                position,
+                stamp["head_hash"],
+                f"complaints verify --expect {position}:{stamp['head_hash']}",
+            ]
+        )
         writer.writerow([])
     return out.getvalue()
 

@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from sqlalchemy import text
 
 from cli.main import cli
+from domain.errors import LedgerTampered
 from domain.procedure import ProcedurePolicy
 from ledger.application import Ledger
 
@@ -144,8 +145,10 @@ def test_an_inserted_event_is_caught_even_after_later_writes(
             ),
             {"o": row.originator_id, "t": row.topic, "s": row.state},
         )
-    # A legitimate write afterwards must not adopt the forged event into the chain.
-    ledger.receive(on=date(2024, 6, 3), actor="t", procedure="statutory", ref="T-9")
+    # A write afterwards is refused (its read models would build on the forged event),
+    # and must not adopt the forged event into the chain.
+    with pytest.raises(LedgerTampered, match="tampered with at position 13"):
+        ledger.receive(on=date(2024, 6, 3), actor="t", procedure="statutory", ref="T-9")
     verdict = ledger.verify()
     assert verdict.problem_position == 13
     assert verdict.problem is not None and verdict.problem.startswith("inserted")
