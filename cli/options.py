@@ -279,13 +279,19 @@ def _remember(key: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
     return callback
 
 
-def ledger_options(command: F) -> F:
-    """``--db``, ``--actor`` and ``--config``, accepted before or after the command name."""
-    for name, help_text in (
-        ("--config", "Council settings file (TOML). Env: COMPLAINTS_CONFIG."),
-        ("--actor", "Who acts; recorded on every event. Env: COMPLAINTS_ACTOR."),
-        ("--db", "Database URL or SQLite file path. Env: COMPLAINTS_DB."),
-    ):
+SHARED_OPTIONS = (
+    ("--config", "Council settings file (TOML). Env: COMPLAINTS_CONFIG."),
+    ("--actor", "Who acts; recorded on every event. Env: COMPLAINTS_ACTOR."),
+    ("--db", "Database URL or SQLite file path. Env: COMPLAINTS_DB."),
+)
+
+
+def ledger_options(command: F, but: tuple[str, ...] = ()) -> F:
+    """``--db``, ``--actor`` and ``--config``, accepted before or after the command name
+    (``but``: those a command uses for something else, as ``access-log --actor``)."""
+    for name, help_text in SHARED_OPTIONS:
+        if name in but:
+            continue
         key = name.lstrip("-")
         command = click.option(
             name,

@@ -326,23 +326,9 @@ def keys_restore(ctx: click.Context, file: Path) -> None:
 
 def _log_options(command: Any) -> Any:
     """--db and --config as every command has them; --actor here filters the log."""
-    from cli.options import _remember
+    from cli.options import ledger_options
 
-    for name, help_text in (
-        ("--config", "Council settings file (TOML). Env: COMPLAINTS_CONFIG."),
-        ("--db", "Database URL or SQLite file path. Env: COMPLAINTS_DB."),
-    ):
-        key = name.lstrip("-")
-        command = click.option(
-            name,
-            key,
-            default=None,
-            expose_value=False,
-            is_eager=True,
-            callback=_remember(key),
-            help=help_text,
-        )(command)
-    return command
+    return ledger_options(command, but=("--actor",))
 
 
 @command("access-log")

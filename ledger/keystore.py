@@ -167,6 +167,16 @@ class KeyStore:
                         connection.execute(text("SELECT pg_advisory_xact_lock(4242003)"))
                         connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{self._schema}"'))
                 blob = "BYTEA" if self.backend == "postgresql" else "BLOB"
+                if self.backend == "postgresql" and all(
+                    connection.execute(
+                        text("SELECT to_regclass(:name)"), {"name": self._table(table)}
+                    ).scalar()
+                    is not None
+                    for table in ("data_keys", "key_store_meta")
+                ):
+                    # There already: a writer role, which may not create tables in the
+                    # key store's schema, is not asked to.
+                    return self._keep(engine)
                 connection.execute(
                     text(
                         f"CREATE TABLE IF NOT EXISTS {self._table('data_keys')} ("
@@ -190,6 +200,9 @@ class KeyStore:
             raise KeyStoreUnavailable(
                 f"the {self.where} is damaged or cannot be opened: {_first_line(error)}"
             ) from None
+        return self._keep(engine)
+
+    def _keep(self, engine: Engine) -> Engine:
         self._engine = engine
         return engine
 

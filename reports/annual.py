@@ -241,6 +241,9 @@ class AnnualReport:
                 .join(t.stages, t.stages.c.case_id == reason.c.case_id)
                 .where(self._stage_filter(1, period.start, period.end, "responded_on"))
             ):
+                if row.case_id not in outcome:
+                    continue  # answered since the responses were read (PostgreSQL reads
+                    # each statement afresh): counted next time, with its response
                 reasons[row.reason] += 1
                 reason_merit[row.reason] += outcome[row.case_id] in merit_found
         return {"by_team": rated(teams, team_merit), "by_reason": rated(reasons, reason_merit)}

@@ -389,6 +389,7 @@ def test_ombudsman_enquiry_decision_and_compliance(complaints: Complaints) -> No
             "remedies": ["apology"],
             "due": "2024-11-01",
             "complied_on": "2024-10-20",
+            "satisfactory_remedy": False,
         }
     ]
     assert state["compensation"][0]["stage"] == "ombudsman"
