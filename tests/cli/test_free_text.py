@@ -134,10 +134,11 @@ def test_privacy_check_lists_steps_recorded_before_free_text_was_sealed(
 
 
 def test_free_text_needs_the_key_store_when_the_ledger_has_sealed_notes(
-    complaints: Complaints, tmp_path: Path
+    sqlite_url: str, tmp_path: Path
 ) -> None:
-    if not complaints.db.startswith("sqlite"):
-        pytest.skip("the key store file is SQLite's; PostgreSQL's is a schema")
+    """On SQLite, whose key store is a file beside the ledger (PostgreSQL's is a schema,
+    whose loss the erasure tests cover)."""
+    complaints = Complaints(sqlite_url)
     walk_with_free_text(complaints)
     keys = Path(complaints.db.removeprefix("sqlite:///") + ".keys.db")
     keys.rename(tmp_path / "kept-aside.keys.db")
