@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from uuid import UUID
 
 import orjson
 import pytest
@@ -22,6 +21,7 @@ from cli.main import cli
 from domain.procedure import ProcedurePolicy
 from ledger.application import Ledger
 from ledger.integrity import GENESIS, event_hash
+from tests.test_integrity import _uuid, disable_triggers
 
 POLICY = ProcedurePolicy(today=date(2026, 11, 23))
 
@@ -51,20 +51,6 @@ def complaints(db_url: str, *args: str, env: dict[str, str] | None = None) -> Re
 
 def said(result: Result) -> str:
     return (result.stdout + result.stderr).strip()
-
-
-def disable_triggers(connection: sqlalchemy.Connection, table: str) -> None:
-    if connection.dialect.name == "sqlite":
-        for action in ("update", "delete"):
-            connection.execute(text(f"DROP TRIGGER IF EXISTS {table}_no_{action}"))
-    else:
-        connection.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER USER"))
-
-
-def _uuid(stored: object) -> UUID:
-    if isinstance(stored, (bytes, memoryview)):
-        return UUID(bytes=bytes(stored))
-    return UUID(str(stored))
 
 
 def rechain(c: sqlalchemy.Connection) -> None:
