@@ -231,8 +231,8 @@ def privacy_check(ctx: click.Context, output_format: str) -> None:
     """List the cases whose older steps still hold free text in plain text.
 
     Since ADR 0021 every reason, piece of evidence and Ombudsman reference typed into a
-    step is kept in a sealed note of the case, which `erase --subject case` (or all)
-    makes unreadable. Steps recorded before that hold the text itself, and personal
+    step is sealed under the case's key (since ADR 0028 inside the step itself), which
+    `erase --subject case` (or all) makes unreadable. Steps recorded before that hold the text itself, and personal
     notes recorded before notes were sealed too: they stay as they were recorded
     (history is never rewritten), so erasing such a case cannot remove that text. This
     lists each one (case, version, step, fields). Reads no key and decrypts nothing.

@@ -252,7 +252,8 @@ def _restore(
     "--include-personal",
     is_flag=True,
     help="jsonl: include personal details (names, contact details, narratives, the text "
-    "of reasons): each sealed note as stored, with its text opened beside it. Left out by "
+    "of reasons): each sealed note as stored, with its text opened beside it, and each "
+    "step's sealed text opened beside the step. Left out by "
     "default: such a file is personal data and must be kept as such.",
 )
 @click.pass_context
@@ -272,8 +273,9 @@ def export(
     actor, data, previous_position, previous_hash and hash (its link in the hash
     chain), then a trailer line (event count, head position and hash, what was left
     out). PersonalDetails events are left out unless --include-personal is given (then
-    each sealed note's line carries its text opened beside it, under "text", and the
-    export is written in the access log). --out FILE is written to a temporary file
+    each sealed note's line carries its text opened beside it, under "text", each step
+    holding sealed text carries it opened under "texts" by field, and the export is
+    written in the access log). --out FILE is written to a temporary file
     renamed into place when complete. `complaints import FILE.jsonl` into an empty
     ledger restores it; with --include-personal, exactly (same head hash); the notes'
     keys follow with `complaints keys backup` and `keys restore`.

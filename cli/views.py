@@ -28,7 +28,7 @@ from cli.options import (
     recorded_rows,
 )
 from domain.complaint import Complaint
-from domain.personal import marked_note
+from domain.personal import marked_note, shown_marker
 from domain.procedure import PROCEDURES, ProcedurePolicy
 from projections.facts import (
     RECORD_KINDS,
@@ -47,8 +47,9 @@ def _iso(value: date | None) -> str | None:
 
 
 def case_view(complaint: Complaint, policy: ProcedurePolicy) -> dict[str, Any]:
-    """The case's current state as a document (no personal data)."""
-    return case_document(case_facts(complaint, policy))
+    """The case's current state as a document (no personal data: text sealed in a step
+    is shown by its note's key)."""
+    return unseal(case_document(case_facts(complaint, policy)), {})[0]
 
 
 def case_document(facts: CaseFacts) -> dict[str, Any]:
@@ -441,9 +442,8 @@ def history(
 
 def unseal(value: T, personal: dict[str, str]) -> tuple[T, dict[str, str]]:
     """``value`` with each sealed-note marker replaced by the note's text (or what says it
-    was erased), and the notes left that no marker named. Without notes, as it is."""
-    if not personal:
-        return value, personal
+    was erased), and the notes left that no marker named. A marker whose note is not
+    among ``personal`` is shown by the note's key alone (never its sealed data)."""
     used: set[str] = set()
 
     def walk(item: Any) -> Any:
@@ -455,7 +455,7 @@ def unseal(value: T, personal: dict[str, str]) -> tuple[T, dict[str, str]]:
         if key is not None and key in personal:
             used.add(key)
             return personal[key]
-        return item
+        return shown_marker(item)
 
     opened = walk(value)
     return opened, {k: v for k, v in personal.items() if k not in used}

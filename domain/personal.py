@@ -39,10 +39,13 @@ NOTE_KINDS = (
 )
 
 #: Free text that a person types into a step of the procedure (reasons, evidence, the
-#: Ombudsman's reference). The ledger keeps it in a sealed note of the case (key
-#: ``text:VERSION:FIELD``) and the step keeps only a marker naming that note, so
-#: nothing typed by a person is stored where it could not be erased (ADR 0021). Steps
-#: recorded before this hold the text itself (``complaints privacy check`` lists them).
+#: Ombudsman's reference). The ledger seals it under the case's key before the step is
+#: recorded: the step holds ``[sealed note text:VERSION:FIELD KEY_ID NONCE CIPHERTEXT]``
+#: in place of the text, so nothing typed by a person is stored where it could not be
+#: erased, and no event is added for it (ADR 0028). Steps recorded in the first wave of
+#: sealing hold the short marker ``[sealed note text:VERSION:FIELD]`` naming a
+#: :class:`PersonalDetails` note (ADR 0021); steps recorded before either hold the text
+#: itself (``complaints privacy check`` lists them).
 FREE_TEXT: dict[type, tuple[str, ...]] = {
     Complaint.Triaged: ("reason", "late_reason"),
     Complaint.Suspended: ("reason",),
@@ -57,7 +60,10 @@ FREE_TEXT: dict[type, tuple[str, ...]] = {
     Complaint.HoldPlaced: ("reason",),
     Complaint.HoldLifted: ("reason",),
 }
-_MARKER = re.compile(r"^\[sealed note (text:\d+:[a-z_]+)\]$")
+_BASE64 = r"[A-Za-z0-9+/]+=*"
+_MARKER = re.compile(
+    rf"^\[sealed note (text:\d+:[a-z_]+)(?: ([0-9a-f]+) ({_BASE64}) ({_BASE64}))?\]$"
+)
 
 
 def text_note_key(version: int, field: str) -> str:
@@ -66,8 +72,34 @@ def text_note_key(version: int, field: str) -> str:
 
 
 def text_marker(key: str) -> str:
-    """What a step holds in place of its free text: the note's key."""
+    """How a step's sealed text is shown without its key: the note's key alone."""
     return f"[sealed note {key}]"
+
+
+@dataclass(frozen=True)
+class SealedText:
+    """Typed text sealed inside its step: the note key it is known by, and the sealed
+    data (under the case's key ``key_id``)."""
+
+    key: str
+    key_id: str
+    nonce: str
+    ciphertext: str
+
+    @property
+    def marker(self) -> str:
+        """What the step stores in place of the text."""
+        return f"[sealed note {self.key} {self.key_id} {self.nonce} {self.ciphertext}]"
+
+
+def sealed_in_step(value: object) -> SealedText | None:
+    """The sealed text a step's field holds, if it holds one (not a short marker)."""
+    if not isinstance(value, str):
+        return None
+    found = _MARKER.match(value)
+    if found is None or found.group(2) is None:
+        return None
+    return SealedText(found.group(1), found.group(2), found.group(3), found.group(4))
 
 
 def marked_note(value: object) -> str | None:
@@ -76,6 +108,12 @@ def marked_note(value: object) -> str | None:
         return None
     found = _MARKER.match(value)
     return found.group(1) if found else None
+
+
+def shown_marker(value: object) -> object:
+    """``value`` with a step's sealed text shown as its short marker (no ciphertext)."""
+    key = marked_note(value)
+    return value if key is None else text_marker(key)
 
 
 def plaintext_fields(event: object) -> list[str]:
@@ -87,6 +125,16 @@ def plaintext_fields(event: object) -> list[str]:
         and getattr(event, name).strip()
         and marked_note(getattr(event, name)) is None
     ]
+
+
+def sealed_texts(event: object) -> list[tuple[str, SealedText]]:
+    """The fields of a recorded step that hold sealed text, with what they hold."""
+    found = []
+    for name in FREE_TEXT.get(type(event), ()):
+        sealed = sealed_in_step(getattr(event, name, None))
+        if sealed is not None:
+            found.append((name, sealed))
+    return found
 
 
 #: The data subject of the case as a whole (its narrative, recommendations, evidence).

@@ -31,9 +31,9 @@ from eventsourcing.persistence import (
     StoredEvent,
     Transcoder,
 )
-from eventsourcing.utils import Environment
+from eventsourcing.utils import Environment, get_topic
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
-from sqlalchemy import Engine, bindparam, select, text
+from sqlalchemy import Engine, bindparam, func, select, text
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from domain import errors
@@ -43,12 +43,14 @@ from domain.personal import (
     AccessLog,
     PersonalDetails,
     SealedNote,
+    SealedText,
     access_log_id,
     check_subject,
     note_subject,
     personal_details_id,
     plaintext_fields,
-    text_marker,
+    sealed_texts,
+    shown_marker,
     text_note_key,
 )
 from domain.procedure import ProcedurePolicy
@@ -287,7 +289,7 @@ class Ledger(Application[UUID]):
             for field, value in vars(pending_event).items():
                 if field not in _UNCHECKED_FIELDS:
                     check_text(field, value)
-        objs = (*objs, *self._seal_free_text(objs))
+        self._seal_free_text(objs)
         if self.warn is not None:
             self._warnings.extend(new_name_warnings(self.sessions(), self.policy, pending))
         recordings = super().save(*objs, **kwargs)
@@ -887,61 +889,66 @@ class Ledger(Application[UUID]):
         self.keys.check_master()
         self._keys_ready = True
 
-    def _seal_free_text(self, objs: Sequence[Any]) -> list[PersonalDetails]:
-        """Move the free text of the cases' pending steps into sealed notes of the case
-        (subject ``case``); the records of notes not among ``objs`` yet, to save too."""
-        moved: dict[UUID, list[tuple[Any, str, str]]] = {}
-        first: set[UUID] = set()
+    def _seal_free_text(self, objs: Sequence[Any]) -> None:
+        """Seal the free text of the cases' pending steps under each case's key (subject
+        ``case``), in the step itself: the field keeps the sealed data in a marker
+        naming the note ``text:VERSION:FIELD`` it is known by (ADR 0028)."""
+        typed: dict[UUID, list[tuple[Any, str, str]]] = {}
         for obj in objs:
             if not isinstance(obj, Complaint):
                 continue
             for domain_event in obj.pending_events:
-                if isinstance(domain_event, Complaint.Received):
-                    first.add(obj.id)
                 for name in plaintext_fields(domain_event):
-                    moved.setdefault(obj.id, []).append(
+                    typed.setdefault(obj.id, []).append(
                         (domain_event, name, getattr(domain_event, name))
                     )
-        if not moved:
-            return []
+        if not typed:
+            return
         self._ready_to_seal({"text": "-"}, inside=True)
-        records = {o.id: o for o in objs if isinstance(o, PersonalDetails)}
-        key_ids = self.keys.keys_for([(str(case), CASE_SUBJECT) for case in moved])
-        extra: list[PersonalDetails] = []
-        for case, fields in moved.items():
-            record = records.get(personal_details_id(case))
-            if record is None:
-                found = None if case in first else self._get(personal_details_id(case))
-                record = found if isinstance(found, PersonalDetails) else PersonalDetails.open(case)
-                records[record.id] = record
-                extra.append(record)
+        key_ids = self.keys.keys_for([(str(case), CASE_SUBJECT) for case in typed])
+        for case, fields in typed.items():
             key_id = key_ids[(str(case), CASE_SUBJECT)]
+            record = personal_details_id(case)
             for domain_event, name, value in fields:
                 key = text_note_key(domain_event.originator_version, name)
-                sealed = self.keys.seal(key_id, value, _bound_to(record.id, key))
-                record.note_sealed(
-                    key=key,
-                    key_id=key_id,
-                    nonce=sealed.nonce,
-                    ciphertext=sealed.ciphertext,
-                    on=domain_event.on,
-                    actor=domain_event.actor,
+                sealed = self.keys.seal(key_id, value, _bound_to(record, key))
+                marker = SealedText(key, key_id, sealed.nonce, sealed.ciphertext).marker
+                # The step is not recorded yet: what it will hold is the sealed text.
+                object.__setattr__(domain_event, name, marker)
+
+    def _typed_texts(self, case: UUID) -> list[tuple[Any, SealedNote]]:
+        """The text typed into the case's steps and sealed in them (ADR 0028), as notes
+        of the case: each with the step that holds it."""
+        found = []
+        step: Any
+        for step in self.events.get(case):
+            for _name, sealed in sealed_texts(step):
+                note = SealedNote(
+                    sealed.key,
+                    CASE_SUBJECT,
+                    sealed.key_id,
+                    sealed.nonce,
+                    sealed.ciphertext,
+                    step.on,
+                    step.actor,
                 )
-                # The step is not recorded yet: what it will hold is the note's key.
-                object.__setattr__(domain_event, name, text_marker(key))
-        return extra
+                found.append((step, note))
+        return found
 
     def _has_sealed_notes(self) -> bool:
+        """Whether any note or step holds text sealed with the key store's keys (asked
+        only when the key store is missing: the scan for sealed steps reads the log)."""
         events = self.recorder.events_record_cls.__table__  # type: ignore[attr-defined]
-        found = (
-            self.sessions()
-            .execute(
-                select(events.c.originator_id)
-                .where(events.c.topic == "domain.personal:PersonalDetails.NoteSealed")
-                .limit(1)
-            )
-            .first()
-        )
+        session = self.sessions()
+        if session.get_bind().dialect.name == "sqlite":  # SQLite's LIKE skips a BLOB
+            sealed_step = func.instr(events.c.state, SEALED_STEP_MARK) > 0
+        else:
+            sealed_step = events.c.state.like(b"%" + SEALED_STEP_MARK + b"%")
+        found = session.execute(
+            select(events.c.originator_id)
+            .where((events.c.topic == get_topic(PersonalDetails.NoteSealed)) | sealed_step)
+            .limit(1)
+        ).first()
         return found is not None
 
     def _seal(self, record: PersonalDetails, key: str, note: str, on: date, actor: str) -> None:
@@ -950,7 +957,7 @@ class Ledger(Application[UUID]):
         if record.notes.get(key) == note:
             return
         current = record.sealed.get(key)
-        if current is not None and self._open(record, current) == note:
+        if current is not None and self._open(record.id, current) == note:
             return
         bound = _bound_to(record.id, key)
         key_id = self.keys.key_for(str(record.case_id), note_subject(key))
@@ -964,10 +971,11 @@ class Ledger(Application[UUID]):
             actor=actor,
         )
 
-    def _open(self, record: PersonalDetails, note: SealedNote) -> str | None:
-        """A sealed note's text, or ``None`` when its key has been destroyed."""
+    def _open(self, record: UUID, note: SealedNote) -> str | None:
+        """A sealed note's text (a note of the personal details ``record``, or text
+        sealed in a step of its case), or ``None`` when its key has been destroyed."""
         return self.keys.open(
-            note.key_id, Sealed(note.nonce, note.ciphertext), _bound_to(record.id, note.key)
+            note.key_id, Sealed(note.nonce, note.ciphertext), _bound_to(record, note.key)
         )
 
     def _read_notes(
@@ -976,12 +984,12 @@ class Ledger(Application[UUID]):
         """Every current note of ``record`` as text; an erased one says when and by whom."""
         texts = dict(record.notes)
         for key, note in record.sealed.items():
-            texts[key] = self._note_text(record, note, erasure)[0]
+            texts[key] = self._note_text(record.id, note, erasure)[0]
         return texts
 
     def _note_text(
         self,
-        record: PersonalDetails,
+        record: UUID,
         note: SealedNote,
         erasure: Callable[[str], Any] | None,
     ) -> tuple[str, Any]:
@@ -1227,12 +1235,17 @@ class Ledger(Application[UUID]):
 
         def work() -> dict[str, str]:
             identity = self._locate(ref)
-            details = self._get(personal_details_id(identity))
-            if not isinstance(details, PersonalDetails):
-                return {}
+            notes_id = personal_details_id(identity)
+            details = self._get(notes_id)
             record = self._get(identity)
-            erasure = record.erasure_of if isinstance(record, Complaint) else None
-            return self._read_notes(details, erasure)
+            texts: dict[str, str] = {}
+            if isinstance(details, PersonalDetails):
+                erasure = record.erasure_of if isinstance(record, Complaint) else None
+                texts = self._read_notes(details, erasure)
+            if isinstance(record, Complaint):
+                for _step, note in self._typed_texts(identity):
+                    texts[note.key] = self._note_text(notes_id, note, record.erasure_of)[0]
+            return texts
 
         return self.read(work)
 
@@ -1249,37 +1262,43 @@ class Ledger(Application[UUID]):
                     f"nobody with register id {subject[7:]!r} was appointed to case {ref}"
                 )
             wanted = {subject, CASE_SUBJECT} if subject in ("complainant", "child") else {subject}
+            notes_id = personal_details_id(complaint.id)
             record: Any = None
             found: list[dict[str, Any]] = []
-            for domain_event in self.events.get(personal_details_id(complaint.id)):
-                record = domain_event.mutate(record)  # type: ignore[attr-defined]
-                erased = None
-                if isinstance(domain_event, PersonalDetails.Noted):
-                    about, text = note_subject(domain_event.key), domain_event.text
-                elif isinstance(domain_event, PersonalDetails.NoteSealed):
-                    about = domain_event.subject
-                    if subject != "all" and about not in wanted:
-                        continue
-                    text, erased = self._note_text(
-                        record, record.sealed[domain_event.key], complaint.erasure_of
-                    )
-                else:
-                    continue
-                if subject != "all" and about not in wanted:
-                    continue
+
+            def note(key: str, about: str, step: Any, text: str, erased: Any) -> None:
                 found.append(
                     {
-                        "key": domain_event.key,
+                        "key": key,
                         "subject": about,
-                        "on": domain_event.on,
-                        "actor": domain_event.actor,
-                        "recorded_at": domain_event.timestamp,
+                        "on": step.on,
+                        "actor": step.actor,
+                        "recorded_at": step.timestamp,
                         "text": text,
                         "erased": None
                         if erased is None
                         else {"on": erased.on, "actor": erased.actor, "basis": erased.basis},
                     }
                 )
+
+            for domain_event in self.events.get(notes_id):
+                record = domain_event.mutate(record)  # type: ignore[attr-defined]
+                if isinstance(domain_event, PersonalDetails.Noted):
+                    about = note_subject(domain_event.key)
+                    if subject == "all" or about in wanted:
+                        note(domain_event.key, about, domain_event, domain_event.text, None)
+                elif isinstance(domain_event, PersonalDetails.NoteSealed):
+                    about = domain_event.subject
+                    if subject == "all" or about in wanted:
+                        text, erased = self._note_text(
+                            notes_id, record.sealed[domain_event.key], complaint.erasure_of
+                        )
+                        note(domain_event.key, about, domain_event, text, erased)
+            if subject == "all" or CASE_SUBJECT in wanted:
+                for step, sealed in self._typed_texts(complaint.id):
+                    text, erased = self._note_text(notes_id, sealed, complaint.erasure_of)
+                    note(sealed.key, CASE_SUBJECT, step, text, erased)
+            found.sort(key=lambda n: n["recorded_at"])
             return found
 
         return self.read(work)
@@ -1503,7 +1522,7 @@ class Ledger(Application[UUID]):
             complaint.erase(on=on, actor=actor, policy=policy, subject=subject, basis=basis)
             details = self._get(personal_details_id(complaint.id))
             sealed = isinstance(details, PersonalDetails) and bool(details.sealed)
-            return complaint.id, sealed
+            return complaint.id, sealed or bool(self._typed_texts(complaint.id))
 
         owner, sealed = self.read(check)
         if sealed:
@@ -1545,8 +1564,11 @@ _HIDDEN_FIELDS = {"originator_id", "originator_version", "timestamp", "originato
 
 
 def _recorded(domain_event: Any, voiding: Any = None) -> RecordedEvent:
+    """A step as history shows it: text sealed in it is shown by its note's key alone."""
     state = dict(vars(domain_event))
-    data = {k: v for k, v in state.items() if k not in _HIDDEN_FIELDS | {"on", "actor"}}
+    data = {
+        k: shown_marker(v) for k, v in state.items() if k not in _HIDDEN_FIELDS | {"on", "actor"}
+    }
     return RecordedEvent(
         version=domain_event.originator_version,
         type=type(domain_event).__name__,
@@ -1560,9 +1582,13 @@ def _recorded(domain_event: Any, voiding: Any = None) -> RecordedEvent:
             "by_version": voiding.originator_version,
             "on": voiding.on,
             "actor": voiding.actor,
-            "reason": voiding.reason,
+            "reason": shown_marker(voiding.reason),
         },
     )
+
+
+#: What a step with sealed text holds in its stored state (ADR 0028).
+SEALED_STEP_MARK = b"[sealed note text:"
 
 
 def _bound_to(record: UUID, key: str) -> str:

@@ -38,7 +38,7 @@ from sqlalchemy import select, text
 
 from domain import errors
 from domain.complaint import AMENDABLE_FIELDS
-from domain.personal import PersonalDetails
+from domain.personal import PersonalDetails, personal_details_id, sealed_texts
 from domain.stored_names import MOVED, event_classes, stored_kind
 from ledger.integrity import GENESIS, chain, event_hash
 from projections import tables as read_models
@@ -89,6 +89,7 @@ class ExportCount:
             "left_out": {"personal_details": self.left_out} if self.left_out else {},
             "left_out_links": self.left_out_links,
         }
+
     #: The records whose personal notes were opened (for the access log).
     opened: set[str] = field(default_factory=set)
 
@@ -129,7 +130,8 @@ def export_events(
                     topic=row.topic,
                     state=bytes(row.state),
                 )
-                state = dict(vars(ledger.mapper.to_domain_event(stored)))
+                domain_event = ledger.mapper.to_domain_event(stored)
+                state = dict(vars(domain_event))
                 _remember_ref(refs, identity, row.topic, state)
                 previous = (count.head_position, count.head_hash)
                 count.head_position = row.id
@@ -141,6 +143,8 @@ def export_events(
                 line = _line(row, identity, state, refs, previous)
                 if include_personal and row.topic == SEALED_TOPIC:
                     line = _with_text(ledger, line, identity, state, count)
+                elif include_personal and sealed_texts(domain_event):
+                    line = _with_typed_text(ledger, line, identity, domain_event, count)
                 write(line + b"\n")
                 count.events += 1
             if len(rows) < BATCH:
@@ -163,6 +167,25 @@ def _with_text(
     )
     document = orjson.loads(line)
     document["text"] = opened
+    count.opened.add(document["case"])
+    return orjson.dumps(document)
+
+
+def _with_typed_text(
+    ledger: Ledger, line: bytes, identity: UUID, domain_event: Any, count: ExportCount
+) -> bytes:
+    """A step's line with the text sealed in it opened beside the data (``texts``, by
+    field; null once the case's key was destroyed). The data stay as stored."""
+    from ledger.keystore import Sealed
+
+    record = personal_details_id(identity)
+    document = orjson.loads(line)
+    document["texts"] = {
+        field: ledger.keys.open(
+            sealed.key_id, Sealed(sealed.nonce, sealed.ciphertext), f"{record}|{sealed.key}"
+        )
+        for field, sealed in sealed_texts(domain_event)
+    }
     count.opened.add(document["case"])
     return orjson.dumps(document)
 

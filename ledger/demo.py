@@ -1037,5 +1037,5 @@ def build_demo_ledger(
         ledger.record_many(chunk)
         if progress is not None:
             progress(sum(1 for aggregate in chunk if isinstance(aggregate, Complaint)))
-    # Every event stored: the steps, and the sealed notes of their typed reasons.
+    # Every event stored (typed reasons are sealed inside their steps, ADR 0028).
     return ledger.read(ledger.last_position)

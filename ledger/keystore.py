@@ -33,7 +33,7 @@ from typing import Any
 import sqlalchemy.exc
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, bindparam, create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from domain.errors import KeyStoreUnavailable
@@ -42,6 +42,8 @@ MASTER_KEY_ENV = "COMPLAINTS_MASTER_KEY_FILE"
 KEY_BYTES = 32
 NONCE_BYTES = 12
 _CHECK_TEXT = b"complaints-ledger key store"
+#: Owners in one ``IN (...)`` of :meth:`KeyStore.keys_for` (SQLite allows 999 parameters).
+OWNERS_PER_QUERY = 500
 #: The key store's tables (in their own SQLite file or PostgreSQL schema).
 KEY_TABLES = ("data_keys", "key_store_meta")
 
@@ -270,11 +272,37 @@ class KeyStore:
         return self.keys_for([(owner, subject)])[(owner, subject)]
 
     def keys_for(self, wanted: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
-        """The key ids of many (owner, subject) pairs, made where missing, in one go."""
+        """The key ids of many (owner, subject) pairs, made where missing, in one go:
+        one query for the owners' keys (in slices), one insert for the missing ones."""
+        pairs = list(dict.fromkeys(wanted))
 
         def work(connection: Any) -> dict[tuple[str, str], str]:
             master = self._master(connection)
-            return {pair: self._key_id(connection, master, *pair) for pair in dict.fromkeys(wanted)}
+            found: dict[tuple[str, str], str] = {}
+            owners = sorted({owner for owner, _subject in pairs})
+            query = text(
+                f"SELECT key_id, owner, subject, material, wrapped FROM "
+                f"{self._table('data_keys')} WHERE owner IN :owners"
+            ).bindparams(bindparam("owners", expanding=True))
+            for offset in range(0, len(owners), OWNERS_PER_QUERY):
+                some = owners[offset : offset + OWNERS_PER_QUERY]
+                for row in connection.execute(query, {"owners": some}):
+                    key_id = str(row.key_id)
+                    found[(str(row.owner), str(row.subject))] = key_id
+                    if key_id not in self._keys:
+                        self._keys[key_id] = self._unwrap(master, key_id, row)
+            made = [self._new_key(master, *pair) for pair in pairs if pair not in found]
+            if made:
+                connection.execute(
+                    text(
+                        f"INSERT INTO {self._table('data_keys')} VALUES "
+                        "(:key_id, :owner, :subject, :material, :wrapped, :created_at)"
+                    ),
+                    made,
+                )
+                for row in made:
+                    found[(row["owner"], row["subject"])] = row["key_id"]
+            return {pair: found[pair] for pair in pairs}
 
         for _attempt in range(3):
             try:
@@ -283,41 +311,24 @@ class KeyStore:
                 continue  # another writer made the same subject's key at the same moment
         raise KeyStoreUnavailable(f"the {self.where} could not make the keys it was asked for")
 
-    def _key_id(self, connection: Any, master: bytes | None, owner: str, subject: str) -> str:
-        found = connection.execute(
-            text(
-                f"SELECT key_id, material, wrapped FROM {self._table('data_keys')} "
-                "WHERE owner = :owner AND subject = :subject"
-            ),
-            {"owner": owner, "subject": subject},
-        ).first()
-        if found is not None:
-            key_id = str(found.key_id)
-            if key_id not in self._keys:
-                self._keys[key_id] = self._unwrap(master, key_id, found)
-            return key_id
+    def _new_key(self, master: bytes | None, owner: str, subject: str) -> dict[str, Any]:
+        """A new data key's row (wrapped under ``master`` if there is one); the key is
+        kept for this process."""
         key_id = secrets.token_hex(16)
         key = AESGCM.generate_key(bit_length=256)
         material = key
         if master is not None:
             nonce = secrets.token_bytes(NONCE_BYTES)
             material = nonce + AESGCM(master).encrypt(nonce, key, key_id.encode())
-        connection.execute(
-            text(
-                f"INSERT INTO {self._table('data_keys')} "
-                "VALUES (:key_id, :owner, :subject, :material, :wrapped, :created_at)"
-            ),
-            {
-                "key_id": key_id,
-                "owner": owner,
-                "subject": subject,
-                "material": material,
-                "wrapped": int(master is not None),
-                "created_at": datetime.now(UTC).isoformat(),
-            },
-        )
         self._keys[key_id] = key
-        return key_id
+        return {
+            "key_id": key_id,
+            "owner": owner,
+            "subject": subject,
+            "material": material,
+            "wrapped": int(master is not None),
+            "created_at": datetime.now(UTC).isoformat(),
+        }
 
     def _key(self, key_id: str) -> bytes | None:
         if key_id in self._keys:

@@ -178,8 +178,8 @@ def test_personal_details_are_left_out_unless_asked_for(sqlite_url: str, tmp_pat
     assert result.exit_code == 0
     assert b"Jane Example" not in result.stdout_bytes
     assert "PersonalDetails" not in result.stdout
-    # P-1's three notes and the demo's typed reasons, each sealed in a note (ADR 0021).
-    assert "39 personal-details events left out (--include-personal adds them)" in result.stderr
+    # P-1's three notes; the demo's typed reasons are sealed inside their steps (ADR 0028).
+    assert "3 personal-details events left out (--include-personal adds them)" in result.stderr
     with_personal = Complaints(sqlite_url)("export", "--include-personal")
     assert b"Jane Example" in with_personal.stdout_bytes
     assert "--include-personal" in Complaints(sqlite_url).ok("export", "--help")

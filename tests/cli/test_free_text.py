@@ -1,14 +1,16 @@
-"""Free text typed into a step (reasons, evidence, the Ombudsman's reference) is kept in
-a sealed note of the case, the step holding only a marker naming the note (issue 10,
-ADR 0021): nothing typed by a person is stored where erasure cannot reach it. Steps
+"""Free text typed into a step (reasons, evidence, the Ombudsman's reference) is sealed
+under the case's key inside the step itself (issue 10, ADR 0021, ADR 0028): nothing
+typed by a person is stored where erasure cannot reach it. Steps
 recorded before that keep their text (history is never rewritten), and `complaints
 privacy check` lists them."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 import sqlalchemy
 from sqlalchemy import text
@@ -146,3 +148,93 @@ def test_free_text_needs_the_key_store_when_the_ledger_has_sealed_notes(
     refused = complaints.refused("extend", REF, "--on", "2025-07-03", "--reason", "more time")
     assert "key store" in refused.stderr
     assert complaints.history(REF) == before
+
+
+def events_stored(db: str) -> int:
+    ledger = Ledger(db, read_only=True)
+    try:
+        return ledger.read(ledger.last_position)
+    finally:
+        ledger.close()
+
+
+def test_typed_text_is_sealed_inside_its_step_with_no_event_beside_it(
+    complaints: Complaints,
+) -> None:
+    """ADR 0028: the step carries its sealed text, so typing a reason stores one event,
+    the step itself, and a copy of the ledger holds the ciphertext only."""
+    complaints.ok("receive", "--ref", REF, "--on", "2025-04-07", "--procedure", "statutory")
+    before = events_stored(complaints.db)
+    complaints.ok("extend", REF, "--on", "2025-04-11", "--reason", TYPED["extend"])
+    assert events_stored(complaints.db) == before + 1
+    raw = raw_ledger(complaints.db)
+    assert TYPED["extend"].encode() not in raw
+    assert b"PersonalDetails" not in raw
+    assert b"[sealed note text:3:reason " in raw  # the key id, nonce and ciphertext follow
+    assert step(complaints.history(REF), "Extended")["data"]["reason"] == (
+        "[sealed note text:3:reason]"
+    )
+    opened = complaints.json("history", REF, "--personal")
+    assert step(opened, "Extended")["data"]["reason"] == TYPED["extend"]
+    notes = complaints.json("show", REF)["typed_text"]
+    assert notes == {"text:3:reason": TYPED["extend"]}
+    # The ledger knows it holds sealed text (so a lost key store is refused, not remade).
+    ledger = Ledger(complaints.db, read_only=True)
+    try:
+        assert ledger.read(ledger._has_sealed_notes)
+    finally:
+        ledger.close()
+
+
+def test_export_with_personal_data_opens_typed_text_beside_its_step(
+    complaints: Complaints, tmp_path: Path
+) -> None:
+    walk_with_free_text(complaints)
+
+    def extended_line(*options: str) -> dict[str, Any]:
+        out = tmp_path / f"export-{len(list(tmp_path.iterdir()))}.jsonl"
+        complaints.ok("export", "--format", "jsonl", "--out", str(out), *options)
+        lines = [orjson.loads(line) for line in out.read_bytes().splitlines()]
+        return next(line for line in lines if line.get("type") == "Extended")
+
+    default = extended_line()
+    assert "texts" not in default
+    assert TYPED["extend"] not in orjson.dumps(default).decode()
+    assert extended_line("--include-personal")["texts"] == {"reason": TYPED["extend"]}
+    complaints.ok(
+        "erase", REF, "--subject", "case", "--on", "2025-08-01", "--basis", "test", "--yes"
+    )
+    assert extended_line("--include-personal")["texts"] == {"reason": None}
+
+
+def test_steps_whose_text_went_into_a_sealed_note_still_open(
+    complaints: Complaints, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ledger from the first wave of sealing (ADR 0021): the step holds the short
+    marker and the text is a ``PersonalDetails`` note of the case. It reads as before."""
+    complaints.ok("receive", "--ref", REF, "--on", "2025-04-07", "--procedure", "statutory")
+    with monkeypatch.context() as first_wave:
+        first_wave.setattr(Ledger, "_seal_free_text", lambda self, objs: None)
+        complaints.ok(
+            "extend", REF, "--on", "2025-04-11", "--reason", "[sealed note text:3:reason]"
+        )
+    ledger = Ledger(complaints.db)
+    try:
+
+        def note_the_text() -> None:
+            owner = ledger._complaint(REF).id
+            text = {"text:3:reason": TYPED["extend"]}
+            ledger.save(*ledger._notes(owner, text, date(2025, 4, 11), "tester"))
+
+        ledger.unit_of_work(note_the_text)
+    finally:
+        ledger.close()
+    assert TYPED["extend"].encode() not in raw_ledger(complaints.db)
+    opened = complaints.json("history", REF, "--personal")
+    assert step(opened, "Extended")["data"]["reason"] == TYPED["extend"]
+    assert complaints.json("show", REF)["typed_text"] == {"text:3:reason": TYPED["extend"]}
+    complaints.ok(
+        "erase", REF, "--subject", "case", "--on", "2025-08-01", "--basis", "test", "--yes"
+    )
+    opened = complaints.json("history", REF, "--personal")
+    assert step(opened, "Extended")["data"]["reason"] == "erased on 2025-08-01 by tester"
