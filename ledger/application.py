@@ -33,7 +33,7 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.utils import Environment, get_topic
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
-from sqlalchemy import Engine, bindparam, func, select, text
+from sqlalchemy import Engine, bindparam, func, insert, select, text
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from domain import errors
@@ -124,6 +124,28 @@ class TurnTakingRecorder(SQLAlchemyApplicationRecorder):
 
     def _lock_table(self, session: Session) -> None:
         return None
+
+    def _insert_stored_events(
+        self, session: Session, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int]:
+        """The events in one multi-row ``INSERT ... RETURNING id`` (ids in the order
+        given), instead of the library's ORM object per event and flush."""
+        if not stored_events:
+            return []
+        events = self.events_record_cls.__table__
+        statement = insert(events).returning(events.c.id, sort_by_parameter_order=True)
+        rows = [
+            {
+                "originator_id": e.originator_id,
+                "originator_version": e.originator_version,
+                "topic": e.topic,
+                "state": e.state,
+            }
+            for e in stored_events
+        ]
+        positions = [int(row.id) for row in session.execute(statement, rows)]
+        self._notify_channel(session)
+        return positions
 
     #: The positions the current unit of work wrote and has not chained yet (the
     #: ledger sets this); every other event loaded must hold its chain link.
@@ -249,9 +271,12 @@ class Ledger(Application[UUID]):
         self._keys_ready = False
         self._written: list[int] = []
         self._saved: list[Any] = []
-        #: The case steps that the last writing unit of work recorded (for the
-        #: "Recorded ..." line a recording command prints on stderr).
-        self.last_recorded: list[RecordedEvent] = []
+        #: The records this unit of work saved, as saved (the projection's catch-up
+        #: takes them instead of loading them again).
+        self._saved_records: dict[UUID, Aggregate] = {}
+        self._notifications_query: Any = None
+        #: The events the last writing unit of work saved (see :attr:`last_recorded`).
+        self._last_saved: list[Any] = []
         #: Inside :meth:`one_transaction`: units of work join it instead of committing.
         self._joined = False
         #: Whether a unit of work inside :meth:`one_transaction` wrote events.
@@ -293,9 +318,18 @@ class Ledger(Application[UUID]):
         if self.warn is not None:
             self._warnings.extend(new_name_warnings(self.sessions(), self.policy, pending))
         recordings = super().save(*objs, **kwargs)
+        self._saved_records.update(
+            (obj.id, obj) for obj in objs if isinstance(obj, Complaint | Representation)
+        )
         self._written.extend(r.notification.id for r in recordings)
         self._saved.extend(r.domain_event for r in recordings)
         return recordings
+
+    @property
+    def last_recorded(self) -> list[RecordedEvent]:
+        """The case steps that the last writing unit of work recorded (for the
+        "Recorded ..." line a recording command prints on stderr)."""
+        return [_recorded(e) for e in self._last_saved if isinstance(e, Complaint.Event)]
 
     def note_written(self, positions: Sequence[int]) -> None:
         """Events stored through the recorder directly (bulk restore) join the chain."""
@@ -472,11 +506,10 @@ class Ledger(Application[UUID]):
         if self._joined:
             self._written = []
             self._saved = []
+            self._saved_records = {}
             yield
             if write:
-                self.last_recorded = [
-                    _recorded(e) for e in self._saved if isinstance(e, Complaint.Event)
-                ]
+                self._last_saved = self._saved
                 self.wrote = self.wrote or bool(self._written)
                 self.chain.extend(session, self._written)
                 if catch_up:
@@ -486,6 +519,7 @@ class Ledger(Application[UUID]):
             self._begin(session, write)
             self._written = []
             self._saved = []
+            self._saved_records = {}
             self._warnings = []
             yield
             if write:
@@ -493,9 +527,7 @@ class Ledger(Application[UUID]):
                 if catch_up:
                     self.projection.catch_up(session, self)
                 session.commit()
-                self.last_recorded = [
-                    _recorded(e) for e in self._saved if isinstance(e, Complaint.Event)
-                ]
+                self._last_saved = self._saved
                 self._announce_warnings()
             else:
                 session.rollback()
@@ -596,9 +628,42 @@ class Ledger(Application[UUID]):
 
     # ------------------------------------------------- the projections' event source
     def notifications_after(self, position: int, limit: int) -> Sequence[Notification]:
-        return self.recorder.select_notifications(
-            start=position, limit=limit, inclusive_of_start=False
-        )
+        """The next ``limit`` events after ``position``, in order, each with its chain
+        link checked as it is read (:class:`errors.LedgerTampered` otherwise): the
+        projection builds on nothing that was slipped in or altered."""
+        query = self._notifications_query
+        if query is None:
+            events = self.recorder.events_record_cls.__table__  # type: ignore[attr-defined]
+            query = self._notifications_query = (
+                linked_events(events)
+                .where(events.c.id > bindparam("position"))
+                .order_by(events.c.id)
+                .limit(bindparam("limit"))
+            )
+        rows = self.sessions().execute(query, {"position": position, "limit": limit}).all()
+        unchained = set(self._written)
+        for row in rows:
+            if first_tampered([row], None, unchained) is not None:
+                raise errors.LedgerTampered(int(row.id))
+        return [
+            Notification(
+                id=row.id,
+                originator_id=row.originator_id,
+                originator_version=row.originator_version,
+                topic=row.topic,
+                state=bytes(row.state),
+            )
+            for row in rows
+        ]
+
+    def domain_event(self, notification: Any) -> Any:
+        """A stored event (one of :meth:`notifications_after`) as its domain event."""
+        return self.mapper.to_domain_event(notification)
+
+    def held(self, aggregate_id: UUID, version: int) -> Aggregate | None:
+        """The record this unit of work has just saved, if it is at ``version``."""
+        saved = self._saved_records.get(aggregate_id)
+        return saved if saved is not None and saved.version == version else None
 
     def aggregate_at(self, aggregate_id: UUID, version: int) -> Aggregate:
         return self.repository.get(aggregate_id, version=version)
@@ -629,12 +694,17 @@ class Ledger(Application[UUID]):
     def rebuild_projections(self, progress: Callable[[int], None] | None = None) -> int:
         """Rebuild every read model from the first event, one committed batch at a time."""
 
+        folded: dict[UUID, Any] = {}  # each record folded once across the batches
+
         def first() -> int:
             self.projection.reset(self.sessions())
-            return self.projection.catch_up(self.sessions(), self, max_batches=1, progress=progress)
+            folded.clear()
+            return more()
 
         def more() -> int:
-            return self.projection.catch_up(self.sessions(), self, max_batches=1, progress=progress)
+            return self.projection.catch_up(
+                self.sessions(), self, max_batches=1, progress=progress, folded=folded
+            )
 
         total = step = self.unit_of_work(first, catch_up=False)
         while step:

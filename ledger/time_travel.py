@@ -45,6 +45,12 @@ class EventsRecordedBy:
         later = [n for n in self.notifications if n.id > position]
         return later[:limit]
 
+    def domain_event(self, notification: Any) -> Any:
+        return self.ledger.domain_event(notification)
+
+    def held(self, aggregate_id: UUID, version: int) -> Any | None:
+        return None
+
     def aggregate_at(self, aggregate_id: UUID, version: int) -> Any:
         return self.ledger.aggregate_at(aggregate_id, version)
 

@@ -23,6 +23,7 @@ from sqlalchemy import delete, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
 from domain.complaint import Complaint
+from domain.errors import LedgerTampered
 from domain.procedure import ProcedurePolicy
 from domain.representations import Representation
 from domain.stored_names import stored_kind
@@ -39,6 +40,9 @@ COMPLAINT, REPRESENTATION = "complaint", "representation"
 PROJECTED_KINDS = (COMPLAINT, REPRESENTATION)
 #: Keys in one ``DELETE ... WHERE key IN (...)`` (SQLite allows 999 parameters).
 KEYS_PER_STATEMENT = 500
+#: Records a catch-up keeps folded in memory between its batches; past this many it
+#: starts again (a record it no longer holds is loaded at its version once more).
+MAX_FOLDED = 50_000
 
 
 class Notification(Protocol):
@@ -56,9 +60,17 @@ class Notification(Protocol):
 
 
 class EventSource(Protocol):
-    """What the projection needs from the ledger: the log, and aggregates by version."""
+    """What the projection needs from the ledger: the log, each event of it decoded, and
+    aggregates by version (for a record whose earlier events are behind the position)."""
 
     def notifications_after(self, position: int, limit: int) -> Sequence[Notification]: ...
+
+    def domain_event(self, notification: Notification) -> Any: ...
+
+    def held(self, aggregate_id: UUID, version: int) -> Any | None:
+        """The record at ``version`` if the source holds it already (the one a unit of
+        work has just saved), else None."""
+        ...
 
     def aggregate_at(self, aggregate_id: UUID, version: int) -> Any: ...
 
@@ -154,10 +166,12 @@ class CaseFactsProjection:
         batch_size: int = 500,
         max_batches: int | None = None,
         progress: Callable[[int], None] | None = None,
+        folded: dict[UUID, Any] | None = None,
     ) -> int:
         """Apply every event after the recorded position; returns how many were read.
 
-        With ``max_batches`` it stops early (the caller commits between calls).
+        With ``max_batches`` it stops early (the caller commits between calls, and
+        passes the same ``folded`` to every call so that no record is loaded twice).
         """
         position, version = self._lock_position(session)
         if version != self.version:
@@ -165,12 +179,15 @@ class CaseFactsProjection:
             position = 0
         read = 0
         batches = 0
+        folded = {} if folded is None else folded
         while max_batches is None or batches < max_batches:
             notifications = source.notifications_after(position, batch_size)
             if not notifications:
                 break
             through = notifications[-1].id
-            changes = self._changes(source, notifications)
+            if len(folded) > MAX_FOLDED:
+                folded.clear()
+            changes = self._changes(source, notifications, folded)
             self.store.store(session, position, through, self.version, changes)
             position = through
             read += len(notifications)
@@ -195,11 +212,23 @@ class CaseFactsProjection:
         self.store.lock(session)
         self.store.reset(session, self.version)
 
-    def _changes(self, source: EventSource, notifications: Iterable[Notification]) -> list[Change]:
+    def _changes(
+        self,
+        source: EventSource,
+        notifications: Iterable[Notification],
+        folded: dict[UUID, Any],
+    ) -> list[Change]:
         """The new rows of every case and representation the notifications touch, each
-        from its state as of its last event among them."""
+        from its state as of its last event among them.
+
+        Each record is folded in memory: its state from earlier batches of this
+        catch-up (``folded``), or from its first event, takes each event once; a record
+        whose earlier events were projected before is loaded at its latest version
+        here, then folded on. A record the source holds at that version already (the
+        one a command has just saved) is taken as it is."""
         latest: dict[UUID, int] = {}
         kinds: dict[UUID, str] = {}
+        pending: dict[UUID, list[Notification]] = {}
         for notification in notifications:
             aggregate_id = UUID(str(notification.originator_id))
             kind = stored_kind(notification.topic)
@@ -207,9 +236,20 @@ class CaseFactsProjection:
                 continue  # personal details and reference sequences feed no figure
             kinds[aggregate_id] = kind
             latest[aggregate_id] = notification.originator_version
+            pending.setdefault(aggregate_id, []).append(notification)
         changes = []
         for aggregate_id, version in latest.items():
-            aggregate = source.aggregate_at(aggregate_id, version)
+            first = pending[aggregate_id][0]
+            held = None if aggregate_id in folded else source.held(aggregate_id, version)
+            if held is not None:
+                aggregate = held
+            elif aggregate_id in folded or first.originator_version == 1:
+                aggregate = folded.get(aggregate_id)
+                for notification in pending[aggregate_id]:
+                    aggregate = _folded(source, notification, aggregate)
+            else:
+                aggregate = source.aggregate_at(aggregate_id, version)
+            folded[aggregate_id] = aggregate
             if kinds[aggregate_id] == COMPLAINT:
                 assert isinstance(aggregate, Complaint)
                 rows = complaint_rows(aggregate, self.policy)
@@ -226,6 +266,18 @@ class CaseFactsProjection:
                     )
                 )
         return changes
+
+
+def _folded(source: EventSource, notification: Notification, aggregate: Any) -> Any:
+    """``aggregate`` with the notification's event applied; an event that cannot follow
+    its record's state (a version out of turn, a creation event again) was written
+    behind the ledger's back."""
+    if aggregate is not None and notification.originator_version <= aggregate.version:
+        return aggregate  # folded already, by an attempt whose transaction was retried
+    try:
+        return source.domain_event(notification).mutate(aggregate)
+    except Exception:
+        raise LedgerTampered(notification.id) from None
 
 
 class ProjectionStatements:
