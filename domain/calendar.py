@@ -17,6 +17,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 
+#: Answers a calendar keeps (each a few dozen bytes); past this many it starts afresh.
+MAX_COUNTED = 200_000
+
 #: A half-open run of days on which the clock stopped: ``[first, resumed)``.
 #: ``resumed`` is ``None`` while the complaint is still on hold.
 Pause = tuple[date, date | None]
@@ -48,6 +51,11 @@ class WorkingDayCalendar:
     bank_holidays: BankHolidaySource = field(
         default=england_bank_holidays, compare=False, repr=False
     )
+    #: Answers already counted without holds (the same question comes for every case
+    #: received on a day): ``(start, working_days)`` or ``(start, end)`` to its answer.
+    _counted: dict[tuple[str, date, int | date], date | int] = field(
+        default_factory=dict, compare=False, repr=False, hash=False
+    )
 
     def is_bank_holiday(self, day: date) -> bool:
         return day in self.bank_holidays(day.year)
@@ -69,6 +77,22 @@ class WorkingDayCalendar:
         """
         if working_days < 0:
             raise ValueError("working_days must not be negative")
+        if not pauses:
+            key = ("add", start, working_days)
+            found = self._counted.get(key)
+            if found is None:
+                found = self._remember(key, self._add_working_days(start, working_days, ()))
+            assert isinstance(found, date)
+            return found
+        return self._add_working_days(start, working_days, pauses)
+
+    def _remember(self, key: tuple[str, date, int | date], answer: date | int) -> date | int:
+        if len(self._counted) >= MAX_COUNTED:
+            self._counted.clear()
+        self._counted[key] = answer
+        return answer
+
+    def _add_working_days(self, start: date, working_days: int, pauses: Sequence[Pause]) -> date:
         held_from = min((p[0] for p in pauses if p[1] is None), default=None)
         day = start
         remaining = working_days
@@ -86,6 +110,16 @@ class WorkingDayCalendar:
         This is the working-day number of ``end`` when ``start`` is day 0; it is
         zero when ``end`` is on or before ``start``.
         """
+        if not pauses:
+            key = ("between", start, end)
+            found = self._counted.get(key)
+            if found is None:
+                found = self._remember(key, self._working_days_between(start, end, ()))
+            assert isinstance(found, int)
+            return found
+        return self._working_days_between(start, end, pauses)
+
+    def _working_days_between(self, start: date, end: date, pauses: Sequence[Pause]) -> int:
         count = 0
         day = start
         while day < end:
