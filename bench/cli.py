@@ -11,6 +11,8 @@ import time
 from pathlib import Path
 
 BIN = Path(sys.executable).with_name("complaints")
+#: What every command imports before it does anything of ours (issue 14's floor).
+IMPORT_FLOOR = "import sqlalchemy, eventsourcing.application, click, orjson"
 
 
 def wall(argv: list[str], env: dict[str, str], runs: int = 7) -> float:
@@ -32,7 +34,7 @@ def main() -> list[str]:
             check=True,
             capture_output=True,
         )
-        python_pass = wall([sys.executable, "-c", "pass"], env)
+        import_floor = wall([sys.executable, "-c", IMPORT_FLOOR], env)
         show = wall([str(BIN), "show", "B-0"], env)
         receive = wall([str(BIN), "receive", "--on", "2025-04-02", "--procedure", "statutory"], env)
         lines = 400
@@ -47,14 +49,15 @@ def main() -> list[str]:
     return [
         "## Command line",
         "",
-        "Median of 7 runs on an SQLite file; baseline `python -c pass` in the same run.",
+        "Median of 7 runs on an SQLite file; baseline the import floor "
+        f"(`python -c \"{IMPORT_FLOOR}\"`) in the same run.",
         "",
         "| measure | value | baseline | ratio |",
         "| --- | ---: | ---: | ---: |",
-        f"| `complaints show` wall time | {show * 1000:.0f} ms | {python_pass * 1000:.0f} ms "
-        f"| {show / python_pass:.1f}x |",
+        f"| `complaints show` wall time | {show * 1000:.0f} ms | {import_floor * 1000:.0f} ms "
+        f"| {show / import_floor:.1f}x |",
         f"| `complaints receive` wall time | {receive * 1000:.0f} ms | "
-        f"{python_pass * 1000:.0f} ms | {receive / python_pass:.1f}x |",
+        f"{import_floor * 1000:.0f} ms | {receive / import_floor:.1f}x |",
         f"| `batch` of {lines} receipts | {batch_rate:,.0f} commands/s | | |",
         "",
     ]
