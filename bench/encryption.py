@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from bench.scale import EVENTS_PER_COMPLAINT, SEED, SIZES, YEARS
+from demo.generator import default_first_year, generate
 from ledger.application import Ledger
-from ledger.archive import export_events, read_archive, restore
-from ledger.demo import default_first_year, generate
+from transfer.archive import export_events, read_archive, restore
 
 ROUNDS = int(os.environ.get("BENCH_ENCRYPTION_ROUNDS", "6"))
 #: Wall-clock rates, and the same counted in this process's CPU time (which leaves out

@@ -38,10 +38,10 @@ from uuid import UUID
 import orjson
 
 from bench.cli import IMPORT_FLOOR
+from demo.generator import default_first_year, generate
 from domain.complaint import Complaint
 from domain.stored_names import KIND_OF_TOPIC
 from ledger.application import Ledger
-from ledger.demo import default_first_year, generate
 from reports.annual import parse_year
 
 SIZES = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000}
@@ -170,7 +170,7 @@ def scan_floor_rate(path: Path) -> float:
 
 # -------------------------------------------------------------- export/restore
 def restore_rates(ledger: Ledger, size: Size, folder: Path) -> None:
-    from ledger.archive import export_events, read_archive, restore
+    from transfer.archive import export_events, read_archive, restore
 
     path = folder / "export.jsonl"
     started = _now()
@@ -272,7 +272,7 @@ def _row_of(complaint: Complaint) -> dict[str, str] | None:
 
 
 def legacy_import(size: Size, first_year: int, folder: Path, policy: Any) -> None:
-    from ledger.importer import COLUMN_NAMES, plan_import, read_table, write_plan
+    from transfer.importer import COLUMN_NAMES, plan_import, read_table, write_plan
 
     path = folder / "legacy.csv"
     rows = list(legacy_rows(size, first_year, policy))

@@ -24,7 +24,7 @@ from eventsourcing.persistence import (
 
 from domain.complaint import Complaint
 from domain.procedure import ProcedurePolicy
-from ledger.storage import OrjsonTranscoder
+from ledger.store.storage import OrjsonTranscoder
 
 
 class DateAsISO(Transcoding):

@@ -71,7 +71,7 @@ def batch(ctx: click.Context, source: IO[str], all_or_nothing: bool) -> None:
         receive --ref CSC-2025-0101 --on 2025-04-07 --procedure statutory
         respond CSC-2025-0101 --on 2025-04-15 --outcome upheld
     """
-    from ledger.batches import line_identities, whole_file_digest
+    from ledger.store.batches import line_identities, whole_file_digest
 
     shared = ctx.find_root().ensure_object(dict)
     shared.setdefault("ledgers", {})  # every line shares the open ledgers

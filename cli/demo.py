@@ -71,10 +71,10 @@ def demo(
     \b
         complaints demo --db demo.db --seed 7 --years 3 --cases-per-year 200
     """
+    from demo.generator import build_demo_ledger, default_first_year, financial_year_end
     from ledger.application import Ledger
-    from ledger.demo import build_demo_ledger, default_first_year, financial_year_end
     from ledger.settings import load_policy
-    from ledger.storage import database_url
+    from ledger.store.storage import database_url
     from reports import render
     from reports.annual import parse_year
 

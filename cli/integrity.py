@@ -9,7 +9,7 @@ import click
 
 from cli.base import command
 from cli.options import Refusal, emit_json, format_option, ledger, ledger_options
-from ledger.integrity import PublishedHead
+from ledger.store.integrity import PublishedHead
 
 
 class PublishedHeadType(click.ParamType):
@@ -102,7 +102,7 @@ def verify(
     published = list(expected) + (read_expect_file(expect_file) if expect_file else [])
     trusted = None
     if key_path is not None:
-        from ledger.checkpoints import trusted_public_key
+        from ledger.store.checkpoints import trusted_public_key
 
         trusted = trusted_public_key(key_path)
     anchoring = ledger(ctx).verify_anchored(published, trusted)
@@ -171,7 +171,7 @@ def checkpoint(ctx: click.Context, key_path: Path | None, output_format: str) ->
         raise click.UsageError(
             "give the signing key's file with --key FILE or COMPLAINTS_CHECKPOINT_KEY"
         )
-    from ledger.checkpoints import Signer, fingerprint, public_path
+    from ledger.store.checkpoints import Signer, fingerprint, public_path
 
     signer = Signer.load_or_create(key_path)
     if signer.created:

@@ -252,7 +252,7 @@ def note_recorded_later(
     """``nothing recorded by 2025-05-01T23:59:59; 7 steps were recorded later`` on stderr
     (``what``: a case's steps, or the ledger's events for lists of many cases)."""
     from ledger.application import steps
-    from ledger.time_travel import moment_text
+    from ledger.store.time_travel import moment_text
 
     found = "none found in what was recorded" if anything else "nothing recorded"
     counted = steps(later, what)

@@ -38,7 +38,7 @@ def grant(ctx: click.Context, writer: str | None, auditor: str | None, show_sql:
     \b
         complaints roles grant --writer complaints_app --auditor complaints_audit
     """
-    from ledger.roles import grant_roles
+    from ledger.store.roles import grant_roles
 
     if not writer and not auditor:
         raise click.UsageError("name a --writer, an --auditor or both")

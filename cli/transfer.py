@@ -79,7 +79,7 @@ def _import_rows(
     chunk_size: int | None,
     output_format: str,
 ) -> None:
-    from ledger.importer import CHUNK_SIZE, describe_event, plan_import, read_table, write_plan
+    from transfer.importer import CHUNK_SIZE, describe_event, plan_import, read_table, write_plan
 
     header, rows = read_table(file)
     with click.progressbar(length=len(rows), label="Checking rows", file=sys.stderr) as bar:
@@ -160,7 +160,7 @@ def _import_rows(
 def _restore(
     app: Any, file: Path, dry_run: bool, chunk_size: int | None, output_format: str
 ) -> None:
-    from ledger.archive import RESTORE_CHUNK, already_restored, read_archive, restore
+    from transfer.archive import RESTORE_CHUNK, already_restored, read_archive, restore
 
     archive = read_archive(file, app)
     if archive.errors:
@@ -299,7 +299,7 @@ def export(
         raise Refusal(
             "read models hold no personal data; --include-personal is for jsonl [bad-data]"
         )
-    from ledger.archive import TABLES, export_tables, table_named
+    from transfer.archive import TABLES, export_tables, table_named
 
     names = list(TABLES) if all_tables else list(dict.fromkeys(tables))
     if not names:
@@ -339,7 +339,7 @@ def export(
 
 
 def _export_events(app: Any, out: Path | None, include_personal: bool, reader: str) -> None:
-    from ledger.archive import export_events
+    from transfer.archive import export_events
 
     if include_personal:
         # Before anything is written: the notes cannot be opened without the key store.

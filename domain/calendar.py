@@ -30,7 +30,7 @@ class ClockStopped(ValueError):
 
 
 #: Where a year's bank holidays come from: the library itself, or a store of what the
-#: library said (see ``ledger.bank_holidays``), which saves importing it every time.
+#: library said (see ``ledger.store.bank_holidays``), which saves importing it every time.
 BankHolidaySource = Callable[[int], frozenset[date]]
 
 

@@ -72,9 +72,10 @@ from domain.representations import (
 )
 from domain.retention import Retention
 from domain.vocabulary import check_text
-from ledger.bank_holidays import StoredBankHolidays, holiday_metadata
-from ledger.batches import batch_metadata, mark_recorded, recorded_output
-from ledger.integrity import (
+from ledger.registers import NameInUse, names_in_use, new_name_warnings
+from ledger.store.bank_holidays import StoredBankHolidays, holiday_metadata
+from ledger.store.batches import batch_metadata, mark_recorded, recorded_output
+from ledger.store.integrity import (
     HashChain,
     PublishedHead,
     Verdict,
@@ -84,18 +85,17 @@ from ledger.integrity import (
     install_append_only_triggers,
     linked_events,
 )
-from ledger.keystore import KeyStore, Sealed
-from ledger.read_model_check import read_model_problem
-from ledger.read_model_guard import GuardedRowStore, install_read_model_guard
-from ledger.registers import NameInUse, names_in_use, new_name_warnings
-from ledger.storage import (
+from ledger.store.keystore import KeyStore, Sealed
+from ledger.store.read_model_check import read_model_problem
+from ledger.store.read_model_guard import GuardedRowStore, install_read_model_guard
+from ledger.store.storage import (
     WRITE_OPTION,
     OrjsonTranscoder,
     database_url,
     make_engine,
     schema_lock,
 )
-from ledger.time_travel import as_recorded_by, moment_text, read_models_as_of
+from ledger.store.time_travel import as_recorded_by, moment_text, read_models_as_of
 from projections import tables as read_models
 from projections.projector import CaseFactsProjection, RowStore, Status
 from reports.annual import AnnualReport, Period
@@ -103,7 +103,7 @@ from reports.council import CouncilSettings, council_sections
 from reports.suppression import suppress
 
 if TYPE_CHECKING:
-    from ledger.checkpoints import Signer
+    from ledger.store.checkpoints import Signer
 
 T = TypeVar("T")
 R = TypeVar("R", bound=Representation)
@@ -373,7 +373,7 @@ class Ledger(Application[UUID]):
     def _checkpoint_problem(
         self, session: Session, row: Any, trusted_key: bytes | None
     ) -> str | None:
-        from ledger.checkpoints import fingerprint, signature_holds
+        from ledger.store.checkpoints import fingerprint, signature_holds
 
         label = f"checkpoint {row.id} (position {row.position}, made {row.made_at})"
         public_key, head_hash = bytes(row.public_key), bytes(row.head_hash)
@@ -391,7 +391,7 @@ class Ledger(Application[UUID]):
     def checkpoint(self, signer: Signer) -> Checkpoint:
         """Sign the chain's head as it stands now (after verifying the whole chain) and
         store the checkpoint."""
-        from ledger.checkpoints import fingerprint
+        from ledger.store.checkpoints import fingerprint
 
         def work() -> Checkpoint:
             session = self.sessions()

@@ -283,7 +283,7 @@ def _folded(source: EventSource, notification: Notification, aggregate: Any) -> 
 class ProjectionStatements:
     """The projection's own statements, run with the caller's rights (SQLite, and the
     in-memory read models of ``--as-of``). On PostgreSQL the ledger uses
-    :class:`ledger.read_model_guard.GuardedRowStore` instead, whose functions are the
+    :class:`ledger.store.read_model_guard.GuardedRowStore` instead, whose functions are the
     only way the writer role can change a read-model table."""
 
     def lock(self, session: Session) -> tuple[int, str] | None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-OURS = {"domain", "projections", "reports", "ledger", "cli", "bench", "tests"}
+OURS = {"domain", "projections", "reports", "ledger", "transfer", "demo", "cli", "bench", "tests"}
 
 #: What each package may import of ours.
 MAY_IMPORT = {
@@ -19,8 +19,10 @@ MAY_IMPORT = {
     "projections": {"domain", "projections"},
     "reports": {"domain", "projections", "reports"},
     "ledger": {"domain", "projections", "reports", "ledger"},
-    "cli": {"domain", "projections", "reports", "ledger", "cli"},
-    "bench": {"domain", "projections", "reports", "ledger", "bench"},
+    "transfer": {"domain", "projections", "reports", "ledger", "transfer"},
+    "demo": {"domain", "projections", "reports", "ledger", "demo"},
+    "cli": {"domain", "projections", "reports", "ledger", "transfer", "demo", "cli"},
+    "bench": {"domain", "projections", "reports", "ledger", "transfer", "demo", "bench"},
 }
 #: Libraries a package must never import.
 MUST_NOT_IMPORT = {
@@ -28,6 +30,8 @@ MUST_NOT_IMPORT = {
     "projections": {"click"},
     "reports": {"click"},
     "ledger": {"click"},
+    "transfer": {"click"},
+    "demo": {"click"},
 }
 
 
@@ -58,3 +62,27 @@ def test_a_module_imports_only_the_layers_below_its_own(package: str, path: Path
     )
     banned = imported & MUST_NOT_IMPORT.get(package, set())
     assert not banned, f"{package} may not import {sorted(banned)}"
+
+
+SERVICE = {"ledger.application", "ledger.settings", "ledger.registers"}
+
+
+def imported_modules(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+    return found
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted((ROOT / "ledger" / "store").glob("*.py")),
+    ids=lambda value: str(value).removeprefix(str(ROOT) + "/"),
+)
+def test_a_storage_adapter_knows_nothing_of_the_service_above_it(path: Path) -> None:
+    """``ledger/store/`` holds the adapters (storage, the hash chain, the key store, ...):
+    the service in ``ledger/`` uses them; they never reach back up to it."""
+    assert not imported_modules(path) & SERVICE

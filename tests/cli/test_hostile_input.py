@@ -226,8 +226,8 @@ def test_linking_an_advocacy_referral_to_an_unknown_complaint_is_refused(
 
 # ---------------------------------------------------------------- the corpus
 #: Commands that record nothing (or are not run here): reads, and those with tests of
-#: their own (``batch`` below; ``import`` and ``export`` in tests/test_import.py and
-#: tests/test_export.py; ``demo`` builds a ledger of its own; ``roles`` are users).
+#: their own (``batch`` below; ``import`` and ``export`` in tests/transfer/test_import.py and
+#: tests/transfer/test_export.py; ``demo`` builds a ledger of its own; ``roles`` are users).
 NOT_RECORDING = {
     "show",
     "history",

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from eventsourcing.utils import get_topic, resolve_topic
 
+from demo.generator import generate
 from domain.procedure import ProcedurePolicy
 from domain.stored_names import KIND_OF_TOPIC, MOVED, event_classes, stored_kind
-from ledger.demo import generate
 
 PINNED = Path(__file__).with_name("stored_topics.txt")
 

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 from cli.views import case_document, representation_document
+from demo.generator import generate
 from domain.complaint import Complaint
 from domain.procedure import ProcedurePolicy, Timescales
 from domain.representations import Representation
-from ledger.demo import generate
 from projections.facts import case_facts, representation_facts
 from projections.rows import complaint_rows, representation_row
 

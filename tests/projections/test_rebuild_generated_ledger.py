@@ -9,9 +9,9 @@ from datetime import date
 
 from sqlalchemy import select
 
+from demo.generator import generate
 from domain.procedure import ProcedurePolicy
 from ledger.application import Ledger
-from ledger.demo import generate
 from projections import tables
 from projections.projector import CaseFactsProjection
 from tests.projections.test_rebuild_equals_incremental import snapshot

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
+from demo.generator import build_demo_ledger
 from domain.errors import BadData
 from domain.procedure import ProcedurePolicy
 from ledger.application import Ledger
-from ledger.demo import build_demo_ledger
 from reports.annual import parse_year, period_between
 
 QUARTERS = [

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
+from demo.generator import build_demo_ledger
 from domain.procedure import ProcedurePolicy
 from ledger.application import Ledger
-from ledger.demo import build_demo_ledger
 from reports.annual import parse_year
 from reports.council import CouncilSettings
 from reports.suppression import COMPUTED_FROM, SETTINGS, is_rate, suppress

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from domain.errors import BadData
-from ledger.importer import parse_date
 from ledger.settings import load_settings
+from transfer.importer import parse_date
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "complaints.toml"
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "complaints.toml"
 
 
 def test_example_settings_file_is_read_in_full() -> None:
@@ -39,7 +39,7 @@ def test_example_settings_file_is_read_in_full() -> None:
 def test_the_example_registers_hold_every_name_the_demo_and_the_legacy_example_use() -> None:
     """The demo's generated names and the legacy example's rows pass the example
     registers, so the example settings can be used with either."""
-    from ledger.demo import SERVICE_AREAS
+    from demo.generator import SERVICE_AREAS
 
     policy, _ = load_settings(str(EXAMPLE))
     assert policy.teams is not None and policy.service_areas is not None

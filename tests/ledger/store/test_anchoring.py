@@ -20,8 +20,8 @@ from sqlalchemy import text
 from cli.main import cli
 from domain.procedure import ProcedurePolicy
 from ledger.application import Ledger
-from ledger.integrity import GENESIS, event_hash
-from tests.test_integrity import _uuid, disable_triggers
+from ledger.store.integrity import GENESIS, event_hash
+from tests.ledger.store.test_integrity import _uuid, disable_triggers
 
 POLICY = ProcedurePolicy(today=date(2026, 11, 23))
 

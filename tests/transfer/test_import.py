@@ -14,10 +14,10 @@ import pytest
 
 from domain.vocabulary import name_key
 from ledger.application import Ledger
-from ledger.importer import COLUMN_NAMES, header_key, parse_date
 from tests.cli.conftest import Complaints
+from transfer.importer import COLUMN_NAMES, header_key, parse_date
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "legacy-import.csv"
 EXAMPLE_CASES = 11
 EXAMPLE_EVENTS = 63

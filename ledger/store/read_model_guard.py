@@ -1,7 +1,7 @@
 """PostgreSQL: the read models change only through the projection's own functions.
 
 The writer role may only SELECT the read-model tables and the projection's tracking
-row (ledger/roles.py). The projection changes them through three SECURITY DEFINER
+row (ledger/store/roles.py). The projection changes them through three SECURITY DEFINER
 functions owned by the tables' owner (ADR 0024):
 
 - ``complaints_projection_lock()``: the tracking row's position and version, locked

@@ -13,8 +13,8 @@ from typing import Any
 import orjson
 import pytest
 
+from demo.generator import build_demo_ledger
 from ledger.application import Ledger
-from ledger.demo import build_demo_ledger
 from reports.annual import parse_year
 from tests.cli.conftest import Complaints
 

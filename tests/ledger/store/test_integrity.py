@@ -159,7 +159,7 @@ def test_a_rewritten_chain_no_longer_leads_to_the_published_head(
 ) -> None:
     """An attacker who recomputes the whole chain makes it consistent again: only the
     head hash published earlier (printed in the annual report) shows the rewrite."""
-    from ledger.integrity import GENESIS, event_hash
+    from ledger.store.integrity import GENESIS, event_hash
 
     published = ledger.head()
     with raw.begin() as c:

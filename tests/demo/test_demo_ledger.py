@@ -12,11 +12,11 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import cli
+from demo.generator import build_demo_ledger, default_first_year, generate
 from domain.complaint import Complaint
 from domain.errors import BadData
 from domain.procedure import ProcedurePolicy
 from ledger.application import Ledger
-from ledger.demo import build_demo_ledger, default_first_year, generate
 from reports.annual import parse_year
 
 SEED = 7

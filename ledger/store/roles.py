@@ -8,11 +8,11 @@ import re
 from sqlalchemy import Engine, text
 
 from domain.errors import BadData
-from ledger.bank_holidays import bank_holidays_table
-from ledger.batches import batch_lines
-from ledger.integrity import chain, checkpoints
-from ledger.keystore import KEY_TABLES, KeyStore, key_schema
-from ledger.read_model_guard import SIGNATURES
+from ledger.store.bank_holidays import bank_holidays_table
+from ledger.store.batches import batch_lines
+from ledger.store.integrity import chain, checkpoints
+from ledger.store.keystore import KEY_TABLES, KeyStore, key_schema
+from ledger.store.read_model_guard import SIGNATURES
 from projections import tables as read_models
 
 ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")

@@ -54,7 +54,7 @@ chain = Table(
     Column("hash", LargeBinary(32), nullable=False),
 )
 
-#: Signed checkpoints of the chain (ledger/checkpoints.py signs and checks them).
+#: Signed checkpoints of the chain (ledger/store/checkpoints.py signs and checks them).
 checkpoints = Table(
     "ledger_checkpoints",
     chain_metadata,

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from domain.calendar import england_bank_holidays
 from ledger.application import Ledger
-from ledger.bank_holidays import (
+from ledger.store.bank_holidays import (
     FIRST_YEAR,
     bank_holidays_table,
     library_version,

@@ -40,7 +40,7 @@ from domain import errors
 from domain.complaint import AMENDABLE_FIELDS
 from domain.personal import PersonalDetails, personal_details_id, sealed_texts
 from domain.stored_names import MOVED, event_classes, stored_kind
-from ledger.integrity import GENESIS, chain, event_hash
+from ledger.store.integrity import GENESIS, chain, event_hash
 from projections import tables as read_models
 from reports.csv_cells import safe_cell
 
@@ -160,7 +160,7 @@ def _with_text(
 ) -> bytes:
     """A sealed note's line with its text opened beside the sealed data (``text``; null
     once its subject's key was destroyed). The data stay as stored, for the chain."""
-    from ledger.keystore import Sealed
+    from ledger.store.keystore import Sealed
 
     opened = ledger.keys.open(
         state["key_id"], Sealed(state["nonce"], state["ciphertext"]), f"{identity}|{state['key']}"
@@ -176,7 +176,7 @@ def _with_typed_text(
 ) -> bytes:
     """A step's line with the text sealed in it opened beside the data (``texts``, by
     field; null once the case's key was destroyed). The data stay as stored."""
-    from ledger.keystore import Sealed
+    from ledger.store.keystore import Sealed
 
     record = personal_details_id(identity)
     document = orjson.loads(line)

@@ -15,8 +15,8 @@ from sqlalchemy import text
 
 from domain.procedure import ProcedurePolicy
 from ledger.application import Ledger
-from ledger.integrity import event_hash
-from tests.test_integrity import disable_triggers
+from ledger.store.integrity import event_hash
+from tests.ledger.store.test_integrity import disable_triggers
 
 POLICY = ProcedurePolicy(today=date(2026, 11, 23))
 BASE = {
