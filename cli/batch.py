@@ -100,8 +100,8 @@ def batch(ctx: click.Context, source: IO[str], all_or_nothing: bool) -> None:
                 with app.one_transaction():
                     output = _run_line(app, args, number, identities[number - 1], legacy, settings)
             except (LineFailed, IntegrityError) as error:
-                failed = error if isinstance(error, LineFailed) else _conflict(number, error)
-                output = _recorded_meanwhile(app, failed, identities[number - 1], legacy)
+                refused = error if isinstance(error, LineFailed) else _conflict(number, error)
+                output = _recorded_meanwhile(app, refused, identities[number - 1], legacy)
             click.echo(output, nl=False)
     except LineFailed as failed:
         _stop(failed.number, failed.message, failed.exit_code)

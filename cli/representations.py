@@ -93,7 +93,7 @@ def _amend_command(kind: type[Representation], example_ref: str) -> click.Comman
 @click.option("--text", help="What they said (personal data: quoted only once approved).")
 @click.option("--from-name", help="Who sent it (personal data: never published).")
 @click.pass_context
-def compliment(ctx: click.Context, on: date | None, **details: Any) -> None:
+def compliment(ctx: click.Context, /, on: date | None, **details: Any) -> None:
     """Record a compliment; prints its reference.
 
     Example:
@@ -359,7 +359,7 @@ feedback.add_command(_amend_command(InitialFeedback, "FBK-2025-0001"))
 @click.option("--team", help="Team concerned.")
 @click.option("--complaint", "complaint_ref", help="The complaint it led to, if any.")
 @click.pass_context
-def advocacy(ctx: click.Context, on: date | None, **details: Any) -> None:
+def advocacy(ctx: click.Context, /, on: date | None, **details: Any) -> None:
     """Record a referral to the advocacy service; prints its reference.
 
     Example:

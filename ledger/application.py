@@ -743,10 +743,18 @@ class Ledger(Application[UUID]):
         if case_id(ref) not in self.repository:
             raise errors.UnknownCase(f"{what}: no complaint with reference {ref!r}")
 
-    def _policy(self) -> ProcedurePolicy:
+    def policy_for_today(self) -> ProcedurePolicy:
+        """The procedure policy with its day filled in: the settings' fixed day, else
+        today (what the rules judge "not in the future" against)."""
         if self.policy.today is None:
             return replace(self.policy, today=date.today())
         return self.policy
+
+    def today(self) -> date:
+        """The ledger's day: the settings' fixed day, else today."""
+        return self.policy.today or date.today()
+
+    _policy = policy_for_today
 
     # -------------------------------------------------------------- commands
     def receive(
