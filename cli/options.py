@@ -432,33 +432,16 @@ def split_names(values: Iterable[str | tuple[str, ...]]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def record(
-    ctx: click.Context,
-    ref: str,
-    action: str,
-    on: date,
-    personal: dict[str, str | None] | None = None,
-    **arguments: Any,
-) -> Any:
-    """Run the case's domain command ``action`` and record its events."""
-    app = ledger(ctx)
-    who = actor(ctx)
-
-    def command(complaint: Any, policy: Any) -> Any:
-        return getattr(complaint, action)(on=on, actor=who, policy=policy, **arguments)
-
-    result = app.act(ref, command, personal=personal, on=on, actor=who)
-    announce_recorded(ref, app)
-    return result
-
-
-def announce_recorded(ref: str, app: Any) -> None:
+def announce_recorded(ref: str, app: Ledger) -> None:
     """Say on stderr which steps were just recorded, with their effective dates, so a
     date left to default to today is seen. (``batch`` runs quietly: its lines say it.)"""
     context = click.get_current_context(silent=True)
     if context is not None and context.find_root().ensure_object(dict).get("batch"):
         return
-    steps = [f"{e.type} on {e.on.isoformat()} (version {e.version})" for e in app.last_recorded]
+    steps = [
+        f"{e.type} on {e.on.isoformat() if e.on else '-'} (version {e.version})"
+        for e in app.last_recorded
+    ]
     if steps:
         click.echo(f"Recorded {ref}: " + "; ".join(steps), err=True)
 

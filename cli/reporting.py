@@ -74,8 +74,7 @@ def _report_options(command: Callable[..., None]) -> Callable[..., None]:
             click.option(
                 "--narrative",
                 type=click.Path(dir_okay=False),
-                help="A Markdown file of the council's own commentary, printed after "
-                "the summary.",
+                help="A Markdown file of the council's own commentary, printed after the summary.",
             ),
             click.option(
                 "--as-of",
@@ -259,9 +258,7 @@ def rebuild(ctx: click.Context) -> None:
     """
     app = ledger(ctx)
     head = app.projection_status().head
-    with click.progressbar(
-        length=head, label="Rebuilding", file=sys.stderr
-    ) as bar:
+    with click.progressbar(length=head, label="Rebuilding", file=sys.stderr) as bar:
         total = app.rebuild_projections(progress=bar.update)
     click.echo(f"rebuilt from {total} events")
 

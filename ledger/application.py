@@ -10,10 +10,11 @@ work is retried from the start against the new state.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
@@ -868,7 +869,7 @@ class Ledger(Application[UUID]):
         return self.unit_of_work(work)
 
     def _notes(
-        self, owner: UUID, notes: dict[str, str | None] | None, on: date, actor: str
+        self, owner: UUID, notes: Mapping[str, str | None] | None, on: date, actor: str
     ) -> list[PersonalDetails]:
         given = {k: v for k, v in (notes or {}).items() if v}
         if not given:
@@ -881,7 +882,7 @@ class Ledger(Application[UUID]):
         return [record] if record.pending_events else []
 
     # ---------------------------------------------------------- personal notes
-    def _ready_to_seal(self, notes: dict[str, str | None] | None, inside: bool = False) -> None:
+    def _ready_to_seal(self, notes: Mapping[str, str | None] | None, inside: bool = False) -> None:
         """Before a command that records personal notes writes anything: the key store
         must open (with the right master key, if it has one). ``inside``: asked within
         a unit of work."""
@@ -1153,26 +1154,404 @@ class Ledger(Application[UUID]):
         self,
         ref: str,
         command: Callable[[Complaint, ProcedurePolicy], T],
-        personal: dict[str, str | None] | None = None,
+        *,
+        notes: Mapping[str, str | None] | None = None,
         on: date | None = None,
         actor: str = "",
     ) -> T:
-        """Run one domain command on case ``ref`` and record what it decided."""
+        """Run one domain command on case ``ref`` and record what it decided, with the
+        personal ``notes`` given (key -> text; a blank text records nothing), in one unit
+        of work.
+
+        The helper of the named use cases below (ADR 0029), which are what the command
+        line calls; tests and benchmarks may use it to run any domain command."""
         policy = self._policy()
-        self._ready_to_seal(personal)
+        self._ready_to_seal(notes)
 
         def work() -> T:
             complaint = self._complaint(ref)
             result = command(complaint, policy)
             to_save: list[Aggregate] = [complaint]
-            notes: dict[str, str | None] = {
-                k.format(result=result): v for k, v in (personal or {}).items() if v
-            }
             to_save.extend(self._notes(complaint.id, notes, on or date.today(), actor))
             self.save(*to_save)
             return result
 
         return self.unit_of_work(work)
+
+    # ------------------------------------------------ the steps of a complaint
+    # One use case per recording command of a complaint (ADR 0029): each names the
+    # domain command it runs and takes its arguments by name and type.
+    def triage(
+        self,
+        ref: str,
+        *,
+        on: date,
+        actor: str,
+        decision: str,
+        reason: str | None = None,
+        late_reason: str | None = None,
+    ) -> None:
+        """Triage a received complaint into a procedure, or out of it."""
+        self.act(
+            ref,
+            lambda complaint, policy: complaint.triage(
+                on=on,
+                actor=actor,
+                policy=policy,
+                decision=decision,
+                reason=reason,
+                late_reason=late_reason,
+            ),
+        )
+
+    def acknowledge(self, ref: str, *, on: date, actor: str) -> None:
+        """The complaint (at its current stage) was acknowledged."""
+        self.act(
+            ref, lambda complaint, policy: complaint.acknowledge(on=on, actor=actor, policy=policy)
+        )
+
+    def withdraw(self, ref: str, *, on: date, actor: str, reason: str | None = None) -> None:
+        """The complainant withdrew; the case ends at its current stage."""
+        self.act(
+            ref,
+            lambda complaint, policy: complaint.withdraw(
+                on=on, actor=actor, policy=policy, reason=reason
+            ),
+        )
+
+    def suspend(
+        self, ref: str, *, on: date, actor: str, reason: str, until: date | None = None
+    ) -> None:
+        """Put the case on hold (with ``until``, a hold already over)."""
+        self.act(
+            ref,
+            lambda complaint, policy: complaint.suspend(
+                on=on, actor=actor, policy=policy, reason=reason, until=until
+            ),
+        )
+
+    def resume(self, ref: str, *, on: date, actor: str) -> None:
+        """Take the case off hold."""
+        self.act(ref, lambda complaint, policy: complaint.resume(on=on, actor=actor, policy=policy))
+
+    def offer_advocate(self, ref: str, *, on: date, actor: str) -> None:
+        """An advocate was offered."""
+        self.act(
+            ref,
+            lambda complaint, policy: complaint.offer_advocate(on=on, actor=actor, policy=policy),
+        )
+
+    def answer_advocate_offer(self, ref: str, *, on: date, actor: str, accepted: bool) -> None:
+        """The offer of an advocate was taken up (``accepted``) or declined."""
+        self.act(
+            ref,
+            lambda complaint, policy: complaint.answer_advocate_offer(
+                on=on, actor=actor, policy=policy, accepted=accepted
+            ),
+        )
+
+    def amend(
+        self, ref: str, *, on: date, actor: str, field: str, value: object, reason: str
+    ) -> None:
+        """Correct a recorded detail (``field``: an amendable detail's name)."""
+        self.act(
+            ref,
+            lambda complaint, policy: complaint.amend(
+                on=on, actor=actor, policy=policy, field=field, value=value, reason=reason
+            ),
+        )
+
+    def record_profile(
+        self,
+        ref: str,
+        *,
+        on: date,
+        actor: str,
+        age_band: str | None = None,
+        ethnicity: str | None = None,
+        disability: str | None = None,
+    ) -> None:
+        """Record (or replace) the complainant's equality-monitoring profile."""
+        self.act(
+            ref,
+            lambda complaint, policy: complaint.record_profile(
+                on=on,
+                actor=actor,
+                policy=policy,
+                age_band=age_band,
+                ethnicity=ethnicity,
+                disability=disability,
+            ),
+        )
+
+    def extend(
+        self, ref: str, *, on: date, actor: str, reason: str, working_days: int | None = None
+    ) -> None:
+        """Extend the current stage's deadline."""
+        self.act(
+            ref,
+            lambda complaint, policy: complaint.extend(
+                on=on, actor=actor, policy=policy, reason=reason, working_days=working_days
+            ),
+        )
+
+    def respond(
+        self,
+        ref: str,
+        *,
+        on: date,
+        actor: str,
+        outcome: str,
+        stage: int | None = None,
+        remedies: list[str] | None = None,
+    ) -> None:
+        """The response that ends the current stage, with its outcome and remedies."""
+        self.act(
+            ref,
+            lambda complaint, policy: complaint.respond(
+                on=on, actor=actor, policy=policy, outcome=outcome, stage=stage, remedies=remedies
+            ),
+        )
+
+    def escalate(self, ref: str, *, on: date, actor: str, late_reason: str | None = None) -> None:
+        """The complainant asked for the next stage."""
+        self.act(
+            ref,
+            lambda complaint, policy: complaint.escalate(
+                on=on, actor=actor, policy=policy, late_reason=late_reason
+            ),
+        )
+
+    def assign_handler(self, ref: str, *, on: date, actor: str, officer: str) -> None:
+        """The officer (by staff register id) handling the current stage."""
+        self.act(
+            ref,
+            lambda complaint, policy: complaint.assign_handler(
+                on=on, actor=actor, policy=policy, officer=officer
+            ),
+        )
+
+    def appoint(
+        self,
+        ref: str,
+        *,
+        on: date,
+        actor: str,
+        role: str,
+        person: str,
+        internal: bool = False,
+        name: str | None = None,
+    ) -> None:
+        """Appoint an investigator, independent person or panel member by register id;
+        their ``name``, if given, is sealed as the personal note ``person:ID``."""
+        self.act(
+            ref,
+            lambda complaint, policy: complaint.appoint(
+                on=on, actor=actor, policy=policy, role=role, person=person, internal=internal
+            ),
+            notes={f"person:{person}": name},
+            on=on,
+            actor=actor,
+        )
+
+    def agree_statement(self, ref: str, *, on: date, actor: str, points: int) -> None:
+        """The Stage 2 statement of complaint was agreed, with its number of points."""
+        self.act(
+            ref,
+            lambda complaint, policy: complaint.agree_statement(
+                on=on, actor=actor, policy=policy, points=points
+            ),
+        )
+
+    def record_finding(self, ref: str, *, on: date, actor: str, point: int, finding: str) -> None:
+        """The investigation's or the panel's finding on a point of the statement."""
+        self.act(
+            ref,
+            lambda complaint, policy: complaint.record_finding(
+                on=on, actor=actor, policy=policy, point=point, finding=finding
+            ),
+        )
+
+    def hold_panel(self, ref: str, *, on: date, actor: str, report_on: date | None = None) -> None:
+        """The Stage 3 review panel met (and, with ``report_on``, reported), in one unit
+        of work."""
+
+        def meet_and_report(complaint: Complaint, policy: ProcedurePolicy) -> None:
+            complaint.hold_panel(on=on, actor=actor, policy=policy)
+            if report_on is not None:
+                complaint.report_panel(on=report_on, actor=actor, policy=policy)
+
+        self.act(ref, meet_and_report)
+
+    def report_panel(self, ref: str, *, on: date, actor: str) -> None:
+        """The review panel's chair issued its report."""
+        self.act(
+            ref, lambda complaint, policy: complaint.report_panel(on=on, actor=actor, policy=policy)
+        )
+
+    def offer_dispute_resolution(self, ref: str, *, on: date, actor: str, method: str) -> None:
+        """Alternative dispute resolution was offered."""
+        self.act(
+            ref,
+            lambda complaint, policy: complaint.offer_dispute_resolution(
+                on=on, actor=actor, policy=policy, method=method
+            ),
+        )
+
+    def conclude_dispute_resolution(
+        self, ref: str, *, on: date, actor: str, resolved: bool
+    ) -> None:
+        """Its result; ``resolved`` ends the case there."""
+        self.act(
+            ref,
+            lambda complaint, policy: complaint.conclude_dispute_resolution(
+                on=on, actor=actor, policy=policy, resolved=resolved
+            ),
+        )
+
+    def recommend(
+        self,
+        ref: str,
+        *,
+        on: date,
+        actor: str,
+        text: str,
+        recommendation_id: str | None = None,
+        stage: str | None = None,
+        theme: str | None = None,
+    ) -> str:
+        """Record a recommendation, its ``text`` sealed as the personal note
+        ``recommendation:ID`` under the id it was given; that id."""
+        policy = self._policy()
+        self._ready_to_seal({"recommendation": text})
+
+        def work() -> str:
+            complaint = self._complaint(ref)
+            made = complaint.recommend(
+                on=on,
+                actor=actor,
+                policy=policy,
+                recommendation_id=recommendation_id,
+                stage=stage,
+                theme=theme,
+            )
+            notes = self._notes(complaint.id, {f"recommendation:{made}": text}, on, actor)
+            self.save(complaint, *notes)
+            return made
+
+        return self.unit_of_work(work)
+
+    def decide_recommendation(
+        self,
+        ref: str,
+        *,
+        on: date,
+        actor: str,
+        recommendation_id: str,
+        accepted: bool,
+        owner: str | None = None,
+        due: date | None = None,
+        reason: str | None = None,
+    ) -> None:
+        """The council accepted (with an owner and a due date) or rejected (with a reason)
+        a recommendation."""
+        self.act(
+            ref,
+            lambda complaint, policy: complaint.decide_recommendation(
+                on=on,
+                actor=actor,
+                policy=policy,
+                recommendation_id=recommendation_id,
+                accepted=accepted,
+                owner=owner,
+                due=due,
+                reason=reason,
+            ),
+        )
+
+    def complete_recommendation(
+        self,
+        ref: str,
+        *,
+        on: date,
+        actor: str,
+        recommendation_id: str,
+        evidence: str | None = None,
+    ) -> None:
+        """An accepted recommendation's action is done."""
+        self.act(
+            ref,
+            lambda complaint, policy: complaint.complete_recommendation(
+                on=on,
+                actor=actor,
+                policy=policy,
+                recommendation_id=recommendation_id,
+                evidence=evidence,
+            ),
+        )
+
+    def compensate(
+        self,
+        ref: str,
+        *,
+        on: date,
+        actor: str,
+        amount: Decimal,
+        reason: str | None = None,
+        stage: str | None = None,
+    ) -> None:
+        """Compensation agreed at a stage, or the Ombudsman's after a decision."""
+        self.act(
+            ref,
+            lambda complaint, policy: complaint.compensate(
+                on=on, actor=actor, policy=policy, amount=amount, reason=reason, stage=stage
+            ),
+        )
+
+    def open_ombudsman_enquiry(
+        self, ref: str, *, on: date, actor: str, ombudsman_ref: str | None = None
+    ) -> None:
+        """The Ombudsman opened an enquiry about the case."""
+        self.act(
+            ref,
+            lambda complaint, policy: complaint.open_ombudsman_enquiry(
+                on=on, actor=actor, policy=policy, ombudsman_ref=ombudsman_ref
+            ),
+        )
+
+    def record_ombudsman_decision(
+        self,
+        ref: str,
+        *,
+        on: date,
+        actor: str,
+        decision: str,
+        remedies: list[str] | None = None,
+        due: date | None = None,
+        satisfactory_remedy: bool = False,
+    ) -> None:
+        """The Ombudsman's decision, the remedies it requires and their due date."""
+        self.act(
+            ref,
+            lambda complaint, policy: complaint.record_ombudsman_decision(
+                on=on,
+                actor=actor,
+                policy=policy,
+                decision=decision,
+                remedies=remedies,
+                due=due,
+                satisfactory_remedy=satisfactory_remedy,
+            ),
+        )
+
+    def comply_with_ombudsman(self, ref: str, *, on: date, actor: str) -> None:
+        """The council complied with the Ombudsman's decision."""
+        self.act(
+            ref,
+            lambda complaint, policy: complaint.comply_with_ombudsman(
+                on=on, actor=actor, policy=policy
+            ),
+        )
 
     def void(self, ref: str, *, version: int, on: date, actor: str, reason: str) -> None:
         """Mark the step recorded at ``version`` of case ``ref`` as recorded in error."""
