@@ -93,6 +93,7 @@ from ledger.storage import (
     WRITE_OPTION,
     OrjsonTranscoder,
     database_url,
+    is_transient,
     make_engine,
     schema_lock,
 )
@@ -528,7 +529,7 @@ class Ledger(Application[UUID]):
             except (OperationalError, sqlalchemy.exc.OperationalError) as error:
                 session.rollback()
                 self.sessions.remove()
-                if _is_transient(error) and attempt < MAX_ATTEMPTS:
+                if is_transient(error) and attempt < MAX_ATTEMPTS:
                     time.sleep(0.05 * attempt)
                     continue
                 raise LedgerUnavailable(_first_line(error)) from None
@@ -570,7 +571,7 @@ class Ledger(Application[UUID]):
                     ) from None
                 time.sleep(0.005 * attempt)
             except (OperationalError, sqlalchemy.exc.OperationalError) as error:
-                if _is_transient(error) and attempt < attempts:
+                if is_transient(error) and attempt < attempts:
                     self.conflicts += 1
                     time.sleep(0.05 * attempt)
                     continue
@@ -1991,8 +1992,3 @@ def _first_line(error: BaseException) -> str:
 def steps(count: int, what: str = "step") -> str:
     """``1 step was`` / ``7 steps were``."""
     return f"{count} {what} was" if count == 1 else f"{count} {what}s were"
-
-
-def _is_transient(error: BaseException) -> bool:
-    text = str(error).lower()
-    return "database is locked" in text or "deadlock" in text or "could not serialize" in text
