@@ -74,7 +74,7 @@ from domain.representations import (
 from domain.retention import Retention
 from domain.vocabulary import check_text
 from ledger.bank_holidays import StoredBankHolidays, holiday_metadata
-from ledger.batches import batch_metadata, mark_recorded, recorded_output
+from ledger.batches import BatchLine, LineRun, batch_metadata, mark_recorded, recorded_output
 from ledger.integrity import (
     HashChain,
     PublishedHead,
@@ -256,8 +256,9 @@ class Ledger(Application[UUID]):
         self.last_recorded: list[RecordedEvent] = []
         #: Inside :meth:`one_transaction`: units of work join it instead of committing.
         self._joined = False
-        #: Whether a unit of work inside :meth:`one_transaction` wrote events.
-        self.wrote = False
+        #: Whether a unit of work inside :meth:`one_transaction` wrote events (since the
+        #: batch line being run began).
+        self._joined_wrote = False
         #: Units of work retried because another writer got there first (for the
         #: load test's conflict rate).
         self.conflicts = 0
@@ -479,7 +480,7 @@ class Ledger(Application[UUID]):
                 self.last_recorded = [
                     _recorded(e) for e in self._saved if isinstance(e, Complaint.Event)
                 ]
-                self.wrote = self.wrote or bool(self._written)
+                self._joined_wrote = self._joined_wrote or bool(self._written)
                 self.chain.extend(session, self._written)
                 if catch_up:
                     self.projection.catch_up(session, self)
@@ -533,7 +534,7 @@ class Ledger(Application[UUID]):
                     time.sleep(0.05 * attempt)
                     continue
                 raise LedgerUnavailable(_first_line(error)) from None
-        self._joined, self.wrote = True, False
+        self._joined, self._joined_wrote = True, False
         self._warnings = []
         try:
             yield
@@ -608,14 +609,25 @@ class Ledger(Application[UUID]):
     def last_position(self) -> int:
         return self.recorder.max_notification_id() or 0
 
-    def batch_line_output(self, prefix: str, line: int, legacy: str) -> str | None:
-        """What a batch line printed when it was recorded; None if it never was.
-        Asked inside :meth:`one_transaction`, so no other writer can record it meanwhile."""
-        return recorded_output(self.sessions(), prefix, line, legacy)
+    def batch_line_output(self, line: BatchLine) -> str | None:
+        """What a batch line printed when it was recorded; None if it never was."""
+        return recorded_output(self.sessions(), line)
 
-    def mark_batch_line(self, prefix: str, line: int, output: str) -> None:
-        """Mark a batch line recorded, inside the :meth:`one_transaction` of its events."""
-        mark_recorded(self.sessions(), prefix, line, output)
+    def run_batch_line(self, line: BatchLine, run: Callable[[], str]) -> LineRun:
+        """Inside :meth:`one_transaction` (so no other writer can record the line
+        meanwhile): what ``line`` printed if an earlier run recorded it; else ``run`` it
+        (its units of work join the transaction) and, if it wrote events, mark it
+        recorded with what it printed, in the same transaction (ADR 0020)."""
+        if not self._joined:
+            raise AssertionError("a batch line runs inside one_transaction")
+        earlier = self.batch_line_output(line)
+        if earlier is not None:
+            return LineRun(earlier, earlier=True)
+        self._joined_wrote = False
+        output = run()
+        if self._joined_wrote:
+            mark_recorded(self.sessions(), line, output)
+        return LineRun(output, earlier=False)
 
     def last_position_now(self) -> int:
         """The event log's last position, in a transaction of its own."""
