@@ -93,9 +93,11 @@ from ledger.storage import (
     WRITE_OPTION,
     OrjsonTranscoder,
     database_url,
+    events_table,
     is_transient,
     make_engine,
     schema_lock,
+    storage_tables,
 )
 from ledger.time_travel import as_recorded_by, moment_text, read_models_as_of
 from projections import tables as read_models
@@ -137,7 +139,7 @@ class TurnTakingRecorder(SQLAlchemyApplicationRecorder):
 
     def _events_query(self, gt: bool, lte: bool, desc: bool, limit: bool) -> Any:
         """One shape of the library's events query, built once, with its chain links."""
-        events = self.events_record_cls.__table__
+        events = events_table(self)
         version = events.c.originator_version
         query = linked_events(events).where(events.c.originator_id == bindparam("originator_id"))
         if gt:
@@ -406,7 +408,7 @@ class Ledger(Application[UUID]):
         return OrjsonTranscoder()
 
     def _create_schema(self) -> None:
-        tables = list(self.recorder.tables)  # type: ignore[attr-defined]
+        tables = storage_tables(self)
         tables += list(chain_metadata.sorted_tables)
         tables += list(batch_metadata.sorted_tables)
         tables += list(holiday_metadata.sorted_tables)
@@ -435,7 +437,7 @@ class Ledger(Application[UUID]):
         bank holidays, creating nothing."""
         try:
             with self.engine.connect() as connection, connection.begin():
-                names = [table.name for table in self.recorder.tables]  # type: ignore[attr-defined]
+                names = [table.name for table in storage_tables(self)]
                 inspector = sqlalchemy.inspect(connection)
                 if not all(inspector.has_table(name) for name in names):
                     raise LedgerUnavailable("not a complaints ledger: it holds no events table")
@@ -960,7 +962,7 @@ class Ledger(Application[UUID]):
     def _has_sealed_notes(self) -> bool:
         """Whether any note or step holds text sealed with the key store's keys (asked
         only when the key store is missing: the scan for sealed steps reads the log)."""
-        events = self.recorder.events_record_cls.__table__  # type: ignore[attr-defined]
+        events = events_table(self)
         session = self.sessions()
         if session.get_bind().dialect.name == "sqlite":  # SQLite's LIKE skips a BLOB
             sealed_step = func.instr(events.c.state, SEALED_STEP_MARK) > 0
@@ -1806,7 +1808,7 @@ class Ledger(Application[UUID]):
         self, ref: str | None = None, actor: str | None = None, since: date | None = None
     ) -> list[dict[str, Any]]:
         """The access log's entries, oldest first: when, who, which record, what for."""
-        events = self.recorder.events_record_cls.__table__  # type: ignore[attr-defined]
+        events = events_table(self)
         read_topic = f"{AccessLog.Read.__module__}:{AccessLog.Read.__qualname__}"
 
         def work() -> list[dict[str, Any]]:
@@ -1858,7 +1860,7 @@ class Ledger(Application[UUID]):
 
         topics = {f"{cls.__module__}:{cls.__qualname__}": cls for cls in FREE_TEXT}
         noted = "domain.personal:PersonalDetails.Noted"
-        events = self.recorder.events_record_cls.__table__  # type: ignore[attr-defined]
+        events = events_table(self)
 
         def work() -> list[dict[str, Any]]:
             session = self.sessions()

@@ -18,7 +18,7 @@ from typing import Any
 
 import orjson
 from eventsourcing.persistence import Transcoder
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, Table, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
@@ -136,6 +136,22 @@ def _make_sqlite_transactional(engine: Engine) -> None:
     def on_begin(connection: Any) -> None:
         writing = connection.get_execution_options().get(WRITE_OPTION, True)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+
+
+def events_table(holder: object) -> Table:
+    """The event log's table, of a ledger or of its recorder. The storage library keeps
+    it on its recorder's record class; this is the one place that reaches for it."""
+    recorder = getattr(holder, "recorder", holder)
+    table = getattr(getattr(recorder, "events_record_cls", None), "__table__", None)
+    if not isinstance(table, Table):
+        raise TypeError(f"{type(holder).__name__} has no event table")
+    return table
+
+
+def storage_tables(holder: object) -> list[Table]:
+    """The storage library's own tables (the event log's), of a ledger or its recorder."""
+    recorder = getattr(holder, "recorder", holder)
+    return [t for t in getattr(recorder, "tables", ()) if isinstance(t, Table)]
 
 
 #: SQLite's primary result codes for "another connection holds the lock": busy (another

@@ -15,6 +15,7 @@ import pytest
 from domain.vocabulary import name_key
 from ledger.application import Ledger
 from ledger.importer import COLUMN_NAMES, header_key, parse_date
+from ledger.storage import events_table
 from tests.cli.conftest import Complaints
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,7 +37,7 @@ def events_in(db: str) -> int:
 def notes_in(ledger: Ledger) -> int:
     from sqlalchemy import func, select
 
-    events = ledger.recorder.events_record_cls.__table__  # type: ignore[attr-defined]
+    events = events_table(ledger)
 
     def count() -> int:
         question = select(func.count()).where(events.c.topic.like("domain.personal:%"))
