@@ -62,8 +62,11 @@ from domain.references import (
     sequence_id,
 )
 from domain.representations import (
+    ADVOCACY_PREFIX,
     COMPLIMENT_PREFIX,
     ENQUIRY_PREFIX,
+    FEEDBACK_PREFIX,
+    AdvocacyReferral,
     Compliment,
     Enquiry,
     InitialFeedback,
@@ -1125,6 +1128,111 @@ class Ledger(Application[UUID]):
         self.act_on_representation(
             ref, Enquiry, lambda e, policy: e.respond(on=on, actor=actor, policy=policy)
         )
+
+    def amend_representation(
+        self,
+        ref: str,
+        kind: type[Representation],
+        *,
+        on: date,
+        actor: str,
+        field: str,
+        value: object,
+        reason: str,
+    ) -> None:
+        """Correct a recorded detail of the compliment, enquiry, feedback or advocacy
+        referral ``ref`` (of ``kind``)."""
+        self.act_on_representation(
+            ref,
+            kind,
+            lambda record, policy: record.amend(
+                on=on, actor=actor, policy=policy, field=field, value=value, reason=reason
+            ),
+        )
+
+    def record_feedback(
+        self,
+        *,
+        on: date,
+        actor: str,
+        kind: str = "initial-feedback",
+        service_area: str | None = None,
+        team: str | None = None,
+        channel: str | None = None,
+        summary: str | None = None,
+        resolved_on: date | None = None,
+    ) -> str:
+        """Record initial feedback (resolved on ``resolved_on``, if already), its
+        ``summary`` sealed as a personal note; its reference."""
+
+        def resolved(record: Representation, policy: ProcedurePolicy) -> None:
+            if resolved_on is not None:
+                assert isinstance(record, InitialFeedback)
+                record.resolve(on=resolved_on, actor=actor, policy=policy)
+
+        return self.record_representation(
+            FEEDBACK_PREFIX,
+            lambda ref, policy: InitialFeedback.receive(
+                ref=ref,
+                on=on,
+                actor=actor,
+                policy=policy,
+                kind=kind,
+                service_area=service_area,
+                team=team,
+                channel=channel,
+            ),
+            on=on,
+            actor=actor,
+            personal={"summary": summary},
+            then=resolved,
+        )
+
+    def resolve_feedback(self, ref: str, *, on: date, actor: str) -> None:
+        """Initial feedback was resolved without a formal complaint."""
+        self.act_on_representation(
+            ref, InitialFeedback, lambda f, policy: f.resolve(on=on, actor=actor, policy=policy)
+        )
+
+    def refer_to_advocacy(
+        self,
+        *,
+        on: date,
+        actor: str,
+        age_band: str | None = None,
+        theme: str | None = None,
+        service_area: str | None = None,
+        team: str | None = None,
+        complaint_ref: str | None = None,
+    ) -> str:
+        """Record a referral to the advocacy service (and the complaint it led to, which
+        must be in the ledger); its reference."""
+
+        def refer(ref: str, policy: ProcedurePolicy) -> AdvocacyReferral:
+            if complaint_ref is not None:
+                self.require_complaint(complaint_ref, "--complaint")
+            return AdvocacyReferral.refer(
+                ref=ref,
+                on=on,
+                actor=actor,
+                policy=policy,
+                age_band=age_band,
+                theme=theme,
+                service_area=service_area,
+                team=team,
+                complaint_ref=complaint_ref,
+            )
+
+        return self.record_representation(ADVOCACY_PREFIX, refer, on=on, actor=actor)
+
+    def link_advocacy(self, ref: str, *, on: date, actor: str, complaint_ref: str) -> None:
+        """The complaint an advocacy referral led to (it must be in the ledger)."""
+
+        def link(referral: AdvocacyReferral, policy: ProcedurePolicy) -> None:
+            self.require_complaint(complaint_ref, "--complaint")
+            referral.link_complaint(on=on, actor=actor, policy=policy, complaint_ref=complaint_ref)
+
+        self.act_on_representation(ref, AdvocacyReferral, link)
 
     def convert_feedback(
         self,
