@@ -7,7 +7,7 @@ import io
 import shlex
 import sys
 from collections.abc import Iterator
-from typing import IO, Any, NoReturn
+from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 import click
 from sqlalchemy.exc import IntegrityError
@@ -16,6 +16,10 @@ from cli.base import command
 from cli.failures import describe
 from cli.options import ledger, ledger_options
 from domain.errors import ConcurrentChange
+
+if TYPE_CHECKING:
+    from ledger.application import Ledger
+    from ledger.store.batches import BatchLine
 
 
 class LineFailed(Exception):
@@ -71,13 +75,12 @@ def batch(ctx: click.Context, source: IO[str], all_or_nothing: bool) -> None:
         receive --ref CSC-2025-0101 --on 2025-04-07 --procedure statutory
         respond CSC-2025-0101 --on 2025-04-15 --outcome upheld
     """
-    from ledger.store.batches import line_identities, whole_file_digest
+    from ledger.store.batches import batch_lines_of
 
     shared = ctx.find_root().ensure_object(dict)
     shared.setdefault("ledgers", {})  # every line shares the open ledgers
     lines = source.read().splitlines()
-    identities = line_identities(lines)
-    legacy = whole_file_digest(lines)
+    numbered = batch_lines_of(lines)
     app = ledger(ctx)
     settings = {**shared, "batch": True}  # recording commands stay quiet in a batch
     todo = _commands(lines)
@@ -87,9 +90,7 @@ def batch(ctx: click.Context, source: IO[str], all_or_nothing: bool) -> None:
             try:
                 with app.one_transaction():
                     for number, args in todo:
-                        printed.append(
-                            _run_line(app, args, number, identities[number - 1], legacy, settings)
-                        )
+                        printed.append(_run_line(app, args, numbered[number - 1], settings))
             except LineFailed as failed:
                 failed.message = f"{failed.message} (nothing from the file was recorded)"
                 raise
@@ -98,10 +99,10 @@ def batch(ctx: click.Context, source: IO[str], all_or_nothing: bool) -> None:
         for number, args in todo:
             try:
                 with app.one_transaction():
-                    output = _run_line(app, args, number, identities[number - 1], legacy, settings)
+                    output = _run_line(app, args, numbered[number - 1], settings)
             except (LineFailed, IntegrityError) as error:
-                failed = error if isinstance(error, LineFailed) else _conflict(number, error)
-                output = _recorded_meanwhile(app, failed, identities[number - 1], legacy)
+                refused = error if isinstance(error, LineFailed) else _conflict(number, error)
+                output = _recorded_meanwhile(app, refused, numbered[number - 1])
             click.echo(output, nl=False)
     except LineFailed as failed:
         _stop(failed.number, failed.message, failed.exit_code)
@@ -131,11 +132,11 @@ def _conflict(number: int, error: Exception) -> LineFailed:
     return LineFailed(number, message, code, concurrent=True)
 
 
-def _recorded_meanwhile(app: Any, failed: LineFailed, identity: str, legacy: str) -> str:
+def _recorded_meanwhile(app: Ledger, failed: LineFailed, line: BatchLine) -> str:
     """What the line printed when another run of the same lines recorded it while this
     run was trying to: that run won, and this line is done. Any other failure stands."""
     if failed.concurrent:
-        earlier = app.read(lambda: app.batch_line_output(identity, failed.number, legacy))
+        earlier = app.read(lambda: app.batch_line_output(line))
         if earlier is not None:
             click.echo(
                 f"line {failed.number}: recorded by another run at the same time; skipped",
@@ -145,35 +146,35 @@ def _recorded_meanwhile(app: Any, failed: LineFailed, identity: str, legacy: str
     raise failed
 
 
-def _run_line(
-    app: Any, args: list[str], number: int, identity: str, legacy: str, settings: dict[str, Any]
-) -> str:
+def _run_line(app: Ledger, args: list[str], line: BatchLine, settings: dict[str, Any]) -> str:
     """Run one line inside the ledger's open transaction; what it printed on stdout.
     A line recorded by an earlier run is skipped and prints what it printed then."""
     from cli.main import cli
 
-    earlier = app.batch_line_output(identity, number, legacy)
-    if earlier is not None:
+    number = line.number
+
+    def run() -> str:
+        with _captured_stdout() as out:
+            try:
+                done = cli.main(
+                    args, prog_name="complaints", standalone_mode=False, obj=dict(settings)
+                )
+            except click.exceptions.Exit as stopped:
+                done = stopped.exit_code
+            except Exception as error:  # said as the one place says it, with the line number
+                if isinstance(error, IntegrityError):
+                    raise _conflict(number, error) from None
+                message, code = describe(error)
+                concurrent = isinstance(error, ConcurrentChange)
+                raise LineFailed(number, message, code, concurrent) from None
+            if isinstance(done, int) and done:
+                raise LineFailed(number, "stopped", done)
+        return out.getvalue()
+
+    ran = app.run_batch_line(line, run)
+    if ran.earlier:
         click.echo(f"line {number}: recorded by an earlier run; skipped", err=True)
-        return str(earlier)
-    app.wrote = False
-    with _captured_stdout() as out:
-        try:
-            done = cli.main(args, prog_name="complaints", standalone_mode=False, obj=dict(settings))
-        except click.exceptions.Exit as stopped:
-            done = stopped.exit_code
-        except Exception as error:  # said as the one place says it, with the line number
-            if isinstance(error, IntegrityError):
-                raise _conflict(number, error) from None
-            message, code = describe(error)
-            concurrent = isinstance(error, ConcurrentChange)
-            raise LineFailed(number, message, code, concurrent) from None
-        if isinstance(done, int) and done:
-            raise LineFailed(number, "stopped", done)
-    output = out.getvalue()
-    if app.wrote:
-        app.mark_batch_line(identity, number, output)
-    return output
+    return ran.output
 
 
 @contextlib.contextmanager

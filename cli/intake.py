@@ -17,7 +17,6 @@ from cli.options import (
     ledger,
     ledger_options,
     on_option,
-    record,
     split_names,
     taxonomy_name,
 )
@@ -141,7 +140,11 @@ def triage(
     \b
         complaints triage CSC-2025-0001 --on 2025-04-08 --decision statutory
     """
-    record(ctx, ref, "triage", on, decision=decision, reason=reason, late_reason=late_reason)
+    app = ledger(ctx)
+    app.triage(
+        ref, on=on, actor=actor(ctx), decision=decision, reason=reason, late_reason=late_reason
+    )
+    announce_recorded(ref, app)
 
 
 @command()
@@ -157,7 +160,9 @@ def acknowledge(ctx: click.Context, ref: str, on: date) -> None:
     \b
         complaints acknowledge CSC-2025-0001 --on 2025-04-09
     """
-    record(ctx, ref, "acknowledge", on)
+    app = ledger(ctx)
+    app.acknowledge(ref, on=on, actor=actor(ctx))
+    announce_recorded(ref, app)
 
 
 @command()
@@ -175,7 +180,9 @@ def withdraw(ctx: click.Context, ref: str, on: date, reason: str | None) -> None
         complaints withdraw CSC-2025-0001 --on 2025-04-20 \\
             --reason "resolved informally"
     """
-    record(ctx, ref, "withdraw", on, reason=reason)
+    app = ledger(ctx)
+    app.withdraw(ref, on=on, actor=actor(ctx), reason=reason)
+    announce_recorded(ref, app)
 
 
 @command()
@@ -198,7 +205,9 @@ def suspend(ctx: click.Context, ref: str, on: date, reason: str, until: date | N
         complaints suspend CSC-2025-0001 --on 2025-04-10 \\
             --reason "police investigation"
     """
-    record(ctx, ref, "suspend", on, reason=reason, until=until)
+    app = ledger(ctx)
+    app.suspend(ref, on=on, actor=actor(ctx), reason=reason, until=until)
+    announce_recorded(ref, app)
 
 
 @command()
@@ -214,7 +223,9 @@ def resume(ctx: click.Context, ref: str, on: date) -> None:
     \b
         complaints resume CSC-2025-0001 --on 2025-05-12
     """
-    record(ctx, ref, "resume", on)
+    app = ledger(ctx)
+    app.resume(ref, on=on, actor=actor(ctx))
+    announce_recorded(ref, app)
 
 
 @group()
@@ -241,7 +252,9 @@ def advocate_offer(ctx: click.Context, ref: str, on: date) -> None:
     \b
         complaints advocate offer CSC-2025-0001 --on 2025-04-08
     """
-    record(ctx, ref, "offer_advocate", on)
+    app = ledger(ctx)
+    app.offer_advocate(ref, on=on, actor=actor(ctx))
+    announce_recorded(ref, app)
 
 
 @advocate.command("accept")
@@ -257,7 +270,9 @@ def advocate_accept(ctx: click.Context, ref: str, on: date) -> None:
     \b
         complaints advocate accept CSC-2025-0001 --on 2025-04-09
     """
-    record(ctx, ref, "answer_advocate_offer", on, accepted=True)
+    app = ledger(ctx)
+    app.answer_advocate_offer(ref, on=on, actor=actor(ctx), accepted=True)
+    announce_recorded(ref, app)
 
 
 @advocate.command("decline")
@@ -273,7 +288,9 @@ def advocate_decline(ctx: click.Context, ref: str, on: date) -> None:
     \b
         complaints advocate decline CSC-2025-0001 --on 2025-04-09
     """
-    record(ctx, ref, "answer_advocate_offer", on, accepted=False)
+    app = ledger(ctx)
+    app.answer_advocate_offer(ref, on=on, actor=actor(ctx), accepted=False)
+    announce_recorded(ref, app)
 
 
 @command()
@@ -315,7 +332,9 @@ def amend(
         value = taxonomy_name(ctx, detail + "s", values[-1])
     else:
         value = values[-1]
-    record(ctx, ref, "amend", on, field=detail, value=value, reason=reason)
+    app = ledger(ctx)
+    app.amend(ref, on=on, actor=actor(ctx), field=detail, value=value, reason=reason)
+    announce_recorded(ref, app)
 
 
 @command()
@@ -349,15 +368,16 @@ def profile(
         complaints profile CSC-2025-0001 --age-band 35-44 \\
             --ethnicity "White British"
     """
-    record(
-        ctx,
+    app = ledger(ctx)
+    app.record_profile(
         ref,
-        "record_profile",
-        on,
+        on=on,
+        actor=actor(ctx),
         age_band=age_band,
         ethnicity=ethnicity,
         disability=disability,
     )
+    announce_recorded(ref, app)
 
 
 COMMANDS = [receive, triage, acknowledge, withdraw, suspend, resume, advocate, amend, profile]

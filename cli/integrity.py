@@ -12,7 +12,7 @@ from cli.options import Refusal, emit_json, format_option, ledger, ledger_option
 from ledger.store.integrity import PublishedHead
 
 
-class PublishedHeadType(click.ParamType):
+class PublishedHeadType(click.ParamType):  # type: ignore[type-arg]
     """``HASH`` or ``POSITION:HASH``, as a report printed it."""
 
     name = "HEAD"

@@ -80,7 +80,7 @@ class ComplaintsGroup(LedgerGroup):
                 self.commands.setdefault(str(command.name), command)
         return self.commands.get(cmd_name)
 
-    def main(  # type: ignore[override]
+    def main(
         self,
         args: Sequence[str] | None = None,
         prog_name: str | None = None,

@@ -11,9 +11,11 @@ from cli.options import (
     DATE,
     FixedName,
     TaxonomyName,
+    actor,
+    announce_recorded,
+    ledger,
     ledger_options,
     on_option,
-    record,
     split_names,
 )
 from domain.procedure import OMBUDSMAN_DECISIONS
@@ -46,7 +48,9 @@ def enquiry(ctx: click.Context, ref: str, on: date, ombudsman_ref: str | None) -
         complaints ombudsman enquiry CSC-2025-0001 --on 2025-10-01 \\
             --ombudsman-ref "25 001 234"
     """
-    record(ctx, ref, "open_ombudsman_enquiry", on, ombudsman_ref=ombudsman_ref)
+    app = ledger(ctx)
+    app.open_ombudsman_enquiry(ref, on=on, actor=actor(ctx), ombudsman_ref=ombudsman_ref)
+    announce_recorded(ref, app)
 
 
 @ombudsman.command("decision")
@@ -91,16 +95,17 @@ def decision(
         complaints ombudsman decision CSC-2025-0001 --on 2026-01-15 \\
             --decision upheld --remedy apology --due 2026-02-12
     """
-    record(
-        ctx,
+    app = ledger(ctx)
+    app.record_ombudsman_decision(
         ref,
-        "record_ombudsman_decision",
-        on,
+        on=on,
+        actor=actor(ctx),
         decision=decision,
         remedies=split_names(remedies),
         due=due,
         satisfactory_remedy=satisfactory_remedy,
     )
+    announce_recorded(ref, app)
 
 
 @ombudsman.command("complied")
@@ -116,7 +121,9 @@ def complied(ctx: click.Context, ref: str, on: date) -> None:
     \b
         complaints ombudsman complied CSC-2025-0001 --on 2026-02-10
     """
-    record(ctx, ref, "comply_with_ombudsman", on)
+    app = ledger(ctx)
+    app.comply_with_ombudsman(ref, on=on, actor=actor(ctx))
+    announce_recorded(ref, app)
 
 
 COMMANDS = [ombudsman]

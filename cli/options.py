@@ -13,12 +13,17 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 import orjson
 
+if TYPE_CHECKING:
+    from domain.procedure import ProcedurePolicy
+    from ledger.application import Ledger
+
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
 class Refusal(click.ClickException):
@@ -27,9 +32,11 @@ class Refusal(click.ClickException):
 
     exit_code = 1
 
-    def __init__(self, message: str, exit_code: int = 1) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
+
+class UsageRefusal(Refusal):
+    """A name that is not among an option's names: a usage mistake (exit 2)."""
+
+    exit_code = 2
 
 
 #: The largest text file a command reads as words (a narrative, a note).
@@ -61,7 +68,7 @@ def _option_label(param: click.Parameter | None, fallback: str) -> str:
     return param.opts[0] if param is not None and param.opts else fallback
 
 
-def _read(param: click.Parameter | None, fallback: str, parse: Callable[[], Any]) -> Any:
+def _read(param: click.Parameter | None, fallback: str, parse: Callable[[], T]) -> T:
     """``parse()``, or its refusal as ``--option: reason [rule]`` (exit 1; exit 2 for an
     unknown name: an invalid choice)."""
     from domain.errors import Refused, UnknownName
@@ -69,11 +76,11 @@ def _read(param: click.Parameter | None, fallback: str, parse: Callable[[], Any]
     try:
         return parse()
     except Refused as refusal:
-        code = 2 if isinstance(refusal, UnknownName) else 1
-        raise Refusal(f"{_option_label(param, fallback)}: {refusal}", code) from None
+        kind = UsageRefusal if isinstance(refusal, UnknownName) else Refusal
+        raise kind(f"{_option_label(param, fallback)}: {refusal}") from None
 
 
-class IsoDate(click.ParamType):
+class IsoDate(click.ParamType):  # type: ignore[type-arg]
     """A date, YYYY-MM-DD or DD/MM/YYYY. A malformed or impossible date is bad data (exit 1)."""
 
     name = "DATE"
@@ -86,7 +93,7 @@ class IsoDate(click.ParamType):
         return _read(param, "date", lambda: parse_date(str(value)))
 
 
-class IsoDateTime(click.ParamType):
+class IsoDateTime(click.ParamType):  # type: ignore[type-arg]
     """A date (either form) and an optional time; a bare date means the end of that day
     (local time)."""
 
@@ -104,7 +111,7 @@ class IsoDateTime(click.ParamType):
         return moment if moment.tzinfo else moment.astimezone()
 
 
-class Pounds(click.ParamType):
+class Pounds(click.ParamType):  # type: ignore[type-arg]
     """An amount of pounds: 250, 1345.50, 1,345.50 or £1,345.50 (bad ones exit 1)."""
 
     name = "POUNDS"
@@ -119,7 +126,7 @@ class Pounds(click.ParamType):
         return _read(param, "amount", lambda: parse_amount(str(value)))
 
 
-class FixedName(click.ParamType):
+class FixedName(click.ParamType):  # type: ignore[type-arg]
     """A name from a fixed list (outcomes, decisions, findings...), given by name or
     label in any case or spacing; the value is the list's own name."""
 
@@ -135,7 +142,7 @@ class FixedName(click.ParamType):
         return _read(param, self.kind, lambda: name_of(self.kind, str(value), self.names))
 
 
-class TaxonomyName(click.ParamType):
+class TaxonomyName(click.ParamType):  # type: ignore[type-arg]
     """A name from one of the council's taxonomies (``reasons``, ``channels``...), by name
     or label in any case or spacing. With ``many``, a comma-separated list: the value is
     then a tuple of names (see :func:`split_names`)."""
@@ -166,7 +173,7 @@ def _default_taxonomy() -> Any:
     return Taxonomy()
 
 
-class Count(click.ParamType):
+class Count(click.ParamType):  # type: ignore[type-arg]
     """A whole number of at least one (bad values are bad data, exit 1)."""
 
     name = "N"
@@ -343,7 +350,7 @@ def reads_only(ctx: click.Context) -> bool:
     )
 
 
-def ledger(ctx: click.Context, write: bool = False) -> Any:
+def ledger(ctx: click.Context, write: bool = False) -> Ledger:
     """The open ledger for this process (one per database, reused by ``batch``); opened
     read-only for a command that only reads (ADR 0025), unless already open to write.
     ``write``: a reading command that must record something all the same (the access
@@ -353,7 +360,7 @@ def ledger(ctx: click.Context, write: bool = False) -> Any:
 
     state = ctx.ensure_object(dict)
     root = ctx.find_root().ensure_object(dict)
-    cache: dict[tuple[str | None, str | None], Any] = root.setdefault("ledgers", {})
+    cache: dict[tuple[str | None, str | None], Ledger] = root.setdefault("ledgers", {})
     key = (state.get("db"), state.get("config"))
     read_only = reads_only(ctx) and not write
     if key not in cache or (cache[key].read_only and not read_only):
@@ -364,17 +371,17 @@ def ledger(ctx: click.Context, write: bool = False) -> Any:
     return cache[key]
 
 
-def policy(ctx: click.Context) -> Any:
+def policy(ctx: click.Context) -> ProcedurePolicy:
     """The procedure policy (with the council's taxonomies) that the ledger will use:
     the open ledger's, else read from the settings once per settings file."""
     from ledger.settings import load_policy
 
     state = ctx.ensure_object(dict)
     root = ctx.find_root().ensure_object(dict)
-    opened = root.get("ledgers", {}).get((state.get("db"), state.get("config")))
+    opened: Ledger | None = root.get("ledgers", {}).get((state.get("db"), state.get("config")))
     if opened is not None:
         return opened.policy
-    cache: dict[str | None, Any] = root.setdefault("policies", {})
+    cache: dict[str | None, ProcedurePolicy] = root.setdefault("policies", {})
     key = state.get("config")
     if key not in cache:
         cache[key] = _read(None, "--config", lambda: load_policy(key))
@@ -425,33 +432,16 @@ def split_names(values: Iterable[str | tuple[str, ...]]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def record(
-    ctx: click.Context,
-    ref: str,
-    action: str,
-    on: date,
-    personal: dict[str, str | None] | None = None,
-    **arguments: Any,
-) -> Any:
-    """Run the case's domain command ``action`` and record its events."""
-    app = ledger(ctx)
-    who = actor(ctx)
-
-    def command(complaint: Any, policy: Any) -> Any:
-        return getattr(complaint, action)(on=on, actor=who, policy=policy, **arguments)
-
-    result = app.act(ref, command, personal=personal, on=on, actor=who)
-    announce_recorded(ref, app)
-    return result
-
-
-def announce_recorded(ref: str, app: Any) -> None:
+def announce_recorded(ref: str, app: Ledger) -> None:
     """Say on stderr which steps were just recorded, with their effective dates, so a
     date left to default to today is seen. (``batch`` runs quietly: its lines say it.)"""
     context = click.get_current_context(silent=True)
     if context is not None and context.find_root().ensure_object(dict).get("batch"):
         return
-    steps = [f"{e.type} on {e.on.isoformat()} (version {e.version})" for e in app.last_recorded]
+    steps = [
+        f"{e.type} on {e.on.isoformat() if e.on else '-'} (version {e.version})"
+        for e in app.last_recorded
+    ]
     if steps:
         click.echo(f"Recorded {ref}: " + "; ".join(steps), err=True)
 

@@ -8,7 +8,16 @@ from decimal import Decimal
 import click
 
 from cli.base import command
-from cli.options import POUNDS, STAGE, TaxonomyName, ledger_options, on_option, record
+from cli.options import (
+    POUNDS,
+    STAGE,
+    TaxonomyName,
+    actor,
+    announce_recorded,
+    ledger,
+    ledger_options,
+    on_option,
+)
 
 
 @command()
@@ -46,7 +55,9 @@ def compensate(
         complaints compensate CSC-2025-0001 --on 2025-06-30 --amount 250 \\
             --reason distress
     """
-    record(ctx, ref, "compensate", on, amount=amount, reason=reason, stage=stage)
+    app = ledger(ctx)
+    app.compensate(ref, on=on, actor=actor(ctx), amount=amount, reason=reason, stage=stage)
+    announce_recorded(ref, app)
 
 
 COMMANDS = [compensate]

@@ -113,7 +113,7 @@ def subject_access(ctx: click.Context, ref: str, subject: str, out: Path, on: da
             {"subject": e.subject, "on": e.on, "actor": e.actor, "basis": e.basis}
             for e in complaint.erasures
         ],
-        "case": case_view(complaint, app._policy()),
+        "case": case_view(complaint, app.policy_for_today()),
         "history": [
             {
                 "version": e.version,
@@ -233,10 +233,10 @@ def privacy_check(ctx: click.Context, output_format: str) -> None:
     Since ADR 0021 every reason, piece of evidence and Ombudsman reference typed into a
     step is sealed under the case's key (since ADR 0028 inside the step itself), which
     `erase --subject case` (or all) makes unreadable. Steps recorded before that hold
-    the text itself, and personal notes recorded before notes were sealed too: they
-    stay as they were recorded (history is never rewritten), so erasing such a case
-    cannot remove that text. This
-    lists each one (case, version, step, fields). Reads no key and decrypts nothing.
+    the text itself, and personal notes recorded before notes were sealed too: they stay
+    as they were recorded (history is never rewritten), so erasing such a case cannot
+    remove that text. This lists each one (case, version, step, fields). Reads no key
+    and decrypts nothing.
 
     Example:
 

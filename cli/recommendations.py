@@ -7,7 +7,16 @@ from datetime import date
 import click
 
 from cli.base import command, group
-from cli.options import DATE, STAGE, TaxonomyName, ledger_options, on_option, record
+from cli.options import (
+    DATE,
+    STAGE,
+    TaxonomyName,
+    actor,
+    announce_recorded,
+    ledger,
+    ledger_options,
+    on_option,
+)
 
 
 @command()
@@ -40,16 +49,17 @@ def recommend(
         complaints recommend CSC-2025-0001 --on 2025-06-20 --stage 2 \\
             --text "Review the duty desk call-back process" --theme communication
     """
-    made = record(
-        ctx,
+    app = ledger(ctx)
+    made = app.recommend(
         ref,
-        "recommend",
-        on,
-        personal={"recommendation:{result}": text},
+        on=on,
+        actor=actor(ctx),
+        text=text,
         recommendation_id=recommendation_id,
         stage=stage,
         theme=theme,
     )
+    announce_recorded(ref, app)
     click.echo(made)
 
 
@@ -89,16 +99,17 @@ def accept(
         complaints recommendation accept CSC-2025-0001 R1 --on 2025-06-25 \\
             --owner "Front Door" --due 2025-09-30
     """
-    record(
-        ctx,
+    app = ledger(ctx)
+    app.decide_recommendation(
         ref,
-        "decide_recommendation",
-        on,
+        on=on,
+        actor=actor(ctx),
         recommendation_id=recommendation_id,
         accepted=True,
         owner=owner,
         due=due,
     )
+    announce_recorded(ref, app)
 
 
 @recommendation.command("reject")
@@ -118,15 +129,16 @@ def reject(
     \b
         complaints recommendation reject CSC-2025-0001 R2 --on 2025-06-25
     """
-    record(
-        ctx,
+    app = ledger(ctx)
+    app.decide_recommendation(
         ref,
-        "decide_recommendation",
-        on,
+        on=on,
+        actor=actor(ctx),
         recommendation_id=recommendation_id,
         accepted=False,
         reason=reason,
     )
+    announce_recorded(ref, app)
 
 
 @recommendation.command("complete")
@@ -147,14 +159,15 @@ def complete(
         complaints recommendation complete CSC-2025-0001 R1 --on 2025-09-12 \\
             --evidence "new call-back standard issued"
     """
-    record(
-        ctx,
+    app = ledger(ctx)
+    app.complete_recommendation(
         ref,
-        "complete_recommendation",
-        on,
+        on=on,
+        actor=actor(ctx),
         recommendation_id=recommendation_id,
         evidence=evidence,
     )
+    announce_recorded(ref, app)
 
 
 COMMANDS = [recommend, recommendation]

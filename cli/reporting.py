@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -73,8 +74,7 @@ def _report_options(command: Callable[..., None]) -> Callable[..., None]:
             click.option(
                 "--narrative",
                 type=click.Path(dir_okay=False),
-                help="A Markdown file of the council's own commentary, printed after "
-                "the summary.",
+                help="A Markdown file of the council's own commentary, printed after the summary.",
             ),
             click.option(
                 "--as-of",
@@ -117,7 +117,7 @@ def _print_report(ctx: click.Context, period: Period, choices: dict[str, Any]) -
 @click.option("--year", required=True, help="Financial year: 2024, 2024/25 or 2024-25.")
 @_report_options
 @click.pass_context
-def annual(ctx: click.Context, year: str, **choices: Any) -> None:
+def annual(ctx: click.Context, /, year: str, **choices: Any) -> None:
     """The annual report for the financial year starting 1 April of YEAR.
 
     Example:
@@ -136,7 +136,7 @@ def annual(ctx: click.Context, year: str, **choices: Any) -> None:
 @click.option("--to", "end", type=DATE, required=True, help="Last day of the period.")
 @_report_options
 @click.pass_context
-def period_report(ctx: click.Context, start: date, end: date, **choices: Any) -> None:
+def period_report(ctx: click.Context, /, start: date, end: date, **choices: Any) -> None:
     """The annual report's figures for any period (a month, a quarter), beside the same
     period a year before: for the regular updates to the member for complaints.
 
@@ -258,9 +258,7 @@ def rebuild(ctx: click.Context) -> None:
     """
     app = ledger(ctx)
     head = app.projection_status().head
-    with click.progressbar(
-        length=head, label="Rebuilding", file=click.get_text_stream("stderr")
-    ) as bar:
+    with click.progressbar(length=head, label="Rebuilding", file=sys.stderr) as bar:
         total = app.rebuild_projections(progress=bar.update)
     click.echo(f"rebuilt from {total} events")
 

@@ -25,10 +25,8 @@ from cli.options import (
 )
 from domain.procedure import PROCEDURES
 from domain.representations import (
-    ADVOCACY_PREFIX,
     ENQUIRY_SOURCES,
     FEEDBACK_KINDS,
-    FEEDBACK_PREFIX,
     AdvocacyReferral,
     Compliment,
     Enquiry,
@@ -61,12 +59,8 @@ def _amend_command(kind: type[Representation], example_ref: str) -> click.Comman
             value = fixed_name("kind of feedback", value, FEEDBACK_KINDS)
         elif names is not None:
             value = taxonomy_name(ctx, names, value)
-        ledger(ctx).act_on_representation(
-            ref,
-            kind,
-            lambda record, policy: record.amend(
-                on=on, actor=who, policy=policy, field=detail, value=value, reason=reason
-            ),
+        ledger(ctx).amend_representation(
+            ref, kind, on=on, actor=who, field=detail, value=value, reason=reason
         )
 
     amend.help = (
@@ -93,7 +87,7 @@ def _amend_command(kind: type[Representation], example_ref: str) -> click.Comman
 @click.option("--text", help="What they said (personal data: quoted only once approved).")
 @click.option("--from-name", help="Who sent it (personal data: never published).")
 @click.pass_context
-def compliment(ctx: click.Context, on: date | None, **details: Any) -> None:
+def compliment(ctx: click.Context, /, on: date | None, **details: Any) -> None:
     """Record a compliment; prints its reference.
 
     Example:
@@ -241,28 +235,15 @@ def feedback(
     if ctx.invoked_subcommand is not None:
         return
     day, who = on or date.today(), actor(ctx)
-
-    def resolved(record: Representation, policy: Any) -> None:
-        if resolved_on is not None:
-            assert isinstance(record, InitialFeedback)
-            record.resolve(on=resolved_on, actor=who, policy=policy)
-
-    ref = ledger(ctx).record_representation(
-        FEEDBACK_PREFIX,
-        lambda ref, policy: InitialFeedback.receive(
-            ref=ref,
-            on=day,
-            actor=who,
-            policy=policy,
-            kind=kind,
-            service_area=service_area,
-            team=team,
-            channel=channel,
-        ),
+    ref = ledger(ctx).record_feedback(
         on=day,
         actor=who,
-        personal={"summary": summary},
-        then=resolved,
+        kind=kind,
+        service_area=service_area,
+        team=team,
+        channel=channel,
+        summary=summary,
+        resolved_on=resolved_on,
     )
     click.echo(ref)
 
@@ -281,9 +262,7 @@ def feedback_resolve(ctx: click.Context, ref: str, on: date) -> None:
         complaints feedback resolve FBK-2025-0001 --on 2025-05-07
     """
     who = actor(ctx)
-    ledger(ctx).act_on_representation(
-        ref, InitialFeedback, lambda f, policy: f.resolve(on=on, actor=who, policy=policy)
-    )
+    ledger(ctx).resolve_feedback(ref, on=on, actor=who)
 
 
 @feedback.command("convert")
@@ -359,7 +338,15 @@ feedback.add_command(_amend_command(InitialFeedback, "FBK-2025-0001"))
 @click.option("--team", help="Team concerned.")
 @click.option("--complaint", "complaint_ref", help="The complaint it led to, if any.")
 @click.pass_context
-def advocacy(ctx: click.Context, on: date | None, **details: Any) -> None:
+def advocacy(
+    ctx: click.Context,
+    on: date | None,
+    age_band: str | None,
+    theme: str | None,
+    service_area: str | None,
+    team: str | None,
+    complaint_ref: str | None,
+) -> None:
     """Record a referral to the advocacy service; prints its reference.
 
     Example:
@@ -375,13 +362,15 @@ def advocacy(ctx: click.Context, on: date | None, **details: Any) -> None:
     if ctx.invoked_subcommand is not None:
         return
     day, who, app = on or date.today(), actor(ctx), ledger(ctx)
-
-    def refer(ref: str, policy: Any) -> AdvocacyReferral:
-        if details.get("complaint_ref") is not None:
-            app.require_complaint(details["complaint_ref"], "--complaint")
-        return AdvocacyReferral.refer(ref=ref, on=day, actor=who, policy=policy, **details)
-
-    ref = app.record_representation(ADVOCACY_PREFIX, refer, on=day, actor=who)
+    ref = app.refer_to_advocacy(
+        on=day,
+        actor=who,
+        age_band=age_band,
+        theme=theme,
+        service_area=service_area,
+        team=team,
+        complaint_ref=complaint_ref,
+    )
     click.echo(ref)
 
 
@@ -401,12 +390,7 @@ def advocacy_link(ctx: click.Context, ref: str, on: date, complaint_ref: str) ->
             --on 2025-05-20
     """
     who, app = actor(ctx), ledger(ctx)
-
-    def link(referral: AdvocacyReferral, policy: Any) -> None:
-        app.require_complaint(complaint_ref, "--complaint")
-        referral.link_complaint(on=on, actor=who, policy=policy, complaint_ref=complaint_ref)
-
-    app.act_on_representation(ref, AdvocacyReferral, link)
+    app.link_advocacy(ref, on=on, actor=who, complaint_ref=complaint_ref)
 
 
 advocacy.add_command(_amend_command(AdvocacyReferral, "ADV-2025-0001"))

@@ -99,7 +99,7 @@ def apply(ctx: click.Context, as_of: date, dry_run: bool) -> None:
         complaints retention apply --as-of 2026-04-01 --dry-run
     """
     app = ledger(ctx)
-    if as_of > app._policy().today:
+    if as_of > app.today():
         raise Refusal(f"--as-of {as_of.isoformat()} is after today [bad-data]")
     standing = [r for r in app.retention(as_of) if r.state == "due"]
     who = actor(ctx)

@@ -17,16 +17,13 @@ from cli.options import (
     ledger,
     ledger_options,
     on_option,
-    record,
     split_names,
 )
-from domain.complaint import Complaint
 from domain.procedure import (
     APPOINTMENT_ROLES,
     DISPUTE_RESOLUTION_METHODS,
     POINT_FINDINGS,
     STAGE_OUTCOMES,
-    ProcedurePolicy,
 )
 
 
@@ -52,7 +49,9 @@ def extend(ctx: click.Context, ref: str, on: date, reason: str, working_days: in
     \b
         complaints extend CSC-2025-0001 --on 2025-04-14 --reason "complex case"
     """
-    record(ctx, ref, "extend", on, reason=reason, working_days=working_days)
+    app = ledger(ctx)
+    app.extend(ref, on=on, actor=actor(ctx), reason=reason, working_days=working_days)
+    announce_recorded(ref, app)
 
 
 @command()
@@ -90,7 +89,16 @@ def respond(
         complaints respond CSC-2025-0001 --on 2025-04-17 --outcome partly-upheld \\
             --remedy apology --remedy explanation
     """
-    record(ctx, ref, "respond", on, outcome=outcome, stage=stage, remedies=split_names(remedies))
+    app = ledger(ctx)
+    app.respond(
+        ref,
+        on=on,
+        actor=actor(ctx),
+        outcome=outcome,
+        stage=stage,
+        remedies=split_names(remedies),
+    )
+    announce_recorded(ref, app)
 
 
 @command()
@@ -109,7 +117,9 @@ def escalate(ctx: click.Context, ref: str, on: date, late_reason: str | None) ->
     \b
         complaints escalate CSC-2025-0001 --on 2025-04-30
     """
-    record(ctx, ref, "escalate", on, late_reason=late_reason)
+    app = ledger(ctx)
+    app.escalate(ref, on=on, actor=actor(ctx), late_reason=late_reason)
+    announce_recorded(ref, app)
 
 
 @command()
@@ -129,7 +139,9 @@ def handler(ctx: click.Context, ref: str, on: date, officer: str) -> None:
     \b
         complaints handler CSC-2025-0001 --on 2025-04-08 --officer OFF-102
     """
-    record(ctx, ref, "assign_handler", on, officer=officer)
+    app = ledger(ctx)
+    app.assign_handler(ref, on=on, actor=actor(ctx), officer=officer)
+    announce_recorded(ref, app)
 
 
 @command()
@@ -163,16 +175,11 @@ def appoint(
         complaints appoint CSC-2025-0001 --on 2025-05-02 --role independent-person \\
             --person IP-014
     """
-    record(
-        ctx,
-        ref,
-        "appoint",
-        on,
-        personal={f"person:{person}": name},
-        role=role,
-        person=person,
-        internal=internal,
+    app = ledger(ctx)
+    app.appoint(
+        ref, on=on, actor=actor(ctx), role=role, person=person, internal=internal, name=name
     )
+    announce_recorded(ref, app)
 
 
 @command()
@@ -189,7 +196,9 @@ def statement(ctx: click.Context, ref: str, on: date, points: int) -> None:
     \b
         complaints statement CSC-2025-0001 --on 2025-05-09 --points 4
     """
-    record(ctx, ref, "agree_statement", on, points=points)
+    app = ledger(ctx)
+    app.agree_statement(ref, on=on, actor=actor(ctx), points=points)
+    announce_recorded(ref, app)
 
 
 @command()
@@ -212,7 +221,9 @@ def finding(ctx: click.Context, ref: str, on: date, point: int, finding: str) ->
     \b
         complaints finding CSC-2025-0001 --on 2025-06-10 --point 1 --finding upheld
     """
-    record(ctx, ref, "record_finding", on, point=point, finding=finding)
+    app = ledger(ctx)
+    app.record_finding(ref, on=on, actor=actor(ctx), point=point, finding=finding)
+    announce_recorded(ref, app)
 
 
 @command()
@@ -230,14 +241,7 @@ def panel(ctx: click.Context, ref: str, on: date, report_on: date | None) -> Non
         complaints panel CSC-2025-0001 --on 2025-08-01 --report-on 2025-08-06
     """
     app = ledger(ctx)
-    who = actor(ctx)
-
-    def meet_and_report(complaint: Complaint, policy: ProcedurePolicy) -> None:
-        complaint.hold_panel(on=on, actor=who, policy=policy)
-        if report_on is not None:
-            complaint.report_panel(on=report_on, actor=who, policy=policy)
-
-    app.act(ref, meet_and_report)
+    app.hold_panel(ref, on=on, actor=actor(ctx), report_on=report_on)
     announce_recorded(ref, app)
 
 
@@ -254,7 +258,9 @@ def panel_report(ctx: click.Context, ref: str, on: date) -> None:
     \b
         complaints panel-report CSC-2025-0001 --on 2025-08-06
     """
-    record(ctx, ref, "report_panel", on)
+    app = ledger(ctx)
+    app.report_panel(ref, on=on, actor=actor(ctx))
+    announce_recorded(ref, app)
 
 
 @group()
@@ -288,7 +294,9 @@ def adr_offer(ctx: click.Context, ref: str, on: date, method: str) -> None:
     \b
         complaints adr offer CSC-2025-0001 --on 2025-04-28 --method mediation
     """
-    record(ctx, ref, "offer_dispute_resolution", on, method=method)
+    app = ledger(ctx)
+    app.offer_dispute_resolution(ref, on=on, actor=actor(ctx), method=method)
+    announce_recorded(ref, app)
 
 
 @adr.command("result")
@@ -307,7 +315,9 @@ def adr_result(ctx: click.Context, ref: str, on: date, resolved: bool | None) ->
     """
     if resolved is None:
         raise click.UsageError("say --resolved or --not-resolved")
-    record(ctx, ref, "conclude_dispute_resolution", on, resolved=resolved)
+    app = ledger(ctx)
+    app.conclude_dispute_resolution(ref, on=on, actor=actor(ctx), resolved=resolved)
+    announce_recorded(ref, app)
 
 
 COMMANDS = [

@@ -337,7 +337,7 @@ def show(
     """
     app = ledger(ctx)
     found = app.record(ref, as_of=as_of)
-    policy = app._policy()
+    policy = app.policy_for_today()
     if isinstance(found, Complaint):
         view = case_document(case_facts(found, policy))
         render = _text

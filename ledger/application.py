@@ -10,10 +10,11 @@ work is retried from the start against the new state.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
@@ -61,8 +62,11 @@ from domain.references import (
     sequence_id,
 )
 from domain.representations import (
+    ADVOCACY_PREFIX,
     COMPLIMENT_PREFIX,
     ENQUIRY_PREFIX,
+    FEEDBACK_PREFIX,
+    AdvocacyReferral,
     Compliment,
     Enquiry,
     InitialFeedback,
@@ -74,7 +78,7 @@ from domain.retention import Retention
 from domain.vocabulary import check_text
 from ledger.registers import NameInUse, names_in_use, new_name_warnings
 from ledger.store.bank_holidays import StoredBankHolidays, holiday_metadata
-from ledger.store.batches import batch_metadata, mark_recorded, recorded_output
+from ledger.store.batches import BatchLine, LineRun, batch_metadata, mark_recorded, recorded_output
 from ledger.store.integrity import (
     HashChain,
     PublishedHead,
@@ -92,8 +96,11 @@ from ledger.store.storage import (
     WRITE_OPTION,
     OrjsonTranscoder,
     database_url,
+    events_table,
+    is_transient,
     make_engine,
     schema_lock,
+    storage_tables,
 )
 from ledger.store.time_travel import as_recorded_by, moment_text, read_models_as_of
 from projections import tables as read_models
@@ -157,7 +164,7 @@ class TurnTakingRecorder(SQLAlchemyApplicationRecorder):
 
     def _events_query(self, gt: bool, lte: bool, desc: bool, limit: bool) -> Any:
         """One shape of the library's events query, built once, with its chain links."""
-        events = self.events_record_cls.__table__
+        events = events_table(self)
         version = events.c.originator_version
         query = linked_events(events).where(events.c.originator_id == bindparam("originator_id"))
         if gt:
@@ -279,8 +286,9 @@ class Ledger(Application[UUID]):
         self._last_saved: list[Any] = []
         #: Inside :meth:`one_transaction`: units of work join it instead of committing.
         self._joined = False
-        #: Whether a unit of work inside :meth:`one_transaction` wrote events.
-        self.wrote = False
+        #: Whether a unit of work inside :meth:`one_transaction` wrote events (since the
+        #: batch line being run began).
+        self._joined_wrote = False
         #: Units of work retried because another writer got there first (for the
         #: load test's conflict rate).
         self.conflicts = 0
@@ -437,7 +445,7 @@ class Ledger(Application[UUID]):
         return OrjsonTranscoder()
 
     def _create_schema(self) -> None:
-        tables = list(self.recorder.tables)  # type: ignore[attr-defined]
+        tables = storage_tables(self)
         tables += list(chain_metadata.sorted_tables)
         tables += list(batch_metadata.sorted_tables)
         tables += list(holiday_metadata.sorted_tables)
@@ -466,7 +474,7 @@ class Ledger(Application[UUID]):
         bank holidays, creating nothing."""
         try:
             with self.engine.connect() as connection, connection.begin():
-                names = [table.name for table in self.recorder.tables]  # type: ignore[attr-defined]
+                names = [table.name for table in storage_tables(self)]
                 inspector = sqlalchemy.inspect(connection)
                 if not all(inspector.has_table(name) for name in names):
                     raise LedgerUnavailable("not a complaints ledger: it holds no events table")
@@ -510,7 +518,7 @@ class Ledger(Application[UUID]):
             yield
             if write:
                 self._last_saved = self._saved
-                self.wrote = self.wrote or bool(self._written)
+                self._joined_wrote = self._joined_wrote or bool(self._written)
                 self.chain.extend(session, self._written)
                 if catch_up:
                     self.projection.catch_up(session, self)
@@ -559,11 +567,11 @@ class Ledger(Application[UUID]):
             except (OperationalError, sqlalchemy.exc.OperationalError) as error:
                 session.rollback()
                 self.sessions.remove()
-                if _is_transient(error) and attempt < MAX_ATTEMPTS:
+                if is_transient(error) and attempt < MAX_ATTEMPTS:
                     time.sleep(0.05 * attempt)
                     continue
                 raise LedgerUnavailable(_first_line(error)) from None
-        self._joined, self.wrote = True, False
+        self._joined, self._joined_wrote = True, False
         self._warnings = []
         try:
             yield
@@ -601,7 +609,7 @@ class Ledger(Application[UUID]):
                     ) from None
                 time.sleep(0.005 * attempt)
             except (OperationalError, sqlalchemy.exc.OperationalError) as error:
-                if _is_transient(error) and attempt < attempts:
+                if is_transient(error) and attempt < attempts:
                     self.conflicts += 1
                     time.sleep(0.05 * attempt)
                     continue
@@ -671,14 +679,25 @@ class Ledger(Application[UUID]):
     def last_position(self) -> int:
         return self.recorder.max_notification_id() or 0
 
-    def batch_line_output(self, prefix: str, line: int, legacy: str) -> str | None:
-        """What a batch line printed when it was recorded; None if it never was.
-        Asked inside :meth:`one_transaction`, so no other writer can record it meanwhile."""
-        return recorded_output(self.sessions(), prefix, line, legacy)
+    def batch_line_output(self, line: BatchLine) -> str | None:
+        """What a batch line printed when it was recorded; None if it never was."""
+        return recorded_output(self.sessions(), line)
 
-    def mark_batch_line(self, prefix: str, line: int, output: str) -> None:
-        """Mark a batch line recorded, inside the :meth:`one_transaction` of its events."""
-        mark_recorded(self.sessions(), prefix, line, output)
+    def run_batch_line(self, line: BatchLine, run: Callable[[], str]) -> LineRun:
+        """Inside :meth:`one_transaction` (so no other writer can record the line
+        meanwhile): what ``line`` printed if an earlier run recorded it; else ``run`` it
+        (its units of work join the transaction) and, if it wrote events, mark it
+        recorded with what it printed, in the same transaction (ADR 0020)."""
+        if not self._joined:
+            raise AssertionError("a batch line runs inside one_transaction")
+        earlier = self.batch_line_output(line)
+        if earlier is not None:
+            return LineRun(earlier, earlier=True)
+        self._joined_wrote = False
+        output = run()
+        if self._joined_wrote:
+            mark_recorded(self.sessions(), line, output)
+        return LineRun(output, earlier=False)
 
     def last_position_now(self) -> int:
         """The event log's last position, in a transaction of its own."""
@@ -813,10 +832,18 @@ class Ledger(Application[UUID]):
         if case_id(ref) not in self.repository:
             raise errors.UnknownCase(f"{what}: no complaint with reference {ref!r}")
 
-    def _policy(self) -> ProcedurePolicy:
+    def policy_for_today(self) -> ProcedurePolicy:
+        """The procedure policy with its day filled in: the settings' fixed day, else
+        today (what the rules judge "not in the future" against)."""
         if self.policy.today is None:
             return replace(self.policy, today=date.today())
         return self.policy
+
+    def today(self) -> date:
+        """The ledger's day: the settings' fixed day, else today."""
+        return self.policy.today or date.today()
+
+    _policy = policy_for_today
 
     # -------------------------------------------------------------- commands
     def receive(
@@ -930,7 +957,7 @@ class Ledger(Application[UUID]):
         return self.unit_of_work(work)
 
     def _notes(
-        self, owner: UUID, notes: dict[str, str | None] | None, on: date, actor: str
+        self, owner: UUID, notes: Mapping[str, str | None] | None, on: date, actor: str
     ) -> list[PersonalDetails]:
         given = {k: v for k, v in (notes or {}).items() if v}
         if not given:
@@ -943,7 +970,7 @@ class Ledger(Application[UUID]):
         return [record] if record.pending_events else []
 
     # ---------------------------------------------------------- personal notes
-    def _ready_to_seal(self, notes: dict[str, str | None] | None, inside: bool = False) -> None:
+    def _ready_to_seal(self, notes: Mapping[str, str | None] | None, inside: bool = False) -> None:
         """Before a command that records personal notes writes anything: the key store
         must open (with the right master key, if it has one). ``inside``: asked within
         a unit of work."""
@@ -1008,7 +1035,7 @@ class Ledger(Application[UUID]):
     def _has_sealed_notes(self) -> bool:
         """Whether any note or step holds text sealed with the key store's keys (asked
         only when the key store is missing: the scan for sealed steps reads the log)."""
-        events = self.recorder.events_record_cls.__table__  # type: ignore[attr-defined]
+        events = events_table(self)
         session = self.sessions()
         if session.get_bind().dialect.name == "sqlite":  # SQLite's LIKE skips a BLOB
             sealed_step = func.instr(events.c.state, SEALED_STEP_MARK) > 0
@@ -1172,6 +1199,111 @@ class Ledger(Application[UUID]):
             ref, Enquiry, lambda e, policy: e.respond(on=on, actor=actor, policy=policy)
         )
 
+    def amend_representation(
+        self,
+        ref: str,
+        kind: type[Representation],
+        *,
+        on: date,
+        actor: str,
+        field: str,
+        value: object,
+        reason: str,
+    ) -> None:
+        """Correct a recorded detail of the compliment, enquiry, feedback or advocacy
+        referral ``ref`` (of ``kind``)."""
+        self.act_on_representation(
+            ref,
+            kind,
+            lambda record, policy: record.amend(
+                on=on, actor=actor, policy=policy, field=field, value=value, reason=reason
+            ),
+        )
+
+    def record_feedback(
+        self,
+        *,
+        on: date,
+        actor: str,
+        kind: str = "initial-feedback",
+        service_area: str | None = None,
+        team: str | None = None,
+        channel: str | None = None,
+        summary: str | None = None,
+        resolved_on: date | None = None,
+    ) -> str:
+        """Record initial feedback (resolved on ``resolved_on``, if already), its
+        ``summary`` sealed as a personal note; its reference."""
+
+        def resolved(record: Representation, policy: ProcedurePolicy) -> None:
+            if resolved_on is not None:
+                assert isinstance(record, InitialFeedback)
+                record.resolve(on=resolved_on, actor=actor, policy=policy)
+
+        return self.record_representation(
+            FEEDBACK_PREFIX,
+            lambda ref, policy: InitialFeedback.receive(
+                ref=ref,
+                on=on,
+                actor=actor,
+                policy=policy,
+                kind=kind,
+                service_area=service_area,
+                team=team,
+                channel=channel,
+            ),
+            on=on,
+            actor=actor,
+            personal={"summary": summary},
+            then=resolved,
+        )
+
+    def resolve_feedback(self, ref: str, *, on: date, actor: str) -> None:
+        """Initial feedback was resolved without a formal complaint."""
+        self.act_on_representation(
+            ref, InitialFeedback, lambda f, policy: f.resolve(on=on, actor=actor, policy=policy)
+        )
+
+    def refer_to_advocacy(
+        self,
+        *,
+        on: date,
+        actor: str,
+        age_band: str | None = None,
+        theme: str | None = None,
+        service_area: str | None = None,
+        team: str | None = None,
+        complaint_ref: str | None = None,
+    ) -> str:
+        """Record a referral to the advocacy service (and the complaint it led to, which
+        must be in the ledger); its reference."""
+
+        def refer(ref: str, policy: ProcedurePolicy) -> AdvocacyReferral:
+            if complaint_ref is not None:
+                self.require_complaint(complaint_ref, "--complaint")
+            return AdvocacyReferral.refer(
+                ref=ref,
+                on=on,
+                actor=actor,
+                policy=policy,
+                age_band=age_band,
+                theme=theme,
+                service_area=service_area,
+                team=team,
+                complaint_ref=complaint_ref,
+            )
+
+        return self.record_representation(ADVOCACY_PREFIX, refer, on=on, actor=actor)
+
+    def link_advocacy(self, ref: str, *, on: date, actor: str, complaint_ref: str) -> None:
+        """The complaint an advocacy referral led to (it must be in the ledger)."""
+
+        def link(referral: AdvocacyReferral, policy: ProcedurePolicy) -> None:
+            self.require_complaint(complaint_ref, "--complaint")
+            referral.link_complaint(on=on, actor=actor, policy=policy, complaint_ref=complaint_ref)
+
+        self.act_on_representation(ref, AdvocacyReferral, link)
+
     def convert_feedback(
         self,
         feedback_ref: str,
@@ -1215,26 +1347,404 @@ class Ledger(Application[UUID]):
         self,
         ref: str,
         command: Callable[[Complaint, ProcedurePolicy], T],
-        personal: dict[str, str | None] | None = None,
+        *,
+        notes: Mapping[str, str | None] | None = None,
         on: date | None = None,
         actor: str = "",
     ) -> T:
-        """Run one domain command on case ``ref`` and record what it decided."""
+        """Run one domain command on case ``ref`` and record what it decided, with the
+        personal ``notes`` given (key -> text; a blank text records nothing), in one unit
+        of work.
+
+        The helper of the named use cases below (ADR 0029), which are what the command
+        line calls; tests and benchmarks may use it to run any domain command."""
         policy = self._policy()
-        self._ready_to_seal(personal)
+        self._ready_to_seal(notes)
 
         def work() -> T:
             complaint = self._complaint(ref)
             result = command(complaint, policy)
             to_save: list[Aggregate] = [complaint]
-            notes: dict[str, str | None] = {
-                k.format(result=result): v for k, v in (personal or {}).items() if v
-            }
             to_save.extend(self._notes(complaint.id, notes, on or date.today(), actor))
             self.save(*to_save)
             return result
 
         return self.unit_of_work(work)
+
+    # ------------------------------------------------ the steps of a complaint
+    # One use case per recording command of a complaint (ADR 0029): each names the
+    # domain command it runs and takes its arguments by name and type.
+    def triage(
+        self,
+        ref: str,
+        *,
+        on: date,
+        actor: str,
+        decision: str,
+        reason: str | None = None,
+        late_reason: str | None = None,
+    ) -> None:
+        """Triage a received complaint into a procedure, or out of it."""
+        self.act(
+            ref,
+            lambda complaint, policy: complaint.triage(
+                on=on,
+                actor=actor,
+                policy=policy,
+                decision=decision,
+                reason=reason,
+                late_reason=late_reason,
+            ),
+        )
+
+    def acknowledge(self, ref: str, *, on: date, actor: str) -> None:
+        """The complaint (at its current stage) was acknowledged."""
+        self.act(
+            ref, lambda complaint, policy: complaint.acknowledge(on=on, actor=actor, policy=policy)
+        )
+
+    def withdraw(self, ref: str, *, on: date, actor: str, reason: str | None = None) -> None:
+        """The complainant withdrew; the case ends at its current stage."""
+        self.act(
+            ref,
+            lambda complaint, policy: complaint.withdraw(
+                on=on, actor=actor, policy=policy, reason=reason
+            ),
+        )
+
+    def suspend(
+        self, ref: str, *, on: date, actor: str, reason: str, until: date | None = None
+    ) -> None:
+        """Put the case on hold (with ``until``, a hold already over)."""
+        self.act(
+            ref,
+            lambda complaint, policy: complaint.suspend(
+                on=on, actor=actor, policy=policy, reason=reason, until=until
+            ),
+        )
+
+    def resume(self, ref: str, *, on: date, actor: str) -> None:
+        """Take the case off hold."""
+        self.act(ref, lambda complaint, policy: complaint.resume(on=on, actor=actor, policy=policy))
+
+    def offer_advocate(self, ref: str, *, on: date, actor: str) -> None:
+        """An advocate was offered."""
+        self.act(
+            ref,
+            lambda complaint, policy: complaint.offer_advocate(on=on, actor=actor, policy=policy),
+        )
+
+    def answer_advocate_offer(self, ref: str, *, on: date, actor: str, accepted: bool) -> None:
+        """The offer of an advocate was taken up (``accepted``) or declined."""
+        self.act(
+            ref,
+            lambda complaint, policy: complaint.answer_advocate_offer(
+                on=on, actor=actor, policy=policy, accepted=accepted
+            ),
+        )
+
+    def amend(
+        self, ref: str, *, on: date, actor: str, field: str, value: object, reason: str
+    ) -> None:
+        """Correct a recorded detail (``field``: an amendable detail's name)."""
+        self.act(
+            ref,
+            lambda complaint, policy: complaint.amend(
+                on=on, actor=actor, policy=policy, field=field, value=value, reason=reason
+            ),
+        )
+
+    def record_profile(
+        self,
+        ref: str,
+        *,
+        on: date,
+        actor: str,
+        age_band: str | None = None,
+        ethnicity: str | None = None,
+        disability: str | None = None,
+    ) -> None:
+        """Record (or replace) the complainant's equality-monitoring profile."""
+        self.act(
+            ref,
+            lambda complaint, policy: complaint.record_profile(
+                on=on,
+                actor=actor,
+                policy=policy,
+                age_band=age_band,
+                ethnicity=ethnicity,
+                disability=disability,
+            ),
+        )
+
+    def extend(
+        self, ref: str, *, on: date, actor: str, reason: str, working_days: int | None = None
+    ) -> None:
+        """Extend the current stage's deadline."""
+        self.act(
+            ref,
+            lambda complaint, policy: complaint.extend(
+                on=on, actor=actor, policy=policy, reason=reason, working_days=working_days
+            ),
+        )
+
+    def respond(
+        self,
+        ref: str,
+        *,
+        on: date,
+        actor: str,
+        outcome: str,
+        stage: int | None = None,
+        remedies: list[str] | None = None,
+    ) -> None:
+        """The response that ends the current stage, with its outcome and remedies."""
+        self.act(
+            ref,
+            lambda complaint, policy: complaint.respond(
+                on=on, actor=actor, policy=policy, outcome=outcome, stage=stage, remedies=remedies
+            ),
+        )
+
+    def escalate(self, ref: str, *, on: date, actor: str, late_reason: str | None = None) -> None:
+        """The complainant asked for the next stage."""
+        self.act(
+            ref,
+            lambda complaint, policy: complaint.escalate(
+                on=on, actor=actor, policy=policy, late_reason=late_reason
+            ),
+        )
+
+    def assign_handler(self, ref: str, *, on: date, actor: str, officer: str) -> None:
+        """The officer (by staff register id) handling the current stage."""
+        self.act(
+            ref,
+            lambda complaint, policy: complaint.assign_handler(
+                on=on, actor=actor, policy=policy, officer=officer
+            ),
+        )
+
+    def appoint(
+        self,
+        ref: str,
+        *,
+        on: date,
+        actor: str,
+        role: str,
+        person: str,
+        internal: bool = False,
+        name: str | None = None,
+    ) -> None:
+        """Appoint an investigator, independent person or panel member by register id;
+        their ``name``, if given, is sealed as the personal note ``person:ID``."""
+        self.act(
+            ref,
+            lambda complaint, policy: complaint.appoint(
+                on=on, actor=actor, policy=policy, role=role, person=person, internal=internal
+            ),
+            notes={f"person:{person}": name},
+            on=on,
+            actor=actor,
+        )
+
+    def agree_statement(self, ref: str, *, on: date, actor: str, points: int) -> None:
+        """The Stage 2 statement of complaint was agreed, with its number of points."""
+        self.act(
+            ref,
+            lambda complaint, policy: complaint.agree_statement(
+                on=on, actor=actor, policy=policy, points=points
+            ),
+        )
+
+    def record_finding(self, ref: str, *, on: date, actor: str, point: int, finding: str) -> None:
+        """The investigation's or the panel's finding on a point of the statement."""
+        self.act(
+            ref,
+            lambda complaint, policy: complaint.record_finding(
+                on=on, actor=actor, policy=policy, point=point, finding=finding
+            ),
+        )
+
+    def hold_panel(self, ref: str, *, on: date, actor: str, report_on: date | None = None) -> None:
+        """The Stage 3 review panel met (and, with ``report_on``, reported), in one unit
+        of work."""
+
+        def meet_and_report(complaint: Complaint, policy: ProcedurePolicy) -> None:
+            complaint.hold_panel(on=on, actor=actor, policy=policy)
+            if report_on is not None:
+                complaint.report_panel(on=report_on, actor=actor, policy=policy)
+
+        self.act(ref, meet_and_report)
+
+    def report_panel(self, ref: str, *, on: date, actor: str) -> None:
+        """The review panel's chair issued its report."""
+        self.act(
+            ref, lambda complaint, policy: complaint.report_panel(on=on, actor=actor, policy=policy)
+        )
+
+    def offer_dispute_resolution(self, ref: str, *, on: date, actor: str, method: str) -> None:
+        """Alternative dispute resolution was offered."""
+        self.act(
+            ref,
+            lambda complaint, policy: complaint.offer_dispute_resolution(
+                on=on, actor=actor, policy=policy, method=method
+            ),
+        )
+
+    def conclude_dispute_resolution(
+        self, ref: str, *, on: date, actor: str, resolved: bool
+    ) -> None:
+        """Its result; ``resolved`` ends the case there."""
+        self.act(
+            ref,
+            lambda complaint, policy: complaint.conclude_dispute_resolution(
+                on=on, actor=actor, policy=policy, resolved=resolved
+            ),
+        )
+
+    def recommend(
+        self,
+        ref: str,
+        *,
+        on: date,
+        actor: str,
+        text: str,
+        recommendation_id: str | None = None,
+        stage: str | None = None,
+        theme: str | None = None,
+    ) -> str:
+        """Record a recommendation, its ``text`` sealed as the personal note
+        ``recommendation:ID`` under the id it was given; that id."""
+        policy = self._policy()
+        self._ready_to_seal({"recommendation": text})
+
+        def work() -> str:
+            complaint = self._complaint(ref)
+            made = complaint.recommend(
+                on=on,
+                actor=actor,
+                policy=policy,
+                recommendation_id=recommendation_id,
+                stage=stage,
+                theme=theme,
+            )
+            notes = self._notes(complaint.id, {f"recommendation:{made}": text}, on, actor)
+            self.save(complaint, *notes)
+            return made
+
+        return self.unit_of_work(work)
+
+    def decide_recommendation(
+        self,
+        ref: str,
+        *,
+        on: date,
+        actor: str,
+        recommendation_id: str,
+        accepted: bool,
+        owner: str | None = None,
+        due: date | None = None,
+        reason: str | None = None,
+    ) -> None:
+        """The council accepted (with an owner and a due date) or rejected (with a reason)
+        a recommendation."""
+        self.act(
+            ref,
+            lambda complaint, policy: complaint.decide_recommendation(
+                on=on,
+                actor=actor,
+                policy=policy,
+                recommendation_id=recommendation_id,
+                accepted=accepted,
+                owner=owner,
+                due=due,
+                reason=reason,
+            ),
+        )
+
+    def complete_recommendation(
+        self,
+        ref: str,
+        *,
+        on: date,
+        actor: str,
+        recommendation_id: str,
+        evidence: str | None = None,
+    ) -> None:
+        """An accepted recommendation's action is done."""
+        self.act(
+            ref,
+            lambda complaint, policy: complaint.complete_recommendation(
+                on=on,
+                actor=actor,
+                policy=policy,
+                recommendation_id=recommendation_id,
+                evidence=evidence,
+            ),
+        )
+
+    def compensate(
+        self,
+        ref: str,
+        *,
+        on: date,
+        actor: str,
+        amount: Decimal,
+        reason: str | None = None,
+        stage: str | None = None,
+    ) -> None:
+        """Compensation agreed at a stage, or the Ombudsman's after a decision."""
+        self.act(
+            ref,
+            lambda complaint, policy: complaint.compensate(
+                on=on, actor=actor, policy=policy, amount=amount, reason=reason, stage=stage
+            ),
+        )
+
+    def open_ombudsman_enquiry(
+        self, ref: str, *, on: date, actor: str, ombudsman_ref: str | None = None
+    ) -> None:
+        """The Ombudsman opened an enquiry about the case."""
+        self.act(
+            ref,
+            lambda complaint, policy: complaint.open_ombudsman_enquiry(
+                on=on, actor=actor, policy=policy, ombudsman_ref=ombudsman_ref
+            ),
+        )
+
+    def record_ombudsman_decision(
+        self,
+        ref: str,
+        *,
+        on: date,
+        actor: str,
+        decision: str,
+        remedies: list[str] | None = None,
+        due: date | None = None,
+        satisfactory_remedy: bool = False,
+    ) -> None:
+        """The Ombudsman's decision, the remedies it requires and their due date."""
+        self.act(
+            ref,
+            lambda complaint, policy: complaint.record_ombudsman_decision(
+                on=on,
+                actor=actor,
+                policy=policy,
+                decision=decision,
+                remedies=remedies,
+                due=due,
+                satisfactory_remedy=satisfactory_remedy,
+            ),
+        )
+
+    def comply_with_ombudsman(self, ref: str, *, on: date, actor: str) -> None:
+        """The council complied with the Ombudsman's decision."""
+        self.act(
+            ref,
+            lambda complaint, policy: complaint.comply_with_ombudsman(
+                on=on, actor=actor, policy=policy
+            ),
+        )
 
     def void(self, ref: str, *, version: int, on: date, actor: str, reason: str) -> None:
         """Mark the step recorded at ``version`` of case ``ref`` as recorded in error."""
@@ -1476,7 +1986,7 @@ class Ledger(Application[UUID]):
         self, ref: str | None = None, actor: str | None = None, since: date | None = None
     ) -> list[dict[str, Any]]:
         """The access log's entries, oldest first: when, who, which record, what for."""
-        events = self.recorder.events_record_cls.__table__  # type: ignore[attr-defined]
+        events = events_table(self)
         read_topic = f"{AccessLog.Read.__module__}:{AccessLog.Read.__qualname__}"
 
         def work() -> list[dict[str, Any]]:
@@ -1528,7 +2038,7 @@ class Ledger(Application[UUID]):
 
         topics = {f"{cls.__module__}:{cls.__qualname__}": cls for cls in FREE_TEXT}
         noted = "domain.personal:PersonalDetails.Noted"
-        events = self.recorder.events_record_cls.__table__  # type: ignore[attr-defined]
+        events = events_table(self)
 
         def work() -> list[dict[str, Any]]:
             session = self.sessions()
@@ -1674,8 +2184,3 @@ def _first_line(error: BaseException) -> str:
 def steps(count: int, what: str = "step") -> str:
     """``1 step was`` / ``7 steps were``."""
     return f"{count} {what} was" if count == 1 else f"{count} {what}s were"
-
-
-def _is_transient(error: BaseException) -> bool:
-    text = str(error).lower()
-    return "database is locked" in text or "deadlock" in text or "could not serialize" in text

@@ -41,6 +41,7 @@ from domain.complaint import AMENDABLE_FIELDS
 from domain.personal import PersonalDetails, personal_details_id, sealed_texts
 from domain.stored_names import MOVED, event_classes, stored_kind
 from ledger.store.integrity import GENESIS, chain, event_hash
+from ledger.store.storage import events_table
 from projections import tables as read_models
 from reports.csv_cells import safe_cell
 
@@ -100,7 +101,7 @@ def export_events(
     """Write the event log, one JSON object per line, in notification order, then the
     trailer line (event count, head, what was left out). One read transaction, so the
     trailer describes exactly the lines above it."""
-    events = _events_table(ledger)
+    events = events_table(ledger)
 
     def work() -> ExportCount:
         count = ExportCount()
@@ -235,10 +236,6 @@ def _json_default(value: Any) -> Any:
     if isinstance(value, (set, frozenset, tuple)):
         return list(value)
     raise TypeError(type(value).__name__)
-
-
-def _events_table(ledger: Ledger) -> Any:
-    return ledger.recorder.events_record_cls.__table__  # type: ignore[attr-defined]
 
 
 # ---------------------------------------------------------------- restore: reading
@@ -641,7 +638,7 @@ def already_restored(ledger: Ledger, archive: Archive) -> int:
     """How many of the archive's events the ledger already holds: 0 for an empty
     ledger, all of them after an earlier import of the same file. Refused when the
     ledger holds anything else."""
-    events = _events_table(ledger)
+    events = events_table(ledger)
 
     def work() -> int:
         session = ledger.sessions()
@@ -700,7 +697,7 @@ def restore(
     if archive.errors:
         raise errors.BadData(f"{len(archive.errors)} errors in the export; nothing was written")
     start = already_restored(ledger, archive)
-    events = _events_table(ledger)
+    events = events_table(ledger)
     expected_head = archive.rows[start - 1]["id"] if start else 0
     written = 0
     for offset in range(start, len(archive.rows), chunk_size):

@@ -43,6 +43,7 @@ from domain.procedure import (
 from domain.references import check_reference
 from domain.registers import SERVICE_AREA, TEAM, normal
 from domain.vocabulary import parse_amount, parse_date
+from ledger.store.storage import events_table
 
 if TYPE_CHECKING:
     from ledger.application import Ledger
@@ -805,7 +806,7 @@ def _shown(value: Any) -> str:
 def recorded_events(ledger: Ledger, identities: Sequence[UUID]) -> dict[UUID, list[Any]]:
     """The recorded events of those aggregates that exist, in version order, read in
     bulk (one query per few hundred aggregates)."""
-    table = ledger.recorder.events_record_cls.__table__  # type: ignore[attr-defined]
+    table = events_table(ledger)
 
     def work() -> dict[UUID, list[Any]]:
         session = ledger.sessions()

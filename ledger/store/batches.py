@@ -11,6 +11,7 @@ prints it again: a generated reference reads the same on every run.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
 from sqlalchemy import BigInteger, Column, MetaData, String, Table, Text, insert, select
 from sqlalchemy.orm import Session
@@ -32,6 +33,36 @@ batch_marks = Table(
 )
 
 
+@dataclass(frozen=True)
+class BatchLine:
+    """A line of a batch file, as its mark knows it."""
+
+    #: The SHA-256 of the file's lines up to and including this one.
+    identity: str
+    #: Its line number in the file, from 1.
+    number: int
+    #: The SHA-256 of the whole file, as marks in ``batch_lines`` knew it.
+    legacy: str
+
+
+@dataclass(frozen=True)
+class LineRun:
+    """What a batch line printed on stdout, and whether an earlier run had recorded it
+    (then it was not run again and ``output`` is what it printed then)."""
+
+    output: str
+    earlier: bool
+
+
+def batch_lines_of(lines: list[str]) -> list[BatchLine]:
+    """Every line of a file with its identity (blank and comment lines too: they count)."""
+    legacy = whole_file_digest(lines)
+    return [
+        BatchLine(identity, number, legacy)
+        for number, identity in enumerate(line_identities(lines), start=1)
+    ]
+
+
 def line_identities(lines: list[str]) -> list[str]:
     """Each line's identity: the SHA-256 of the lines up to and including it (trailing
     spaces ignored), so later lines never change an earlier line's identity."""
@@ -48,21 +79,25 @@ def whole_file_digest(lines: list[str]) -> str:
     return hashlib.sha256("\n".join(lines).encode("utf-8", "surrogateescape")).hexdigest()
 
 
-def recorded_output(session: Session, prefix: str, line: int, legacy: str) -> str | None:
+def recorded_output(session: Session, line: BatchLine) -> str | None:
     """What the line printed when it was recorded, or None if it was never recorded
     (a line marked before outputs were kept printed nothing we know of: "")."""
     found = session.execute(
         select(batch_marks.c.output).where(
-            batch_marks.c.prefix == prefix, batch_marks.c.line == line
+            batch_marks.c.prefix == line.identity, batch_marks.c.line == line.number
         )
     ).first()
     if found is not None:
         return str(found.output)
     old = session.execute(
-        select(batch_lines.c.line).where(batch_lines.c.source == legacy, batch_lines.c.line == line)
+        select(batch_lines.c.line).where(
+            batch_lines.c.source == line.legacy, batch_lines.c.line == line.number
+        )
     ).first()
     return "" if old is not None else None
 
 
-def mark_recorded(session: Session, prefix: str, line: int, output: str) -> None:
-    session.execute(insert(batch_marks).values(prefix=prefix, line=line, output=output))
+def mark_recorded(session: Session, line: BatchLine, output: str) -> None:
+    session.execute(
+        insert(batch_marks).values(prefix=line.identity, line=line.number, output=output)
+    )

@@ -9,6 +9,7 @@ conflict on the event table's unique (case, version) index and retry.
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -17,9 +18,9 @@ from typing import Any
 
 import orjson
 from eventsourcing.persistence import Transcoder
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, Table, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from domain.errors import BadData
 
@@ -135,6 +136,56 @@ def _make_sqlite_transactional(engine: Engine) -> None:
     def on_begin(connection: Any) -> None:
         writing = connection.get_execution_options().get(WRITE_OPTION, True)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+
+
+def events_table(holder: object) -> Table:
+    """The event log's table, of a ledger or of its recorder. The storage library keeps
+    it on its recorder's record class; this is the one place that reaches for it."""
+    recorder = getattr(holder, "recorder", holder)
+    table = getattr(getattr(recorder, "events_record_cls", None), "__table__", None)
+    if not isinstance(table, Table):
+        raise TypeError(f"{type(holder).__name__} has no event table")
+    return table
+
+
+def storage_tables(holder: object) -> list[Table]:
+    """The storage library's own tables (the event log's), of a ledger or its recorder."""
+    recorder = getattr(holder, "recorder", holder)
+    return [t for t in getattr(recorder, "tables", ()) if isinstance(t, Table)]
+
+
+#: SQLite's primary result codes for "another connection holds the lock": busy (another
+#: process) and locked (another connection of this one); extended codes keep them in
+#: their low byte (``SQLITE_BUSY_SNAPSHOT``...).
+_SQLITE_TRANSIENT = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
+#: PostgreSQL's SQLSTATEs for a transaction that lost to another and may simply be run
+#: again: serialization failure, deadlock detected, lock not available.
+_POSTGRESQL_TRANSIENT = frozenset({"40001", "40P01", "55P03"})
+
+
+def driver_error(error: BaseException) -> BaseException | None:
+    """The database driver's own exception behind ``error``: SQLAlchemy keeps it as
+    ``orig``, and the storage library raises its own errors from SQLAlchemy's."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, DBAPIError) and isinstance(current.orig, BaseException):
+            return current.orig
+        if isinstance(current, sqlite3.Error) or hasattr(current, "sqlstate"):
+            return current
+        current = current.__cause__
+    return None
+
+
+def is_transient(error: BaseException) -> bool:
+    """Whether ``error`` says only that another writer held a lock or won a race, so the
+    transaction may be run again: known by the driver's error code, never its message."""
+    orig = driver_error(error)
+    if isinstance(orig, sqlite3.Error):
+        code = getattr(orig, "sqlite_errorcode", None)
+        return isinstance(code, int) and code & 0xFF in _SQLITE_TRANSIENT
+    return getattr(orig, "sqlstate", None) in _POSTGRESQL_TRANSIENT
 
 
 def is_sqlite(engine: Engine) -> bool:

@@ -25,7 +25,7 @@ from tests.projections.test_rebuild_equals_incremental import snapshot
 
 COMPLAINTS = str(Path(sys.executable).with_name("complaints"))
 POLICY = ProcedurePolicy(today=date(2026, 11, 23))
-CASES = 1500
+CASES = 3000
 
 
 def fill(url: str) -> Ledger:
@@ -277,7 +277,7 @@ def test_batch_of_generated_references_killed_then_run_again_issues_each_once(
 def test_all_or_nothing_batch_killed_records_nothing_then_runs_whole(
     db_url: str, tmp_path: Path
 ) -> None:
-    script, refs = generated_reference_script(tmp_path, 100)
+    script, refs = generated_reference_script(tmp_path, 400)
     env = {**os.environ, "COMPLAINTS_DB": db_url, "COMPLAINTS_ACTOR": "batch"}
     Ledger(db_url, POLICY).close()
     before = events_recorded(db_url)
@@ -287,7 +287,12 @@ def test_all_or_nothing_batch_killed_records_nothing_then_runs_whole(
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    time.sleep(1.5)  # well into the file's single transaction
+    deadline = time.monotonic() + 60
+    while not writer_busy(db_url):  # the file's single transaction has begun
+        assert process.poll() is None, "the batch finished before it could be killed"
+        assert time.monotonic() < deadline, "the batch never began its transaction"
+        time.sleep(0.01)
+    time.sleep(0.5)  # well into it
     assert process.poll() is None, "the batch finished before it could be killed"
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
@@ -303,7 +308,7 @@ def test_all_or_nothing_batch_killed_records_nothing_then_runs_whole(
     assert again.returncode == 0, again.stderr
     assert again.stdout.split() == refs
     ledger = Ledger(db_url, POLICY)
-    assert ledger.annual_report(parse_year("2024"), "statutory")["stage1"]["responded"] == 100
+    assert ledger.annual_report(parse_year("2024"), "statutory")["stage1"]["responded"] == len(refs)
     assert ledger.verify().intact
     ledger.close()
 

@@ -14,6 +14,7 @@ import pytest
 
 from domain.vocabulary import name_key
 from ledger.application import Ledger
+from ledger.store.storage import events_table
 from tests.cli.conftest import Complaints
 from transfer.importer import COLUMN_NAMES, header_key, parse_date
 
@@ -36,7 +37,7 @@ def events_in(db: str) -> int:
 def notes_in(ledger: Ledger) -> int:
     from sqlalchemy import func, select
 
-    events = ledger.recorder.events_record_cls.__table__  # type: ignore[attr-defined]
+    events = events_table(ledger)
 
     def count() -> int:
         question = select(func.count()).where(events.c.topic.like("domain.personal:%"))
