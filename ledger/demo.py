@@ -26,7 +26,8 @@ from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, TypeVar
+from functools import partial
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from eventsourcing.domain import Aggregate
 
@@ -1122,35 +1123,39 @@ def record_code_demo(
     years (recorded, done, their wording approved), and the self-assessment of both
     years with the governing body's response to the last: through the ledger's own use
     cases, so their words are sealed like any user's. Deterministic by ``seed``."""
-    from sqlalchemy import select
-
-    from projections import tables
-
     rng = random.Random(seed * 7919 + 1)
     today = financial_year_end(first_year, years)
     who = actor or TEAM
     last = first_year + years - 1
-    stages, cases = tables.stages, tables.cases
     for start in range(max(first_year, last - 1), last + 1):
-        rows = ledger.query(
-            lambda session, start=start: list(
-                session.execute(
-                    select(cases.c.ref, cases.c.team, stages.c.responded_on)
-                    .join(stages, stages.c.case_id == cases.c.case_id)
-                    .where(
-                        stages.c.outcome.in_(("upheld", "partly-upheld")),
-                        stages.c.responded_on >= date(start, 4, 1),
-                        stages.c.responded_on <= date(start + 1, 2, 28),
-                    )
-                    .order_by(stages.c.responded_on, cases.c.ref, stages.c.stage)
-                )
-            )
-        )
+        rows = ledger.query(partial(_answered_with_merit, start=start))
         chosen = rng.sample(rows, min(len(rows), 10))
         chosen.sort(key=lambda r: (r.responded_on, r.ref))
         for row in chosen:
             _learning_statement(ledger, rng, today, who, row.ref, row.team, row.responded_on)
         _self_assessment(ledger, rng, start, who, revised=start == last)
+
+
+def _answered_with_merit(session: Any, start: int) -> list[Any]:
+    """Stages answered upheld or partly upheld from 1 April ``start`` to February's end,
+    with their case's reference and team, in the order answered."""
+    from sqlalchemy import select
+
+    from projections import tables
+
+    stages, cases = tables.stages, tables.cases
+    return list(
+        session.execute(
+            select(cases.c.ref, cases.c.team, stages.c.responded_on)
+            .join(stages, stages.c.case_id == cases.c.case_id)
+            .where(
+                stages.c.outcome.in_(("upheld", "partly-upheld")),
+                stages.c.responded_on >= date(start, 4, 1),
+                stages.c.responded_on <= date(start + 1, 2, 28),
+            )
+            .order_by(stages.c.responded_on, cases.c.ref, stages.c.stage)
+        )
+    )
 
 
 def _learning_statement(
