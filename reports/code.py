@@ -16,13 +16,22 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable
 from html import escape
 from typing import Any
 
 from domain.learning import CODE_SECTIONS
 from reports.csv_cells import safe_row
-from reports.render import STAGE_TITLES, Labels, _md_row, _pct, default_labels, integrity_note
+from reports.render import (
+    STAGE_TITLES,
+    Labels,
+    _change_of,
+    _md_row,
+    _pct,
+    default_labels,
+    integrity_note,
+)
 from reports.suppression import suppress
 
 #: The figures of each stage the Code's report shows (keys of the annual report's).
@@ -144,7 +153,9 @@ def tables(document: dict[str, Any], labels: Labels | None = None) -> list[Table
                     STAGE_TITLES[key],
                     document[key].get("received", 0),
                     document[key].get("received_previous", 0),
-                    _pct(document[key].get("change_percent")),
+                    _change_of(
+                        document[key].get("received", 0), document[key].get("received_previous", 0)
+                    ),
                 ]
                 for key in STAGES
             ]
@@ -158,15 +169,21 @@ def tables(document: dict[str, Any], labels: Labels | None = None) -> list[Table
             ],
         )
     )
-    timeliness = []
+    acknowledged, answered = [], []
     for key in STAGES:
         for when, figures in (("this year", document[key]), ("last year", prev.get(key, {}))):
-            timeliness.append(
+            name = f"{STAGE_TITLES[key]}, {when}"
+            acknowledged.append(
                 [
-                    f"{STAGE_TITLES[key]}, {when}",
+                    name,
                     _count(figures.get("acknowledged")),
                     _count(figures.get("acknowledged_on_time")),
                     _pct(figures.get("acknowledged_on_time_percent")),
+                ]
+            )
+            answered.append(
+                [
+                    name,
                     _count(figures.get("responded")),
                     _count(figures.get("on_time")),
                     _pct(figures.get("on_time_percent")),
@@ -176,19 +193,16 @@ def tables(document: dict[str, Any], labels: Labels | None = None) -> list[Table
             )
     found.append(
         (
-            "Acknowledged and answered on time",
-            [
-                "stage",
-                "acknowledged",
-                "on time",
-                "on time %",
-                "answered",
-                "on time",
-                "on time %",
-                "extended",
-                "median working days",
-            ],
-            timeliness,
+            "Acknowledged on time",
+            ["stage", "acknowledged", "on time", "on time %"],
+            acknowledged,
+        )
+    )
+    found.append(
+        (
+            "Answered on time",
+            ["stage", "answered", "on time", "on time %", "extended", "median working days"],
+            answered,
         )
     )
     outcomes = []
@@ -392,8 +406,9 @@ table{border-collapse:collapse;margin:0 0 1rem;min-width:22rem;font-variant-nume
 th,td{border:1px solid #b5b5b5;padding:.28rem .6rem;text-align:left;vertical-align:top}
 thead th{background:#e4ebf5}
 tbody th{font-weight:normal}
+.nowrap{white-space:nowrap}
 .num{text-align:right;white-space:nowrap}
-td.words{min-width:14rem}
+td.words{min-width:10rem}
 .yes{background:#e3f1e3}.partly{background:#fdf3d6}.no{background:#f8e1e1}
 blockquote{margin:0 0 1rem;padding:.4rem 1rem;border-left:4px solid #0b3c78;background:#f4f6fa}
 footer{margin-top:2rem;padding-top:.5rem;border-top:1px solid #b5b5b5;font-size:.85rem}
@@ -423,7 +438,8 @@ def _html_table(name: str, header: list[str], rows: list[list[Any]]) -> str:
     def cell(i: int, value: Any) -> str:
         text = escape(str(value))
         if i == 0:
-            return f'<th scope="row">{text}</th>'
+            short = ' class="nowrap"' if len(str(value)) <= 24 else ""
+            return f'<th scope="row"{short}>{text}</th>'
         if str(value) in ("yes", "partly", "no"):
             return f'<td class="{value}">{text}</td>'
         if not align[i] and len(str(value)) > 40:
@@ -466,7 +482,8 @@ def html(document: dict[str, Any], labels: Labels | None = None) -> str:
     parts.append("</main>")
     note = integrity_note(document)
     if note:
-        parts.append(f'<footer><p class="integrity">{escape(note)}</p></footer>')
+        shown = re.sub(r"`([^`]+)`", r"<code>\1</code>", escape(note))
+        parts.append(f'<footer><p class="integrity">{shown}</p></footer>')
     parts.append("</body></html>")
     return "\n".join(parts)
 
