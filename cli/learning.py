@@ -180,4 +180,36 @@ def show(ctx: click.Context, ref: str, no_personal: bool, output_format: str) ->
         click.echo(f"  {step['version']}  {step['on']}  {step['type']}  {step['actor']}")
 
 
+@learning.command("erase")
+@ledger_options
+@click.argument("ref")
+@on_option("Date of the erasure (default today).")
+@click.option("--basis", required=True, help="Why: the request or retention rule it meets.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation (it cannot be undone).")
+@click.pass_context
+def erase(ctx: click.Context, ref: str, on: date, basis: str, yes: bool) -> None:
+    """Erase the words of a learning statement recorded against a theme alone: its key
+    is destroyed, its facts and the hash chain stay. A statement recorded against a
+    case is erased with the case (complaints erase REF --subject case).
+
+    Example:
+
+    \b
+        complaints learning erase LRN-2025-0001 --basis "retention schedule" --yes
+    """
+    import sys
+
+    from cli.options import Refusal
+
+    if not yes:
+        if not sys.stdin or not sys.stdin.isatty():
+            raise Refusal(
+                f"not erased: erasing the words of {ref} cannot be undone; confirm it at "
+                "the prompt of an interactive session, or give --yes [confirmation-needed]"
+            )
+        if not click.confirm(f"Erase the words of {ref} for good?", err=True):
+            raise Refusal(f"not erased: {ref} was not confirmed [confirmation-needed]")
+    ledger(ctx).code.erase_learning(ref, on=on, actor=actor(ctx), basis=basis)
+
+
 COMMANDS = [learning]

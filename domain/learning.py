@@ -113,6 +113,7 @@ class LearningStatement(Aggregate):
         done_on: date | None
         approved_on: date | None
         approved_version: int | None
+        erased: dict[str, Any] | None
 
     class Recorded(Aggregate.Created):
         on: date
@@ -136,6 +137,7 @@ class LearningStatement(Aggregate):
             aggregate.done_on = None
             aggregate.approved_on = None
             aggregate.approved_version = None
+            aggregate.erased = None
 
     class ActionDone(Aggregate.Event):
         on: date
@@ -155,6 +157,16 @@ class LearningStatement(Aggregate):
         def apply(self, aggregate: Any) -> None:
             aggregate.approved_on = self.on
             aggregate.approved_version = self.originator_version
+
+    class Erased(Aggregate.Event):
+        """The statement's words were erased (its key destroyed); no personal data."""
+
+        on: date
+        actor: str
+        basis: str
+
+        def apply(self, aggregate: Any) -> None:
+            aggregate.erased = {"on": self.on, "actor": self.actor, "basis": self.basis}
 
     @classmethod
     def record(
@@ -226,6 +238,23 @@ class LearningStatement(Aggregate):
         _required("the wording to publish", wording)
         check_public_wording(wording, names)
         self.trigger_event(self.WordingApproved, on=on, actor=actor, wording=wording)
+
+    def erase(self, *, on: date, actor: str, policy: ProcedurePolicy, basis: str) -> None:
+        """Record that the words of a statement recorded against a theme alone were
+        erased; a statement recorded against a case is erased with the case."""
+        _check_on(on, policy)
+        if self.case_ref is not None:
+            raise errors.LearningRule(
+                f"{self.ref} is sealed under case {self.case_ref}'s key: erase the case "
+                f"(complaints erase {self.case_ref} --subject case)"
+            )
+        if self.erased is not None:
+            raise errors.AlreadyErased(
+                f"the words of {self.ref} were erased on {self.erased['on'].isoformat()}"
+            )
+        if not basis or not basis.strip():
+            raise errors.LearningRule("say the basis of the erasure")
+        self.trigger_event(self.Erased, on=on, actor=actor, basis=basis)
 
 
 #: The free text of each learning step, sealed by the ledger before it is stored.

@@ -194,6 +194,26 @@ class CodeService:
 
         self._act(ref, approve)
 
+    def erase_learning(self, ref: str, *, on: date, actor: str, basis: str) -> None:
+        """Destroy the key of a statement recorded against a theme alone, then record the
+        erasure (as ``erase`` does for a case: the key first, so a rerun completes it)."""
+        app = self.app
+        policy = app._policy()
+
+        def check() -> UUID:
+            statement = self._statement(ref)
+            statement.erase(on=on, actor=actor, policy=policy, basis=basis)
+            return statement.id
+
+        owner = app.read(check)
+        app.keys.destroy(str(owner), [CASE_SUBJECT])
+        self._act(
+            ref,
+            lambda statement, policy: statement.erase(
+                on=on, actor=actor, policy=policy, basis=basis
+            ),
+        )
+
     def _names_of_case(self, case_ref: str) -> str:
         """The names recorded for a case's people (complainant, child, people appointed),
         as one text; erased ones are gone."""
@@ -255,8 +275,10 @@ class CodeService:
 
         def work() -> dict[str, Any]:
             statement = self._statement(ref)
-            erased = None
-            if statement.case_ref:
+            erased: Any = None
+            if statement.erased is not None:
+                erased = replace_erasure(statement.erased)
+            elif statement.case_ref:
                 case = self.app._get(case_id(statement.case_ref))
                 if isinstance(case, Complaint):
                     erased = case.erasure_of(CASE_SUBJECT)
@@ -463,6 +485,13 @@ class CodeService:
             integrity={"events": position, "head_position": position, "head_hash": digest},
             suppress_below=suppress_below,
         )
+
+
+def replace_erasure(erased: dict[str, Any]) -> Any:
+    """A statement's erasure with ``on`` and ``actor`` as attributes, like a case's."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(**erased)
 
 
 def _not_accepted(session: Session, period: Period) -> dict[str, Any]:

@@ -151,6 +151,14 @@ STATES: dict[str, tuple[str | None, list[str]]] = {
             "--action 'duty officer'"
         ],
     ),
+    "learning-theme": (
+        "stage1",
+        [
+            "learning record --theme communication --on 2025-05-01 --team 'Front Door' "
+            "--due 2025-07-31 --went-wrong 'letters unclear' --learnt 'no review' "
+            "--action 'rewrite them'"
+        ],
+    ),
     "adr-offered": (
         "stage1",
         ["adr offer CSC-2025-0001 --on 2025-04-28 --method mediation"],
@@ -185,6 +193,7 @@ NEEDS: dict[tuple[str, ...], str] = {
     ("learning", "done"): "learning",
     ("learning", "approve"): "learning",
     ("learning", "show"): "learning",
+    ("learning", "erase"): "learning-theme",
     ("demo",): "empty",  # it builds a ledger of its own: an empty one
 }
 

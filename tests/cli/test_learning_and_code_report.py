@@ -332,3 +332,18 @@ def test_erasing_the_case_erases_its_learning_words(code_year: Complaints) -> No
     words = code_year.json("learning", "show", ref)["words"]
     assert words["went_wrong"].startswith("erased on ")
     assert code_year.json("report", "code", "--year", YEAR)["you_said_we_did"] == []
+
+
+def test_a_theme_statement_is_erased_on_its_own(complaints: Complaints, case: str) -> None:
+    theme = statement(complaints, "--theme", "communication")
+    linked = statement(complaints, "--case", case)
+    complaints.ok("learning", "erase", theme, "--basis", "retention schedule", "--yes")
+    words = complaints.json("learning", "show", theme)["words"]
+    assert all(text.startswith("erased on ") for text in words.values())
+    again = complaints.refused("learning", "erase", theme, "--basis", "again", "--yes")
+    assert "[already-erased]" in again.stderr
+    refused = complaints.refused("learning", "erase", linked, "--basis", "x", "--yes")
+    assert "[learning-statement]" in refused.stderr and case in refused.stderr
+    assert complaints.json("learning", "show", linked)["words"]["learnt"] == (
+        "messages sat in a shared inbox"
+    )
