@@ -42,6 +42,13 @@ SQLITE_HEADER = b"SQLite format 3\x00"
     show_default=True,
     help="Format of the annual report printed at the end.",
 )
+@click.option(
+    "--code/--no-code",
+    default=True,
+    show_default=True,
+    help="The last year under the Complaint Handling Code (code-2026 timescales for "
+    "cases received from its 1 April), with learning statements and a self-assessment.",
+)
 @click.pass_context
 def demo(
     ctx: click.Context,
@@ -50,6 +57,7 @@ def demo(
     cases_per_year: int,
     first_year: int | None,
     output_format: str,
+    code: bool,
 ) -> None:
     """Fill a fresh ledger with realistic generated cases; print the last year's report.
 
@@ -58,7 +66,9 @@ def demo(
     investigations, Stage 3 panels, recommendations, payments, the Ombudsman, with
     compliments and councillor and MP enquiries, in proportions like published annual
     reports. The same --seed gives the same ledger. The last year ends on 31 March;
-    cases received near then are still open.
+    cases received near then are still open. With --code (the default) the last year's
+    corporate cases follow the Complaint Handling Code, and learning statements and the
+    self-assessment are recorded, for `complaints report code`.
 
     --db is an SQLite file (default demo.db, not COMPLAINTS_DB) that is DELETED and
     created afresh, or a PostgreSQL URL whose ledger must be empty. Events are
@@ -114,6 +124,7 @@ def demo(
                 first_year=first_year,
                 progress=bar.update,
                 actor=setting(ctx, "actor"),
+                code=code,
             )
         click.echo(
             f"{written} events written to {_shown(url)} in {time.monotonic() - started:.1f} s",

@@ -64,6 +64,9 @@ COMMAND_MODULES = {
     "roles": "roles",
     "teams": "registers",
     "service-areas": "registers",
+    "learning": "learning",
+    "self-assessment": "code",
+    "governing-response": "code",
 }
 
 

@@ -102,6 +102,11 @@ def _print_report(ctx: click.Context, period: Period, choices: dict[str, Any]) -
         ledger(ctx, write=True).record_access(
             quoted, actor=actor(ctx), purpose=f"report {ctx.info_name} (approved extracts)"
         )
+    said = [w["ref"] for w in document.get("you_said_we_did", [])]
+    if said:  # the approved learning wordings are opened from their sealed steps too
+        ledger(ctx, write=True).code.record_access(
+            said, actor=actor(ctx), purpose=f"report {ctx.info_name} (approved wordings)"
+        )
     if choices["narrative"]:
         document["narrative"] = read_text_file(choices["narrative"], "--narrative")
     output_format = choices["output_format"]
@@ -263,4 +268,11 @@ def rebuild(ctx: click.Context) -> None:
     click.echo(f"rebuilt from {total} events")
 
 
+def _code_report() -> None:
+    from cli.code import code_report
+
+    report.add_command(code_report)
+
+
+_code_report()
 COMMANDS = [report, projections]

@@ -26,7 +26,8 @@ from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, TypeVar
+from functools import partial
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from eventsourcing.domain import Aggregate
 
@@ -1019,12 +1020,16 @@ def build_demo_ledger(
     first_year: int | None = None,
     progress: Callable[[int], None] | None = None,
     actor: str | None = None,
+    code: bool = False,
 ) -> int:
     """Fill an empty ledger with the demo; returns how many events were written.
 
     Each chunk is one transaction (with the read models caught up). ``progress`` is
     told how many complaints each chunk recorded. ``first_year`` defaults to the
     ``years`` full financial years ending with the last complete one before today.
+    With ``code``, cases received in the last year follow the Complaint Handling Code
+    (:func:`code_policy`), and learning statements and the self-assessment are recorded
+    after them (:func:`record_code_demo`).
     """
     if first_year is None:
         first_year = default_first_year(years, date.today())
@@ -1033,9 +1038,193 @@ def build_demo_ledger(
         raise errors.BadData(
             f"the ledger already holds {existing} events; the demo needs an empty ledger"
         )
-    for chunk in generate(seed, years, cases_per_year, first_year, ledger.policy, actor=actor):
+    policy = ledger.policy
+    if code:
+        policy = code_policy(policy, first_year + years - 1)
+    for chunk in generate(seed, years, cases_per_year, first_year, policy, actor=actor):
         ledger.record_many(chunk)
         if progress is not None:
             progress(sum(1 for aggregate in chunk if isinstance(aggregate, Complaint)))
+    if code:
+        record_code_demo(ledger, seed, first_year, years, actor)
     # Every event stored (typed reasons are sealed inside their steps, ADR 0028).
     return ledger.read(ledger.last_position)
+
+
+# ------------------------------------------------ the Complaint Handling Code's demo
+#: What a learning statement says, by theme: what went wrong, what was learnt, the
+#: action, the evidence it was done and the wording approved for publication. None of
+#: them names anybody.
+LEARNING_TEXTS: dict[str, tuple[str, str, str, str, str]] = {
+    "communication": (
+        "the family were not told when the plan changed",
+        "updates were left until the end of the assessment",
+        "social workers send a written update after every visit",
+        "audit of 20 case files: updates sent in 18",
+        "You told us you were not kept informed; social workers now send a written "
+        "update after every visit",
+    ),
+    "service-failure": (
+        "agreed support did not start on time",
+        "referrals waited for a panel that met once a month",
+        "the panel meets every two weeks; urgent cases are agreed by a manager",
+        "panel minutes and the waiting-time report for the quarter",
+        "You told us support took too long to start; the panel now meets every two weeks",
+    ),
+    "policy-and-procedure": (
+        "the charging policy was applied differently by different teams",
+        "staff were using an old version of the policy",
+        "the policy was reissued and every team trained",
+        "training record: 96% of staff completed the session",
+        "You told us charges were applied unfairly; we reissued the policy and trained "
+        "every team",
+    ),
+    "other": (
+        "our letters used words the family did not understand",
+        "letter templates had never been reviewed with families",
+        "letters rewritten with the parents' forum",
+        "new templates in use in every team",
+        "You told us our letters were hard to understand; parents helped us rewrite them",
+    ),
+}
+#: The self-assessment's evidence and explanation for each section of the Code.
+ASSESSMENT_TEXTS: dict[int, tuple[str, str]] = {
+    1: ("complaints policy, section 2", "the Code's definition of a complaint is used"),
+    2: ("exclusions listed in the policy", "each exclusion is explained to the complainant"),
+    3: ("website, leaflets, easy-read and online form", "reasonable adjustments are recorded"),
+    4: ("complaints team of four; training records", "a named lead reports to the director"),
+    5: ("acknowledged within 5 working days", "triage is done on the day received"),
+    6: ("Stage 1 and 2 response times in this report", "extensions are agreed in writing"),
+    7: ("remedies and payments in this report", "remedies follow the Ombudsman's guidance"),
+    8: ("this report and the self-assessment", "published on the council's website"),
+    9: ("learning statements and the governing body's response", "reviewed each quarter"),
+}
+#: How a council judges itself (weights), before and after working on it.
+COMPLIANCE_WEIGHTS: Weighted[str] = (("yes", 60), ("partly", 30), ("no", 10))
+
+
+def code_policy(policy: ProcedurePolicy, start_year: int) -> ProcedurePolicy:
+    """``policy`` with cases received from 1 April ``start_year`` on following the
+    Complaint Handling Code (the ``code-2026`` preset), unless its settings already
+    change the timescales on a date."""
+    from domain.procedure import TIMESCALE_PRESETS, TimescaleChange
+
+    if policy.timescale_changes:
+        return policy
+    effective = date(start_year, 4, 1)
+    code = TIMESCALE_PRESETS["code-2026"](policy.timescales_on(effective))
+    return replace(policy, timescale_changes=(TimescaleChange(effective, code),))
+
+
+def record_code_demo(
+    ledger: Ledger, seed: int, first_year: int, years: int, actor: str | None = None
+) -> None:
+    """Learning statements from upheld and partly upheld complaints of the last two
+    years (recorded, done, their wording approved), and the self-assessment of both
+    years with the governing body's response to the last: through the ledger's own use
+    cases, so their words are sealed like any user's. Deterministic by ``seed``."""
+    rng = random.Random(seed * 7919 + 1)
+    today = financial_year_end(first_year, years)
+    who = actor or TEAM
+    last = first_year + years - 1
+    for start in range(max(first_year, last - 1), last + 1):
+        rows = ledger.query(partial(_answered_with_merit, start=start))
+        chosen = rng.sample(rows, min(len(rows), 10))
+        chosen.sort(key=lambda r: (r.responded_on, r.ref))
+        for row in chosen:
+            _learning_statement(ledger, rng, today, who, row.ref, row.team, row.responded_on)
+        _self_assessment(ledger, rng, start, who, revised=start == last)
+
+
+def _answered_with_merit(session: Any, start: int) -> list[Any]:
+    """Stages answered upheld or partly upheld from 1 April ``start`` to February's end,
+    with their case's reference and team, in the order answered."""
+    from sqlalchemy import select
+
+    from projections import tables
+
+    stages, cases = tables.stages, tables.cases
+    return list(
+        session.execute(
+            select(cases.c.ref, cases.c.team, stages.c.responded_on)
+            .join(stages, stages.c.case_id == cases.c.case_id)
+            .where(
+                stages.c.outcome.in_(("upheld", "partly-upheld")),
+                stages.c.responded_on >= date(start, 4, 1),
+                stages.c.responded_on <= date(start + 1, 2, 28),
+            )
+            .order_by(stages.c.responded_on, cases.c.ref, stages.c.stage)
+        )
+    )
+
+
+def _learning_statement(
+    ledger: Ledger,
+    rng: random.Random,
+    today: date,
+    who: str,
+    case_ref: str,
+    team: str | None,
+    responded_on: date,
+) -> None:
+    theme = _pick(rng, THEMES)
+    went_wrong, learnt, action, evidence, wording = LEARNING_TEXTS[theme]
+    on = min(responded_on + timedelta(days=rng.randint(3, 20)), today)
+    due = on + timedelta(days=rng.randint(30, 120))
+    ref = ledger.code.record_learning(
+        on=on,
+        actor=who,
+        team=team or "Complaints and Customer Care",
+        due=due,
+        went_wrong=went_wrong,
+        learnt=learnt,
+        action=action,
+        case_ref=case_ref,
+        theme=theme,
+    )
+    if rng.random() < 0.25:
+        return  # still open, or overdue
+    done = on + timedelta(days=rng.randint(10, (due - on).days + 30))
+    if done > today:
+        return
+    ledger.code.learning_done(ref, on=done, actor=who, evidence=evidence)
+    approved = done + timedelta(days=rng.randint(1, 14))
+    if rng.random() < 0.8 and approved <= today:
+        ledger.code.approve_wording(ref, on=approved, actor=who, wording=wording)
+
+
+def _self_assessment(
+    ledger: Ledger, rng: random.Random, start: int, who: str, revised: bool
+) -> None:
+    from domain.learning import CODE_SECTIONS
+
+    answered_on = date(start + 1, 3, 2)
+    for section in CODE_SECTIONS:
+        evidence, explanation = ASSESSMENT_TEXTS[section]
+        ledger.code.answer_section(
+            start,
+            on=answered_on,
+            actor=who,
+            section=section,
+            compliance=_pick(rng, COMPLIANCE_WEIGHTS),
+            evidence=evidence,
+            explanation=explanation,
+        )
+    if revised:  # a section answered again after the committee asked: the later stands
+        ledger.code.answer_section(
+            start,
+            on=date(start + 1, 3, 20),
+            actor=who,
+            section=6,
+            compliance="partly",
+            evidence="Stage 1 and 2 response times in this report, checked by audit",
+            explanation="extensions were agreed late; a tracker is in use from April",
+        )
+        ledger.code.governing_response(
+            start,
+            on=date(start + 1, 3, 31),
+            actor=who,
+            text="The committee accepts the report and the self-assessment, asks for the "
+            "Stage 1 response times to be reported each quarter, and will review the "
+            "learning actions that are overdue at its next meeting.",
+        )

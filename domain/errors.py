@@ -241,3 +241,38 @@ class LedgerTampered(Refused):
             f"the ledger has been tampered with at position {position}: run complaints verify"
         )
         self.position = position
+
+
+# ------------------------------------------- learning and the Complaint Handling Code
+class LearningRule(Refused):
+    """A learning statement needs a case or a theme, and says what went wrong, what was
+    learnt and the action."""
+
+    rule = "learning-statement"
+
+
+class LearningDueBeforeStatement(DateOutOfOrder):
+    """A learning action due before the statement that sets it was recorded."""
+
+    rule = "learning-due-before-statement"
+
+
+class LearningAlreadyDone(Refused):
+    rule = "learning-already-done"
+
+
+class WordingNamesAPerson(BadData):
+    """A public wording (a learning statement's "you said, we did") that still names a
+    person recorded for the case, or a person by title (Mrs Smith)."""
+
+    rule = "public-wording-names-a-person"
+
+
+class UnknownCodeSection(BadData):
+    """A self-assessment answer for a section the Complaint Handling Code does not have."""
+
+    rule = "code-section"
+
+
+class SelfAssessmentRule(Refused):
+    rule = "self-assessment"

@@ -298,3 +298,19 @@ class AccessLog(Aggregate):
 
     def read(self, *, on: date, actor: str, purpose: str) -> None:
         self.trigger_event(self.Read, on=on, actor=actor, purpose=purpose)
+
+
+#: Words of a recorded name shorter than this are not looked for (initials, "de").
+_SHORTEST_NAME_WORD = 3
+
+
+def named_in(text: str, names: str) -> str | None:
+    """The first word of the recorded ``names`` (three letters or more, in any case)
+    that ``text`` still contains, or ``None``: the check an extract or public wording
+    passes before it may be quoted (a compliment's extract, a learning statement's
+    "you said, we did")."""
+    lowered = text.lower()
+    for name in names.split():
+        if len(name) >= _SHORTEST_NAME_WORD and name.lower() in lowered:
+            return name
+    return None

@@ -14,6 +14,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.utils import get_topic, register_topic
 
 from domain.complaint import Complaint
+from domain.learning import LearningStatement, SelfAssessment
 from domain.personal import AccessLog, PersonalDetails
 from domain.references import ReferenceSequence
 from domain.representations import AdvocacyReferral, Compliment, Enquiry, InitialFeedback
@@ -25,6 +26,8 @@ KINDS: dict[str, tuple[type[Aggregate], ...]] = {
     "personal": (PersonalDetails,),
     "access-log": (AccessLog,),
     "reference-sequence": (ReferenceSequence,),
+    "learning": (LearningStatement,),
+    "self-assessment": (SelfAssessment,),
 }
 
 #: Stored names of event classes that have since moved or been renamed: the old topic

@@ -47,6 +47,7 @@ from domain.personal import (
     SealedText,
     access_log_id,
     check_subject,
+    named_in,
     note_subject,
     personal_details_id,
     plaintext_fields,
@@ -110,6 +111,7 @@ from reports.council import CouncilSettings, council_sections
 from reports.suppression import suppress
 
 if TYPE_CHECKING:
+    from ledger.learning import CodeService
     from ledger.store.checkpoints import Signer
 
 T = TypeVar("T")
@@ -791,6 +793,7 @@ class Ledger(Application[UUID]):
         document.update(council_sections(document, self.council, period.financial_year_start))
         if as_of is None:
             document["compliments"]["extracts"] = self.compliment_extracts(period)
+            document["you_said_we_did"] = self.code.you_said_we_did(period)
         document["integrity"] = {
             "events": position,
             "head_position": position,
@@ -807,10 +810,22 @@ class Ledger(Application[UUID]):
         try:
             document = AnnualReport(session, procedure).build(period)
             document["compliments"]["extracts"] = self._extracts(session, period)
+            document["you_said_we_did"] = self.code.you_said_we_did(period, session)
         finally:
             session.close()
         digest = self.chain.hash_at(self.sessions(), position)
         return document, position, digest
+
+    # ------------------------------------- learning and the Code (ledger/learning.py)
+    @property
+    def code(self) -> CodeService:
+        """Learning statements, the Code's self-assessment and ``report code``."""
+        from ledger.learning import CodeService
+
+        service: CodeService | None = self.__dict__.get("_code_service")
+        if service is None:
+            service = self.__dict__["_code_service"] = CodeService(self)
+        return service
 
     # --------------------------------------------------------------- loading
     def _get(self, aggregate_id: UUID) -> Aggregate | None:
@@ -1151,11 +1166,11 @@ class Ledger(Application[UUID]):
                 if isinstance(notes, PersonalDetails)
                 else ""
             )
-            for name in names.split():
-                if len(name) > 2 and name.lower() in extract.lower():
-                    raise errors.BadData(
-                        f"the extract names {name!r}: remove names before it is published"
-                    )
+            name = named_in(extract, names)
+            if name is not None:
+                raise errors.BadData(
+                    f"the extract names {name!r}: remove names before it is published"
+                )
             compliment.approve_for_publication(on=on, actor=actor, policy=policy)
 
         self.act_on_representation(
@@ -2102,7 +2117,8 @@ class Ledger(Application[UUID]):
             complaint.erase(on=on, actor=actor, policy=policy, subject=subject, basis=basis)
             details = self._get(personal_details_id(complaint.id))
             sealed = isinstance(details, PersonalDetails) and bool(details.sealed)
-            return complaint.id, sealed or bool(self._typed_texts(complaint.id))
+            learnt = self.code.sealed_for_case(ref)  # learning statements' words (ADR 0030)
+            return complaint.id, sealed or learnt or bool(self._typed_texts(complaint.id))
 
         owner, sealed = self.read(check)
         if sealed:

@@ -24,20 +24,23 @@ from sqlalchemy.orm import Session
 
 from domain.complaint import Complaint
 from domain.errors import LedgerTampered
+from domain.learning import LearningStatement
 from domain.procedure import ProcedurePolicy
 from domain.representations import Representation
 from domain.stored_names import stored_kind
 from projections import tables
-from projections.rows import complaint_rows, representation_row
+from projections.rows import complaint_rows, learning_row, representation_row
 
 #: Bump when the rows a projection writes change; a different stored version makes
 #: the next catch-up rebuild the read models from the first event.
-CODE_VERSION = "case-facts-5"
+CODE_VERSION = "case-facts-6"
 NAME = "case_facts"
 
 #: The kinds of record (domain/stored_names.py) the read models are built from.
-COMPLAINT, REPRESENTATION = "complaint", "representation"
-PROJECTED_KINDS = (COMPLAINT, REPRESENTATION)
+COMPLAINT, REPRESENTATION, LEARNING = "complaint", "representation", "learning"
+PROJECTED_KINDS = (COMPLAINT, REPRESENTATION, LEARNING)
+#: The read-model table of each kind of record keyed by its reference.
+TABLE_OF_KIND = {REPRESENTATION: tables.representations, LEARNING: tables.learning}
 #: Keys in one ``DELETE ... WHERE key IN (...)`` (SQLite allows 999 parameters).
 KEYS_PER_STATEMENT = 500
 #: Records a catch-up keeps folded in memory between its batches; past this many it
@@ -254,6 +257,16 @@ class CaseFactsProjection:
                 assert isinstance(aggregate, Complaint)
                 rows = complaint_rows(aggregate, self.policy)
                 changes.append(Change(str(aggregate_id), COMPLAINT, str(aggregate.id), rows))
+            elif kinds[aggregate_id] == LEARNING:
+                assert isinstance(aggregate, LearningStatement)
+                changes.append(
+                    Change(
+                        str(aggregate_id),
+                        LEARNING,
+                        aggregate.ref,
+                        {str(tables.learning.name): [learning_row(aggregate)]},
+                    )
+                )
             else:
                 assert isinstance(aggregate, Representation)
                 row = representation_row(aggregate, self.policy)
@@ -312,7 +325,6 @@ class ProjectionStatements:
         self, session: Session, start: int, through: int, version: str, changes: Sequence[Change]
     ) -> None:
         cases = [c.key for c in changes if c.kind == COMPLAINT]
-        refs = [c.key for c in changes if c.kind != COMPLAINT]
         rows: dict[str, list[dict[str, Any]]] = {}
         for change in changes:
             for table_name, table_rows in change.rows.items():
@@ -321,10 +333,11 @@ class ProjectionStatements:
             some = cases[offset : offset + KEYS_PER_STATEMENT]
             for table in tables.CASE_TABLES:
                 session.execute(delete(table).where(table.c.case_id.in_(some)))
-        for offset in range(0, len(refs), KEYS_PER_STATEMENT):
-            some = refs[offset : offset + KEYS_PER_STATEMENT]
-            table = tables.representations
-            session.execute(delete(table).where(table.c.ref.in_(some)))
+        for kind, table in TABLE_OF_KIND.items():
+            refs = [c.key for c in changes if c.kind == kind]
+            for offset in range(0, len(refs), KEYS_PER_STATEMENT):
+                some = refs[offset : offset + KEYS_PER_STATEMENT]
+                session.execute(delete(table).where(table.c.ref.in_(some)))
         for table_name, table_rows in rows.items():
             if table_rows:
                 session.execute(insert(tables.metadata.tables[table_name]), table_rows)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from domain.complaint import Complaint
+from domain.learning import LearningStatement
 from domain.procedure import ProcedurePolicy
 from domain.representations import Representation
 from projections.facts import case_facts, representation_facts
@@ -169,4 +170,19 @@ def representation_row(record: Representation, policy: ProcedurePolicy) -> dict[
         "complaint_ref": facts.complaint_ref,
         "age_band": facts.age_band,
         "theme": facts.theme,
+    }
+
+
+def learning_row(statement: LearningStatement) -> dict[str, Any]:
+    """The read-model row of a learning statement: dates, team and theme, never its words."""
+    return {
+        "ref": statement.ref,
+        "case_ref": statement.case_ref,
+        "theme": statement.theme,
+        "team": statement.team,
+        "recorded_on": statement.recorded_on,
+        "due": statement.due,
+        "done_on": statement.done_on,
+        "approved_on": statement.approved_on,
+        "wording_version": statement.approved_version,
     }

@@ -169,6 +169,21 @@ representations = Table(
     Column("theme", NAME),
 )
 
+learning = Table(
+    "rm_learning",
+    metadata,
+    Column("ref", String(40), primary_key=True),
+    Column("case_ref", String(40)),
+    Column("theme", NAME),
+    Column("team", NAME, nullable=False),
+    Column("recorded_on", Date, nullable=False),
+    Column("due", Date, nullable=False),
+    Column("done_on", Date),
+    Column("approved_on", Date),
+    # The step holding the approved wording (sealed there; never copied here).
+    Column("wording_version", Integer),
+)
+
 # The report's questions: "which stages were entered / closed in this period?"
 for _column in ("started_on", "responded_on", "withdrawn_on", "panel_met_on"):
     Index(f"rm_stage_by_{_column}", stages.c.procedure, stages.c.stage, stages.c[_column])
@@ -185,4 +200,6 @@ Index("rm_representation_by_team", representations.c.team)
 Index("rm_representation_by_service_area", representations.c.service_area)
 
 CASE_TABLES = (cases, case_reasons, stages, points, remedies, recommendations, payments, ombudsman)
-READ_MODEL_TABLES = (*CASE_TABLES, representations)
+READ_MODEL_TABLES = (*CASE_TABLES, representations, learning)
+#: The tables of records other than cases, each keyed by its record's reference.
+REFERENCE_TABLES = (representations, learning)

@@ -490,6 +490,15 @@ def sections(
         )
     )
     tables.extend(_representation_tables(report, say))
+    said = report.get("you_said_we_did") or []
+    if said:  # learning statements' wordings approved for publication (ADR 0030)
+        tables.append(
+            (
+                "You said, we did",
+                ["team", "theme", "what we did"],
+                [[w["team"], say(w["theme"]) if w["theme"] else "-", w["wording"]] for w in said],
+            )
+        )
     tables.append(
         (
             "Five-year trend (received)",

@@ -9,7 +9,7 @@ functions owned by the tables' owner (ADR 0024):
 - ``complaints_projection_reset(version)``: empty every read model and set the
   position to 0, so every later read first rebuilds them from the first event;
 - ``complaints_projection_store(start, through, version, changes)``: rewrite the rows
-  of the cases and representations in ``changes`` and move the position from
+  of the cases, representations and learning statements in ``changes`` and move the position from
   ``start`` to ``through``. Refused unless ``start`` is the stored position,
   ``through`` is a chained event after it, every aggregate in ``changes`` has an
   event in between, and every case or representation with an event in between is in
@@ -37,7 +37,7 @@ from sqlalchemy.orm import Session
 
 from domain.stored_names import KIND_OF_TOPIC
 from projections import tables
-from projections.projector import COMPLAINT, NAME, PROJECTED_KINDS, Change
+from projections.projector import COMPLAINT, LEARNING, NAME, PROJECTED_KINDS, Change
 
 LOCK = "complaints_projection_lock"
 RESET = "complaints_projection_reset"
@@ -93,6 +93,7 @@ def _function_sql(schema: str) -> list[str]:
     tracking = tables.tracking.name
     case_tables = [t.name for t in tables.CASE_TABLES]
     representation = tables.representations.name
+    learning = tables.learning.name
     projected_topics = ", ".join(
         "'" + topic.replace("'", "''") + "'"
         for topic, kind in sorted(KIND_OF_TOPIC.items())
@@ -162,6 +163,11 @@ BEGIN
         RAISE EXCEPTION 'read models: rows of another case given for %', change.value->>'key';
       END IF;
 {rewrite_case}
+    ELSIF change.value->>'kind' = '{LEARNING}' THEN
+      DELETE FROM {learning} WHERE ref = change.value->>'key';
+      INSERT INTO {learning} SELECT * FROM jsonb_populate_recordset(
+        NULL::{learning}, coalesce(change.value->'rows'->'{learning}', '[]'))
+        r WHERE r.ref = change.value->>'key';
     ELSE
       DELETE FROM {representation} WHERE ref = change.value->>'key';
       INSERT INTO {representation} SELECT * FROM jsonb_populate_recordset(

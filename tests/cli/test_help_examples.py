@@ -143,6 +143,22 @@ STATES: dict[str, tuple[str | None, list[str]]] = {
         ["hold place CSC-2025-0001 --on 2025-04-10 --reason 'claim issued'"],
     ),
     "advocate-offered": ("stage1", ["advocate offer CSC-2025-0001 --on 2025-04-08"]),
+    "learning": (
+        "stage1",
+        [
+            "learning record --case CSC-2025-0001 --on 2025-05-01 --team 'Front Door' "
+            "--due 2025-07-31 --went-wrong 'calls not returned' --learnt 'shared inbox' "
+            "--action 'duty officer'"
+        ],
+    ),
+    "learning-theme": (
+        "stage1",
+        [
+            "learning record --theme communication --on 2025-05-01 --team 'Front Door' "
+            "--due 2025-07-31 --went-wrong 'letters unclear' --learnt 'no review' "
+            "--action 'rewrite them'"
+        ],
+    ),
     "adr-offered": (
         "stage1",
         ["adr offer CSC-2025-0001 --on 2025-04-28 --method mediation"],
@@ -174,6 +190,10 @@ NEEDS: dict[tuple[str, ...], str] = {
     ("advocate", "decline"): "advocate-offered",
     ("adr", "result"): "adr-offered",
     ("hold", "lift"): "held",
+    ("learning", "done"): "learning",
+    ("learning", "approve"): "learning",
+    ("learning", "show"): "learning",
+    ("learning", "erase"): "learning-theme",
     ("demo",): "empty",  # it builds a ledger of its own: an empty one
 }
 

@@ -182,3 +182,25 @@ def test_every_event_can_be_recorded_as_one_actor() -> None:
         for event in aggregate.pending_events
     }
     assert actors == {"demo-loader"}
+
+
+def test_the_code_demo_fills_every_part_of_report_code(db_url: str) -> None:
+    """With ``code``, the last year's corporate cases follow the Code (acknowledged within
+    five working days, answered ten after), and learning statements, wordings, the
+    self-assessment of two years and the governing body's response are recorded, the
+    same for the same seed."""
+    ledger = Ledger(db_url)
+    try:
+        build_demo_ledger(ledger, SEED, YEARS, CASES, first_year=FIRST_YEAR, code=True)
+        document = ledger.code.code_report(LAST_YEAR)
+        again = ledger.code.code_report(LAST_YEAR)
+    finally:
+        ledger.close()
+    assert document["stage1"]["received"] > 0 and document["stage1"]["acknowledged"] > 0
+    assert document["not_accepted"]["total"] > 0
+    assert document["learning"]["recorded"] > 0 and document["you_said_we_did"]
+    sections = document["self_assessment"]["sections"]
+    assert all(s["compliance"] and s["previous"] for s in sections)
+    assert sections[5]["compliance"] == "partly"  # answered again: the later stands
+    assert document["governing_response"]["text"]
+    assert _json(again) == _json(document)
