@@ -107,8 +107,8 @@ from ledger.store.time_travel import as_recorded_by, moment_text, read_models_as
 from projections import tables as read_models
 from projections.projector import CaseFactsProjection, RowStore, Status
 from reports.annual import AnnualReport, Period
-from reports.council import CouncilSettings, council_sections
-from reports.suppression import suppress
+from reports.council import CouncilSettings
+from reports.document import annual_document
 
 if TYPE_CHECKING:
     from ledger.learning import CodeService
@@ -783,25 +783,32 @@ class Ledger(Application[UUID]):
     ) -> dict[str, Any]:
         """The annual report's document; with ``suppress_below``, the public version;
         with ``as_of``, exactly as the ledger stood at that moment."""
+        extracts = you_said_we_did = None
         if as_of is None:
-            document = self.query(lambda session: AnnualReport(session, procedure).build(period))
+            figures = self.query(lambda session: AnnualReport(session, procedure).build(period))
             position, digest = self.head()
+            extracts = self.compliment_extracts(period)
+            you_said_we_did = self.code.you_said_we_did(period)
         else:
-            document, position, digest = self.read(
+            figures, position, digest = self.read(
                 lambda: self._annual_report_as_of(period, procedure, as_of)
             )
-        document.update(council_sections(document, self.council, period.financial_year_start))
-        if as_of is None:
-            document["compliments"]["extracts"] = self.compliment_extracts(period)
-            document["you_said_we_did"] = self.code.you_said_we_did(period)
-        document["integrity"] = {
+        integrity: dict[str, Any] = {
             "events": position,
             "head_position": position,
             "head_hash": digest,
         }
         if as_of is not None:
-            document["integrity"]["as_of"] = as_of.isoformat()
-        return suppress(document, suppress_below) if suppress_below else document
+            integrity["as_of"] = as_of.isoformat()
+        return annual_document(
+            figures,
+            self.council,
+            period,
+            integrity=integrity,
+            extracts=extracts,
+            you_said_we_did=you_said_we_did,
+            suppress_below=suppress_below,
+        )
 
     def _annual_report_as_of(
         self, period: Period, procedure: str, as_of: datetime

@@ -291,8 +291,8 @@ def tables(document: dict[str, Any], labels: Labels | None = None) -> list[Table
                 ["learning statements recorded", learning["recorded"]],
                 ["actions done in the year", learning["done"]],
                 ["of which by their due date", learning["done_on_time"]],
-                ["actions open at the end of the year", learning["open_at_end"]],
-                ["actions overdue at the end of the year", learning["overdue_at_end"]],
+                ["actions not done, not yet due, at the year's end", learning["open_at_end"]],
+                ["actions not done and overdue at the year's end", learning["overdue_at_end"]],
                 ["wordings approved for publication", learning["wordings_approved"]],
             ]
             + [

@@ -10,7 +10,6 @@ on PostgreSQL only the tables' owner, or a writer that forged events) shows here
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
@@ -19,20 +18,20 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from domain.errors import LedgerTampered
+from ledger.store.listed_events import ListedEvents
 from projections import tables
 from projections.projector import NAME, CaseFactsProjection
 
 BATCH = 1000
 
 
-class EventsInMemory:
+class EventsInMemory(ListedEvents):
     """The ledger's events up to ``position``, read once in order (the chain has just
     been verified over them); the projection folds each record once from them."""
 
     def __init__(self, ledger: Any, position: int) -> None:
-        self.ledger = ledger
+        super().__init__(ledger)
         self.position = position
-        self.notifications: list[Any] = []
         start = 0
         while start < position:
             batch = ledger.notifications_after(start, BATCH)
@@ -40,16 +39,6 @@ class EventsInMemory:
             if len(batch) < BATCH:
                 break
             start = batch[-1].id
-
-    def notifications_after(self, position: int, limit: int) -> Sequence[Any]:
-        later = [n for n in self.notifications if n.id > position]
-        return later[:limit]
-
-    def domain_event(self, notification: Any) -> Any:
-        return self.ledger.domain_event(notification)
-
-    def held(self, aggregate_id: UUID, version: int) -> Any | None:
-        return None
 
     def aggregate_at(self, aggregate_id: UUID, version: int) -> Any:
         raise AssertionError("a rebuild from the first event folds every record itself")

@@ -3,29 +3,27 @@ the events recorded by then (corrections made later included, so they are ignore
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from uuid import UUID
 
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
+from ledger.store.listed_events import ListedEvents
 from projections import tables
 from projections.projector import CaseFactsProjection
 
 BATCH = 1000
 
 
-class EventsRecordedBy:
+class EventsRecordedBy(ListedEvents):
     """An event source that offers the projection only what was recorded by ``as_of``."""
 
     def __init__(self, ledger: Any, as_of: datetime) -> None:
-        self.ledger = ledger
+        super().__init__(ledger)
         self.as_of = as_of
-        self.notifications: list[Any] = []
         #: How many events were recorded after ``as_of`` (for "N steps recorded later").
         self.later = 0
         position = 0
@@ -40,22 +38,6 @@ class EventsRecordedBy:
             if len(batch) < BATCH:
                 break
             position = batch[-1].id
-
-    def notifications_after(self, position: int, limit: int) -> Sequence[Any]:
-        later = [n for n in self.notifications if n.id > position]
-        return later[:limit]
-
-    def domain_event(self, notification: Any) -> Any:
-        return self.ledger.domain_event(notification)
-
-    def held(self, aggregate_id: UUID, version: int) -> Any | None:
-        return None
-
-    def aggregate_at(self, aggregate_id: UUID, version: int) -> Any:
-        return self.ledger.aggregate_at(aggregate_id, version)
-
-    def last_position(self) -> int:
-        return self.notifications[-1].id if self.notifications else 0
 
 
 @dataclass
