@@ -77,9 +77,7 @@ class Owners:
     entries: tuple[Owner, ...] = ()
 
     def of_team(self, team: str | None, on: date) -> Owner | None:
-        return next(
-            (o for o in self.entries if team and o.team == team and o.valid_on(on)), None
-        )
+        return next((o for o in self.entries if team and o.team == team and o.valid_on(on)), None)
 
     def of_service_area(self, area: str | None, on: date) -> Owner | None:
         return next(
