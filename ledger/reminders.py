@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from domain.errors import BadData
+from domain.registers import TEAM
 from domain.reminders import ReminderLog, reminder_log_id
 from ledger.settings import ReminderSettings
 from ledger.store.mail import MailServer, connected
@@ -125,8 +126,11 @@ def deadline_calendar(
         register = app.policy.teams
         if register is not None:
             known |= set(register.names)
+        known |= {used.name for used in app.names_in_use(TEAM)}
         if team not in known:
-            raise BadData(f"unknown team {team!r}: not in the register of teams or [[owners]]")
+            raise BadData(
+                f"unknown team {team!r}: not in the register of teams, [[owners]] or any case"
+            )
     if owner is not None and not any(
         owner in (o.manager, o.deputy, o.escalation) for o in settings.owners.entries
     ):
