@@ -49,11 +49,13 @@ def remind(
     user: str | None,
     password_file: str | None,
 ) -> None:
-    """E-mail each owner ([[owners]] in the settings) one digest of the deadlines near
-    or past on --on: acknowledgements due tomorrow, responses due within three working
-    days, Stage 3 panels within five, recommendations within seven days, and what is
-    overdue (to the escalation contact as well after five working days). References,
-    stages, steps and dates only: no names, no free text.
+    """E-mail each owner one digest of the deadlines near or past on --on.
+
+    The owners are [[owners]] in the settings; [reminders] says how early they are told
+    (by default: acknowledgements due tomorrow, responses within three working days,
+    Stage 3 panels within five, recommendations within seven days, and what is overdue,
+    to the escalation contact as well after five working days). References, stages,
+    steps, teams and dates only: no names, no free text.
 
     Each digest sent is recorded in the ledger (verify covers it): a second run on the
     same day sends nothing twice, and a run stopped by the mail server leaves the
