@@ -55,7 +55,7 @@ class Deadline:
 
 def open_deadlines(session: Session, on: date, calendar: WorkingDayCalendar) -> list[Deadline]:
     """Every deadline open on ``on``: acknowledgements not sent, responses not given
-    (a Stage 3 of the statutory procedure: its panel not yet met), accepted
+    (a Stage 3 of the statutory procedure: the panel's meeting until it has met), accepted
     recommendations not completed."""
     s, c = t.stages, t.cases
     found: list[Deadline] = []
@@ -68,6 +68,8 @@ def open_deadlines(session: Session, on: date, calendar: WorkingDayCalendar) -> 
                 s.c.acknowledgement_due,
                 s.c.acknowledged_on,
                 s.c.panel_met_on,
+                s.c.clock_from,
+                s.c.working_days,
             ).join(c, c.c.case_id == s.c.case_id)
         )
     }
@@ -92,16 +94,15 @@ def open_deadlines(session: Session, on: date, calendar: WorkingDayCalendar) -> 
             )
         if row["due"] is None:
             continue  # on hold: no deadline runs
-        step = RESPONSE
-        if row["procedure"] == "statutory" and row["stage"] == 3:
-            if more is not None and more.panel_met_on is not None and more.panel_met_on <= on:
-                continue
-            step = PANEL
-        found.append(
-            Deadline(
-                row["ref"], str(row["stage"]), step, date.fromisoformat(row["due"]), team, area
-            )
-        )
+        step, due = RESPONSE, date.fromisoformat(row["due"])
+        if row["procedure"] == "statutory" and row["stage"] == 3 and more is not None:
+            met = more.panel_met_on is not None and more.panel_met_on <= on
+            if not met and more.clock_from is not None:
+                # The panel meets within its working days of the request (the stage's
+                # clock); the council's response is due after the panel's report.
+                step = PANEL
+                due = calendar.add_working_days(more.clock_from, more.working_days)
+        found.append(Deadline(row["ref"], str(row["stage"]), step, due, team, area))
     teams = {
         r.case_id: (r.team, r.service_area)
         for r in session.execute(select(c.c.case_id, c.c.team, c.c.service_area))

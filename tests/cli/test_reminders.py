@@ -293,3 +293,34 @@ def test_a_calendar_for_an_unknown_team_writes_nothing(
     assert len(lines) == 1 and lines[0].startswith("Error: unknown team 'Nobody Here'")
     assert not out.exists()
     assert list(tmp_path.glob(".nobody.ics.*")) == []
+
+
+def test_a_stage3_panel_is_reminded_five_working_days_before_it_must_meet(
+    complaints: Complaints, tmp_path: Path
+) -> None:
+    config = tmp_path / "complaints.toml"
+    config.write_text(SETTINGS, encoding="utf-8")
+    c = complaints
+    c.ok(
+        "receive", "--on", "2024-04-02", "--procedure", "statutory", "--channel", "email",
+        "--role", "parent", "--team", "Locality North", "--reason", "poor-communication",
+    )  # fmt: skip
+    c.ok("acknowledge", "CSC-2024-0001", "--on", "2024-04-03")
+    c.ok("respond", "CSC-2024-0001", "--on", "2024-04-10", "--outcome", "not-upheld")
+    c.ok("escalate", "CSC-2024-0001", "--on", "2024-04-15")
+    c.ok("respond", "CSC-2024-0001", "--on", "2024-05-20", "--outcome", "not-upheld")
+    c.ok("escalate", "CSC-2024-0001", "--on", "2024-05-22")
+    c.ok("acknowledge", "CSC-2024-0001", "--on", "2024-05-23")
+
+    def panel_lines(day: str) -> list[str]:
+        out = c.ok("remind", "--config", str(config), "--on", day, "--dry-run")
+        return [line for line in out.splitlines() if "panel" in line]
+
+    # Requested 22 May 2024: the panel meets within 30 working days, by 4 July.
+    assert panel_lines("2024-06-26") == []
+    assert panel_lines("2024-06-27") == ["- CSC-2024-0001 stage 3 panel: due [Locality North]"]
+    out = tmp_path / "panel.ics"
+    c.ok("calendar", "--config", str(config), "--on", "2024-06-27", "--out", str(out))
+    (event,) = Calendar.from_ical(out.read_bytes()).walk("VEVENT")
+    assert str(event["UID"]) == "CSC-2024-0001-3-panel@complaints-ledger"
+    assert event.decoded("DTSTART").isoformat() == "2024-07-04"
