@@ -324,3 +324,17 @@ def test_a_stage3_panel_is_reminded_five_working_days_before_it_must_meet(
     (event,) = Calendar.from_ical(out.read_bytes()).walk("VEVENT")
     assert str(event["UID"]) == "CSC-2024-0001-3-panel@complaints-ledger"
     assert event.decoded("DTSTART").isoformat() == "2024-07-04"
+
+
+def test_starttls_to_a_server_without_it_is_one_line_and_tells_nobody(
+    owned: tuple[Complaints, Path], inbox: tuple[Inbox, str]
+) -> None:
+    c, config = owned
+    mail, server = inbox
+    result = remind(c, config, server, "--starttls")
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"Error: mail server {server}: "), lines
+    assert mail.messages == []
+    assert remind(c, config, server).exit_code == 0
+    assert len(mail.messages) == 4
