@@ -67,6 +67,8 @@ COMMAND_MODULES = {
     "learning": "learning",
     "self-assessment": "code",
     "governing-response": "code",
+    "remind": "reminders",
+    "calendar": "reminders",
 }
 
 

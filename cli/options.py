@@ -338,7 +338,17 @@ def actor(ctx: click.Context) -> str:
 
 #: Commands that only read: they open the database read-only and create nothing.
 READ_ONLY_COMMANDS = frozenset(
-    {"show", "history", "list", "report", "verify", "teams", "service-areas", "access-log"}
+    {
+        "show",
+        "history",
+        "list",
+        "report",
+        "verify",
+        "teams",
+        "service-areas",
+        "access-log",
+        "calendar",
+    }
 )
 
 

@@ -17,6 +17,7 @@ from domain.complaint import Complaint
 from domain.learning import LearningStatement, SelfAssessment
 from domain.personal import AccessLog, PersonalDetails
 from domain.references import ReferenceSequence
+from domain.reminders import ReminderLog
 from domain.representations import AdvocacyReferral, Compliment, Enquiry, InitialFeedback
 
 #: What each kind of stored record is, by the aggregate classes whose events it holds.
@@ -28,6 +29,7 @@ KINDS: dict[str, tuple[type[Aggregate], ...]] = {
     "reference-sequence": (ReferenceSequence,),
     "learning": (LearningStatement,),
     "self-assessment": (SelfAssessment,),
+    "reminders": (ReminderLog,),
 }
 
 #: Stored names of event classes that have since moved or been renamed: the old topic

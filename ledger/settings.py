@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import fields, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ from domain.procedure import (
     Timescales,
 )
 from domain.registers import SERVICE_AREA, TEAM, Register, RegisterEntry
+from domain.reminders import Owner, Owners, ReminderRules, check_address
 from domain.retention import RetentionSchedule
 from reports.council import CouncilSettings, council_from_settings
 
@@ -236,3 +237,121 @@ def _timescale_changes(entries: Any, first: Timescales) -> tuple[TimescaleChange
         current = _timescales(entry, current)
         found.append(TimescaleChange(effective, current))
     return tuple(found)
+
+
+# ------------------------------------------------------------------ reminders (ADR 0033)
+OWNER_KEYS = (
+    "team",
+    "service_area",
+    "manager",
+    "escalation",
+    "deputy",
+    "valid_from",
+    "valid_until",
+)
+
+
+@dataclass(frozen=True)
+class ReminderSettings:
+    """Who answers for each team and service area, and when they are told."""
+
+    owners: Owners = field(default_factory=Owners)
+    rules: ReminderRules = field(default_factory=ReminderRules)
+
+
+def load_reminder_settings(explicit: str | None = None) -> ReminderSettings:
+    data, source = _read(explicit)
+    return reminders_from_settings(data, source)
+
+
+def reminders_from_settings(data: dict[str, Any], source: str = "settings") -> ReminderSettings:
+    """``[[owners]]`` (each with ``team`` or ``service_area``, ``manager``,
+    ``escalation``, optional ``deputy``, ``valid_from``, ``valid_until``) and
+    ``[reminders]`` (the days of :class:`ReminderRules`)."""
+    entries = data.get("owners", [])
+    if not isinstance(entries, list):
+        raise BadData(f"{source}: owners must be a list of tables ([[owners]])")
+    owners = []
+    for number, entry in enumerate(entries, start=1):
+        try:
+            owners.append(_owner(entry))
+        except BadData as error:
+            raise BadData(f"{source}: owners, entry {number}: {error.message}") from None
+    for number, owner in enumerate(owners, start=1):
+        for other in owners[: number - 1]:
+            if (owner.team, owner.service_area) == (other.team, other.service_area) and _overlap(
+                owner, other
+            ):
+                what = owner.team or owner.service_area
+                raise BadData(
+                    f"{source}: owners, entry {number}: {what!r} already has an owner "
+                    "on some of those dates"
+                )
+    section = data.get("reminders", {})
+    if not isinstance(section, dict):
+        raise BadData(f"{source}: [reminders] must be a table")
+    known = [f.name for f in fields(ReminderRules)]
+    unknown = sorted(set(section) - set(known))
+    if unknown:
+        raise BadData(
+            f"{source}: unknown reminders setting {unknown[0]!r}; expected {', '.join(known)}"
+        )
+    try:
+        rules = ReminderRules(**section)
+    except BadData as error:
+        raise BadData(f"{source}: {error.message}") from None
+    return ReminderSettings(Owners(tuple(owners)), rules)
+
+
+def _overlap(one: Owner, other: Owner) -> bool:
+    starts_in_time = (
+        one.valid_until is None or other.valid_from is None or other.valid_from <= one.valid_until
+    )
+    ends_in_time = (
+        other.valid_until is None or one.valid_from is None or one.valid_from <= other.valid_until
+    )
+    return starts_in_time and ends_in_time
+
+
+def _owner(item: Any) -> Owner:
+    if not isinstance(item, dict):
+        raise BadData(f"{item!r} is not a table with a team, a manager and an escalation")
+    unknown = [k for k in item if k not in OWNER_KEYS]
+    if unknown:
+        raise BadData(f"unknown key {unknown[0]!r}; expected {', '.join(OWNER_KEYS)}")
+    team, area = item.get("team"), item.get("service_area")
+    if (team is None) == (area is None):
+        raise BadData("give a team or a service_area (one of them)")
+    name = team if team is not None else area
+    if not isinstance(name, str) or not name.strip():
+        raise BadData(f"{name!r} is not a name")
+    name = " ".join(name.split())
+    for key in ("manager", "escalation"):
+        if key not in item:
+            raise BadData(f"{name!r}: {key} is required (an e-mail address)")
+    manager = check_address(f"{name!r}: manager", item["manager"])
+    escalation = check_address(f"{name!r}: escalation", item["escalation"])
+    deputy = item.get("deputy")
+    if deputy is not None:
+        deputy = check_address(f"{name!r}: deputy", deputy)
+    bounds: dict[str, date | None] = {}
+    for key in ("valid_from", "valid_until"):
+        value = item.get(key)
+        if isinstance(value, datetime):
+            value = value.date()
+        try:
+            bounds[key] = None if value is None else _as_date(value)
+        except ValueError:
+            raise BadData(f"{name!r}: {key} {value!r} is not a date (YYYY-MM-DD)") from None
+    start, end = bounds["valid_from"], bounds["valid_until"]
+    if start is not None and end is not None and end < start:
+        raise BadData(f"{name!r}: valid_until {end} is before valid_from {start}")
+    return Owner(
+        manager=manager,
+        escalation=escalation,
+        team=name if team is not None else None,
+        service_area=name if area is not None else None,
+        deputy=deputy,
+        valid_from=start,
+        valid_until=end,
+    )
