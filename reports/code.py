@@ -30,6 +30,7 @@ from reports.render import (
     _md_row,
     _pct,
     default_labels,
+    html_table,
     integrity_note,
 )
 from reports.suppression import suppress
@@ -291,8 +292,8 @@ def tables(document: dict[str, Any], labels: Labels | None = None) -> list[Table
                 ["learning statements recorded", learning["recorded"]],
                 ["actions done in the year", learning["done"]],
                 ["of which by their due date", learning["done_on_time"]],
-                ["actions not done, not yet due, at the year's end", learning["open_at_end"]],
-                ["actions not done and overdue at the year's end", learning["overdue_at_end"]],
+                ["actions not done and not yet due at year end", learning["open_at_end"]],
+                ["actions not done and overdue at year end", learning["overdue_at_end"]],
                 ["wordings approved for publication", learning["wordings_approved"]],
             ]
             + [
@@ -419,40 +420,22 @@ footer{margin-top:2rem;padding-top:.5rem;border-top:1px solid #b5b5b5;font-size:
 """.strip()
 
 
-def _numeric(cell: Any) -> bool:
-    text = str(cell)
-    return isinstance(cell, int | float) or (
-        text[:1] in "<-+0123456789" and not any(c.isalpha() for c in text)
-    )
+def _html_cell(i: int, value: Any, align: str) -> str:
+    """A cell of report code's tables: short row headings kept on one line, the
+    self-assessment's answers marked, long words wrapped."""
+    text = escape(str(value))
+    if i == 0:
+        short = ' class="nowrap"' if len(str(value)) <= 24 else ""
+        return f'<th scope="row"{short}>{text}</th>'
+    if str(value) in ("yes", "partly", "no"):
+        return f'<td class="{value}">{text}</td>'
+    if not align and len(str(value)) > 40:
+        return f'<td class="words">{text}</td>'
+    return f"<td{align}>{text}</td>"
 
 
 def _html_table(name: str, header: list[str], rows: list[list[Any]]) -> str:
-    align = [
-        ' class="num"' if i and rows and all(_numeric(r[i]) for r in rows) else ""
-        for i in range(len(header))
-    ]
-    head = "".join(
-        f'<th scope="col"{a}>{escape(str(h))}</th>' for h, a in zip(header, align, strict=True)
-    )
-
-    def cell(i: int, value: Any) -> str:
-        text = escape(str(value))
-        if i == 0:
-            short = ' class="nowrap"' if len(str(value)) <= 24 else ""
-            return f'<th scope="row"{short}>{text}</th>'
-        if str(value) in ("yes", "partly", "no"):
-            return f'<td class="{value}">{text}</td>'
-        if not align[i] and len(str(value)) > 40:
-            return f'<td class="words">{text}</td>'
-        return f"<td{align[i]}>{text}</td>"
-
-    body = ["<tr>" + "".join(cell(i, c) for i, c in enumerate(row)) + "</tr>" for row in rows] or [
-        f'<tr><td colspan="{len(header)}">(none)</td></tr>'
-    ]
-    return (
-        f'<table aria-label="{escape(name)}"><thead><tr>{head}</tr></thead>\n'
-        "<tbody>\n" + "\n".join(body) + "\n</tbody></table>"
-    )
+    return html_table(name, header, rows, _html_cell)
 
 
 def html(document: dict[str, Any], labels: Labels | None = None) -> str:

@@ -11,6 +11,7 @@ import csv
 import io
 from collections.abc import Callable, Iterable
 from decimal import Decimal
+from html import escape
 from typing import Any
 
 from reports.csv_cells import safe_row
@@ -709,6 +710,45 @@ def csv_text(report: dict[str, Any], labels: Labels | None = None) -> str:
     return out.getvalue()
 
 
+def numeric_cell(cell: Any) -> bool:
+    """Counts, money, shares, "-" and the public version's "<N": no letters."""
+    text = str(cell)
+    return isinstance(cell, int | float) or (
+        text[:1] in "<-+0123456789" and not any(c.isalpha() for c in text)
+    )
+
+
+#: How a table's cell is written: its column, its value, the column's alignment class.
+CellWriter = Callable[[int, Any, str], str]
+
+
+def _plain_cell(i: int, value: Any, align: str) -> str:
+    text = escape(str(value))
+    return f'<th scope="row">{text}</th>' if i == 0 else f"<td{align}>{text}</td>"
+
+
+def html_table(
+    name: str, header: list[str], rows: list[list[Any]], cell: CellWriter = _plain_cell
+) -> str:
+    """A table with its first column as row headings, numeric columns right-aligned,
+    and "(none)" for no rows; ``cell`` writes each cell."""
+    align = [
+        ' class="num"' if i and rows and all(numeric_cell(r[i]) for r in rows) else ""
+        for i in range(len(header))
+    ]
+    head = "".join(
+        f'<th scope="col"{a}>{escape(str(h))}</th>' for h, a in zip(header, align, strict=True)
+    )
+    body = [
+        "<tr>" + "".join(cell(i, c, align[i]) for i, c in enumerate(row)) + "</tr>"
+        for row in rows
+    ] or [f'<tr><td colspan="{len(header)}">(none)</td></tr>']
+    return (
+        f'<table aria-label="{escape(name)}"><thead><tr>{head}</tr></thead>\n'
+        "<tbody>\n" + "\n".join(body) + "\n</tbody></table>"
+    )
+
+
 def html(report: dict[str, Any], labels: Labels | None = None) -> str:
     """A single self-contained, printable page: every table, with charts as inline SVG.
 
@@ -718,7 +758,6 @@ def html(report: dict[str, Any], labels: Labels | None = None) -> str:
     each sits under the heading of the table it draws, and prints A4 without being split.
     """
     import re
-    from html import escape
 
     from reports.charts import Chart, charts
 
@@ -769,37 +808,6 @@ footer{margin-top:2rem;padding-top:.5rem;border-top:1px solid #b5b5b5;font-size:
             "</figure>"
         )
 
-    def numeric(cell: Any) -> bool:
-        # counts, money, shares, "-" and the public version's "<N": no letters
-        text = str(cell)
-        return isinstance(cell, int | float) or (
-            text[:1] in "<-+0123456789" and not any(c.isalpha() for c in text)
-        )
-
-    def table(name: str, header: list[str], rows: list[list[Any]]) -> str:
-        align = [
-            ' class="num"' if i and rows and all(numeric(r[i]) for r in rows) else ""
-            for i in range(len(header))
-        ]
-        head = "".join(
-            f'<th scope="col"{a}>{escape(str(h))}</th>' for h, a in zip(header, align, strict=True)
-        )
-        body = [
-            "<tr>"
-            + "".join(
-                f'<th scope="row">{escape(str(c))}</th>'
-                if i == 0
-                else f"<td{align[i]}>{escape(str(c))}</td>"
-                for i, c in enumerate(row)
-            )
-            + "</tr>"
-            for row in rows
-        ] or [f'<tr><td colspan="{len(header)}">(none)</td></tr>']
-        return (
-            f'<table aria-label="{escape(name)}"><thead><tr>{head}</tr></thead>\n'
-            "<tbody>\n" + "\n".join(body) + "\n</tbody></table>"
-        )
-
     def section(name: str, blocks: list[str], long: bool) -> str:
         # The heading stays on the page of the block under it, unless that block is a
         # table too long to keep whole: then only its rows are kept whole.
@@ -844,7 +852,7 @@ footer{margin-top:2rem;padding-top:.5rem;border-top:1px solid #b5b5b5;font-size:
             )
         )
     for name, header, rows in tables:
-        blocks = [figure(c) for c in placed.get(name, [])] + [table(name, header, rows)]
+        blocks = [figure(c) for c in placed.get(name, [])] + [html_table(name, header, rows)]
         parts.append(section(name, blocks, long=len(rows) > long_table))
     if placed.get(""):
         parts.append(section("More charts", [figure(c) for c in placed[""]], long=False))
