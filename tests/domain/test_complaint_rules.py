@@ -813,6 +813,43 @@ def test_panel_report_before_the_panel_met_is_refused() -> None:
         complaint.report_panel(on=date(2026, 8, 20), actor="panel-chair", policy=POLICY)
 
 
+def test_stage3_response_in_time_after_a_late_panel_is_not_on_time() -> None:
+    """The panel was due by Tue 22 Sep; it met Wed 23 Sep. The council's response on
+    Fri 25 Sep is well before its own deadline, but Stage 3 is late because the panel was."""
+    complaint = at_stage3()
+    appoint_panel(complaint)
+    complaint.hold_panel(on=date(2026, 9, 23), actor=TEAM, policy=POLICY)
+    complaint.report_panel(on=date(2026, 9, 24), actor="panel-chair", policy=POLICY)
+    complaint.respond(on=date(2026, 9, 25), actor="director", policy=POLICY, outcome="upheld")
+    stage = complaint.stages[2]
+    assert complaint.panel_on_time(stage, POLICY) is False
+    assert stage.responded_on is not None
+    deadline = complaint.response_deadline(stage, POLICY)
+    assert deadline is not None and stage.responded_on <= deadline
+    assert complaint.responded_on_time(stage, POLICY) is False
+
+
+def test_stage3_response_in_time_after_a_late_panel_report_is_not_on_time() -> None:
+    """The panel met Thu 17 Sep, so its report was due Thu 24 Sep; it came Fri 25 Sep."""
+    complaint = at_stage3()
+    appoint_panel(complaint)
+    complaint.hold_panel(on=date(2026, 9, 17), actor=TEAM, policy=POLICY)
+    complaint.report_panel(on=date(2026, 9, 25), actor="panel-chair", policy=POLICY)
+    complaint.respond(on=date(2026, 9, 28), actor="director", policy=POLICY, outcome="upheld")
+    stage = complaint.stages[2]
+    assert complaint.panel_on_time(stage, POLICY) is True
+    assert complaint.responded_on_time(stage, POLICY) is False
+
+
+def test_stage3_with_every_step_in_time_is_on_time() -> None:
+    complaint = at_stage3()
+    appoint_panel(complaint)
+    complaint.hold_panel(on=date(2026, 9, 17), actor=TEAM, policy=POLICY)
+    complaint.report_panel(on=date(2026, 9, 24), actor="panel-chair", policy=POLICY)
+    complaint.respond(on=date(2026, 9, 28), actor="director", policy=POLICY, outcome="upheld")
+    assert complaint.responded_on_time(complaint.stages[2], POLICY) is True
+
+
 def test_panel_meeting_twice_is_refused() -> None:
     complaint = at_stage3()
     appoint_panel(complaint)

@@ -1,0 +1,209 @@
+"""Write docs/mutation.md from mutmut's results (`make mutate`).
+
+Reads what `mutmut run` left in mutants/ (one .meta file per mutated source file) and
+prints the page: date, tool version, scope, the tests run, the counts and every
+surviving mutant with its file, line, the mutated code and why it survives
+(``EXPLAINED`` below, kept by hand; a survivor without an entry says so).
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import sys
+import tomllib
+from collections import Counter
+from datetime import UTC, datetime
+from importlib.metadata import version
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+#: mutmut's exit codes, as its own `mutmut results` names them.
+STATUS = {
+    1: "killed",
+    3: "killed",
+    0: "survived",
+    5: "no tests",
+    33: "no tests",
+    34: "skipped",
+    36: "timeout",
+    -24: "timeout",
+    24: "timeout",
+    152: "timeout",
+    255: "timeout",
+    37: "caught by type check",
+    None: "not checked",
+}
+ORDER = ("killed", "survived", "timeout", "skipped", "no tests", "not checked", "suspicious")
+
+#: Why a survivor survives, by mutant name: equivalent (no behaviour changes) or out of
+#: reach of the fast tests (and why). Kept by hand after each run.
+EXPLAINED: dict[str, str] = {}
+
+#: Why a survivor survives, by the kind of change, where one reason holds for them all.
+#: Applied only when a mutant has no entry in EXPLAINED.
+BY_KIND: tuple[tuple[str, str], ...] = ()
+
+
+def _status(code: int | None) -> str:
+    return STATUS.get(code, "suspicious")
+
+
+def _config() -> dict[str, object]:
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    config: dict[str, object] = data["tool"]["mutmut"]
+    return config
+
+
+def _selected(name: str, patterns: list[str]) -> bool:
+    from fnmatch import fnmatch
+
+    return not patterns or any(fnmatch(name, p) for p in patterns)
+
+
+def _make_patterns() -> list[str]:
+    """The mutant names `make mutate` runs (the Makefile's MUTANTS)."""
+    for line in (ROOT / "Makefile").read_text().splitlines():
+        if line.startswith("MUTANTS :="):
+            return [p.strip("'") for p in line.split(":=", 1)[1].split()]
+    return []
+
+
+def _function_span(source: str, function: str, cls: str | None) -> tuple[int, int]:
+    tree = ast.parse(source)
+    body: list[ast.stmt] = tree.body
+    if cls is not None:
+        for node in tree.body:
+            if isinstance(node, ast.ClassDef) and node.name == cls:
+                body = node.body
+    for node in body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == function:
+            return node.lineno, node.end_lineno or node.lineno
+    return 1, len(source.splitlines())
+
+
+def _where(name: str, path: Path) -> tuple[int, str, str]:
+    """The line of the original file the mutant changes, that line, and the mutated one."""
+    from mutmut.mutation.diff_apply import get_diff_for_mutant
+    from mutmut.utils.format_utils import orig_function_and_class_names_from_key
+
+    diff = get_diff_for_mutant(name, path=path).splitlines()[2:]
+    removed = [line[1:] for line in diff if line.startswith("-")]
+    added = [line[1:] for line in diff if line.startswith("+")]
+    function, cls = orig_function_and_class_names_from_key(name)
+    source = (ROOT / path).read_text()
+    start, end = _function_span(source, function.rpartition(".")[-1], cls)
+    lines = source.splitlines()
+    line = start
+    if removed:
+        for n in range(start, end + 1):
+            if lines[n - 1].strip() == removed[0].strip():
+                line = n
+                break
+    before = " / ".join(r.strip() for r in removed) or "(nothing)"
+    after = " / ".join(a.strip() for a in added) or "(removed)"
+    return line, before, after
+
+
+def _explain(name: str, before: str, after: str) -> str:
+    if name in EXPLAINED:
+        return EXPLAINED[name]
+    for needle, reason in BY_KIND:
+        if needle in before or needle in after:
+            return reason
+    return "not yet explained"
+
+
+def _cell(text: str) -> str:
+    text = text.replace("|", "\\|")
+    return f"`{text}`" if "`" not in text else text
+
+
+def main() -> None:
+    sys.path.insert(0, str(ROOT))
+    config = _config()
+    patterns = _make_patterns()
+    counts: Counter[str] = Counter()
+    by_file: dict[str, Counter[str]] = {}
+    survivors: list[tuple[str, int, str, str, str]] = []
+    for meta in sorted((ROOT / "mutants").rglob("*.py.meta")):
+        path = meta.relative_to(ROOT / "mutants").with_suffix("")
+        if str(path) not in [str(p) for p in config["only_mutate"]]:  # type: ignore[attr-defined]
+            continue
+        results = json.loads(meta.read_text())["exit_code_by_key"]
+        for name, code in sorted(results.items(), key=lambda item: _number(item[0])):
+            if not _selected(name, patterns):
+                continue
+            status = _status(code)
+            counts[status] += 1
+            by_file.setdefault(str(path), Counter())[status] += 1
+            if status == "survived":
+                line, before, after = _where(name, path)
+                survivors.append((name, line, before, after, str(path)))
+
+    out = [
+        "# Mutation testing",
+        "",
+        f"Written by `make mutate` ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC), "
+        f"mutmut {version('mutmut')}, Python {sys.version.split()[0]}.",
+        "",
+        "A mutant is a small change to the product code (a `<` for a `<=`, a `+ 1` for a "
+        "`+ 2`, a condition negated, an argument dropped). The tests below are run against "
+        "each; a mutant the tests still pass on (it *survived*) is a rule the tests do not "
+        "pin. mutmut changes code inside functions only, so a module-level constant (a "
+        "time limit written as a constant) is not mutated.",
+        "",
+        "## Scope",
+        "",
+        "Mutated: " + ", ".join(f"`{p}`" for p in config["only_mutate"])  # type: ignore[attr-defined]
+        + "; of `ledger/store/integrity.py` only `event_hash` (the chain's hash "
+        "input), not the database code (triggers, verification queries), whose tests each "
+        "build a ledger on SQLite and PostgreSQL and would take the run past its bound. The "
+        "rest of `domain/` (vocabulary, registers, representations, personal notes, "
+        "retention, references) is left out for the same reason: the whole of `domain/` "
+        "and `integrity.py` is about 3,300 mutants, over 30 minutes on two cores.",
+        "",
+        "Tests run (mutmut runs, for each mutant, only those of them that reach the "
+        "mutated function):",
+        "",
+    ]
+    out += [f"- `{t}`" for t in config["pytest_add_cli_args_test_selection"]]  # type: ignore[attr-defined]
+    out += [
+        "",
+        "The integrity tests use PostgreSQL at 127.0.0.1:5432 as in `make test`.",
+        "",
+        "## Counts",
+        "",
+        "| file | " + " | ".join(ORDER) + " |",
+        "| --- | " + " | ".join("---:" for _ in ORDER) + " |",
+    ]
+    for path, counter in sorted(by_file.items()):
+        out.append(f"| `{path}` | " + " | ".join(str(counter[s]) for s in ORDER) + " |")
+    out.append("| **all** | " + " | ".join(f"**{counts[s]}**" for s in ORDER) + " |")
+    out += [
+        "",
+        "*no tests*: no test in the selection reaches the function (for `domain/learning.py` "
+        "the rules are tested only through the service, in `tests/ledger/`, outside the fast "
+        "selection).",
+        "",
+        f"## Survivors ({len(survivors)})",
+        "",
+        "| file | line | code | mutated to | mutant | why it survives |",
+        "| --- | ---: | --- | --- | --- | --- |",
+    ]
+    for name, line, before, after, path in sorted(survivors, key=lambda s: (s[4], s[1])):
+        out.append(
+            f"| `{path}` | {line} | {_cell(before)} | {_cell(after)} | "
+            f"`{name.rpartition('.')[-1]}` | {_explain(name, before, after)} |"
+        )
+    print("\n".join(out))
+
+
+def _number(name: str) -> tuple[str, int]:
+    stem, _, n = name.rpartition("__mutmut_")
+    return stem, int(n) if n.isdigit() else 0
+
+
+if __name__ == "__main__":
+    main()
