@@ -29,7 +29,7 @@ from typing import Any
 import pytest
 
 from domain import errors
-from domain.complaint import Complaint, case_id
+from domain.complaint import LARGEST_PAYMENT, Complaint, case_id
 from domain.procedure import CORPORATE, STATUTORY, ProcedurePolicy, Timescales
 from domain.vocabulary import parse_amount
 
@@ -166,6 +166,10 @@ def test_receipt_with_unknown_channel_is_refused() -> None:
 def test_matter_after_receipt_is_refused() -> None:
     with pytest.raises(errors.DateOutOfOrder):
         received(matter_on=date(2026, 5, 12))
+
+
+def test_matter_on_the_day_of_receipt_is_accepted() -> None:
+    assert received(matter_on=RECEIVED).received_on == RECEIVED
 
 
 def test_child_role_marks_the_complaint_as_direct_from_the_child() -> None:
@@ -1076,6 +1080,19 @@ def test_compensation_in_fractions_of_a_penny_is_refused() -> None:
         )
 
 
+def test_compensation_of_a_penny_and_of_the_largest_payment_is_recorded() -> None:
+    complaint = at_stage1()
+    for amount in (Decimal("0.01"), Decimal("1.00"), LARGEST_PAYMENT):
+        complaint.compensate(on=date(2026, 5, 20), actor=MANAGER, policy=POLICY, amount=amount)
+    with refused(complaint, errors.BadData):
+        complaint.compensate(
+            on=date(2026, 5, 20),
+            actor=MANAGER,
+            policy=POLICY,
+            amount=LARGEST_PAYMENT + Decimal("0.01"),
+        )
+
+
 def test_compensation_for_a_stage_not_reached_is_refused() -> None:
     complaint = at_stage1()
     with refused(complaint, errors.WrongStage):
@@ -1220,6 +1237,19 @@ def test_amended_receipt_date_moves_the_stage1_clock_and_survives_replay() -> No
     assert copy.received_on == date(2026, 5, 12)
     assert copy.stages[0].clock_from == date(2026, 5, 12)
     assert copy.amendments[0].old == RECEIVED
+
+
+def test_amendment_with_a_blank_reason_is_refused() -> None:
+    complaint = at_stage1(channel="email")
+    with refused(complaint, errors.AmendmentRule):
+        complaint.amend(
+            on=date(2026, 5, 14),
+            actor=TEAM,
+            policy=POLICY,
+            field="channel",
+            value="letter",
+            reason="   ",
+        )
 
 
 def test_amendment_refusals() -> None:
