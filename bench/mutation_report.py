@@ -204,7 +204,8 @@ def main() -> None:
         "",
         "## Scope",
         "",
-        "Mutated: " + ", ".join(f"`{p}`" for p in config["only_mutate"])  # type: ignore[attr-defined]
+        "Mutated: "
+        + ", ".join(f"`{p}`" for p in config["only_mutate"])  # type: ignore[attr-defined]
         + "; of `ledger/store/integrity.py` only `event_hash` (the chain's hash "
         "input), not the database code (triggers, verification queries), whose tests each "
         "build a ledger on SQLite and PostgreSQL and would take the run past its bound. The "
