@@ -48,6 +48,19 @@ EXPLAINED: dict[str, str] = {
         "equivalent: a topic's length is far below 2^31 bytes, where `>i` and `>I` "
         "write the same bytes"
     ),
+    "domain.procedure.x_check_name__mutmut_8": (
+        "message only: the labels only add the nearest names' labels to the refusal"
+    ),
+    "domain.procedure.x_check_name__mutmut_12": (
+        "message only: the labels only add the nearest names' labels to the refusal"
+    ),
+    "domain.procedure.x_name_of__mutmut_1": (
+        "message only: the kind of name is used only in the words of the refusal"
+    ),
+    "domain.procedure.xǁTaxonomyǁextended__mutmut_14": (
+        "gap: no fast test extends the taxonomy with labels and another kind at once "
+        "(the council's settings tests do, outside the fast selection)"
+    ),
     "domain.complaint.xǁComplaintǁresponded_on_time__mutmut_2": (
         "equivalent: a statutory Stage 1 or 2 never has panel dates, so the panel "
         "checks do nothing there, and the corporate procedure has no Stage 3"
@@ -69,10 +82,6 @@ STATE = (
 CACHE = (
     "equivalent: the calendar's memo of answers; the change only decides whether an "
     "answer is worked out again, never what it is (by kind)"
-)
-IMPORT_TIME = (
-    "out of reach: the value is built when a module is imported (a dataclass default, "
-    "a test module's POLICY), before mutmut switches the mutant on (by kind)"
 )
 
 
