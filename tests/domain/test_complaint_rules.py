@@ -1218,6 +1218,80 @@ def test_amendment_keeps_original_in_history() -> None:
     assert complaint.amendments[0].old == "Children in Care"
 
 
+def test_a_step_dated_today_is_accepted() -> None:
+    assert received(on=TODAY).received_on == TODAY
+
+
+def test_amendment_on_the_day_of_receipt_is_accepted() -> None:
+    complaint = received(channel="email")
+    complaint.amend(
+        on=RECEIVED, actor=TEAM, policy=POLICY, field="channel", value="letter", reason="typo"
+    )
+    assert complaint.channel == "letter"
+
+
+def test_amended_role_to_a_child_marks_the_complaint_as_direct_from_the_child() -> None:
+    complaint = received(role="parent")
+    assert not complaint.direct_from_child
+    complaint.amend(
+        on=TRIAGED,
+        actor=TEAM,
+        policy=POLICY,
+        field="role",
+        value="looked-after-child",
+        reason="the child complained",
+    )
+    assert complaint.role == "looked-after-child"
+    assert complaint.direct_from_child
+    with refused(complaint, errors.UnknownName):
+        complaint.amend(
+            on=TRIAGED, actor=TEAM, policy=POLICY, field="role", value="uncle-bob", reason="x"
+        )
+
+
+def test_amended_reasons_are_checked_and_kept_once_each_in_order() -> None:
+    complaint = received(reasons=["poor-communication"])
+    complaint.amend(
+        on=TRIAGED,
+        actor=TEAM,
+        policy=POLICY,
+        field="reasons",
+        value=["delays-in-service", "poor-communication", "delays-in-service"],
+        reason="two reasons",
+    )
+    assert complaint.reasons == ["delays-in-service", "poor-communication"]
+    with refused(complaint, errors.UnknownName):
+        complaint.amend(
+            on=TRIAGED, actor=TEAM, policy=POLICY, field="reasons", value=["moon"], reason="x"
+        )
+
+
+def test_receipt_date_amended_to_the_first_step_or_the_matters_date_is_accepted() -> None:
+    complaint = received(matter_on=date(2026, 5, 4))
+    complaint.triage(on=TRIAGED, actor=TEAM, policy=POLICY, decision=STATUTORY)
+    complaint.amend(
+        on=TRIAGED, actor=TEAM, policy=POLICY, field="received-on", value=TRIAGED, reason="a"
+    )
+    assert complaint.received_on == TRIAGED
+    complaint.amend(
+        on=TRIAGED,
+        actor=TEAM,
+        policy=POLICY,
+        field="received-on",
+        value=date(2026, 5, 4),
+        reason="b",
+    )
+    assert complaint.received_on == date(2026, 5, 4)
+
+
+def test_matter_amended_to_the_day_of_receipt_is_accepted() -> None:
+    complaint = received()
+    complaint.amend(
+        on=TRIAGED, actor=TEAM, policy=POLICY, field="matter-on", value=RECEIVED, reason="a"
+    )
+    assert complaint.matter_on == RECEIVED
+
+
 def test_amended_receipt_date_moves_the_stage1_clock_and_survives_replay() -> None:
     complaint = received()
     complaint.acknowledge(on=date(2026, 5, 13), actor=TEAM, policy=POLICY)
