@@ -448,6 +448,17 @@ def test_suspension_stops_the_clock() -> None:
     assert complaint.working_days_to_response(stage, POLICY) == 10
 
 
+def test_stage1_put_on_hold_on_its_last_day_has_no_deadline_until_resumed() -> None:
+    """On hold from Tue 26 May, day 10: the hold's first day does not count, so while
+    the case is on hold it has no deadline; resumed Wed 27 May, day 10 is that day."""
+    complaint = at_stage1()
+    stage = complaint.stages[0]
+    complaint.suspend(on=STAGE1_DUE, actor=TEAM, policy=POLICY, reason="police enquiry")
+    assert complaint.stage_deadline(stage, POLICY) is None
+    complaint.resume(on=date(2026, 5, 27), actor=TEAM, policy=POLICY)
+    assert complaint.stage_deadline(stage, POLICY) == date(2026, 5, 27)
+
+
 def test_steps_that_need_the_clock_running_are_refused_while_on_hold() -> None:
     complaint = at_stage1()
     complaint.suspend(on=date(2026, 5, 18), actor=TEAM, policy=POLICY, reason="court")
