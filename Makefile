@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo tour test lint bench bench-full clean cli-reference
+.PHONY: demo tour test lint bench bench-full clean cli-reference mutate
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,3 +42,11 @@ bench: $(STAMP)
 
 bench-full: $(STAMP)
 	BENCH_SIZES=10k,100k,1M $(BIN)/python bench/run.py
+
+# make mutate: mutation testing of the rules and the chain's hash (bounded at 15 min); the
+# scope and the tests are in pyproject.toml's [tool.mutmut]; writes docs/mutation.md
+MUTANTS := 'domain.*' 'ledger.store.integrity.x_event_hash__mutmut_*'
+mutate: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,mutate]'
+	-timeout 900 $(BIN)/mutmut run --max-children 2 $(MUTANTS) > mutants-run.log 2>&1
+	$(BIN)/python bench/mutation_report.py > docs/mutation.md

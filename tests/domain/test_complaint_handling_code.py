@@ -8,12 +8,16 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from domain import errors
 from domain.complaint import Complaint
 from domain.procedure import (
+    ACKNOWLEDGEMENT,
     CORPORATE,
     STATUTORY,
     ProcedurePolicy,
+    StageTimescale,
     TimescaleChange,
     Timescales,
     complaint_handling_code_2026,
@@ -151,3 +155,36 @@ def test_an_officer_is_recorded_by_register_id_never_by_name() -> None:
         complaint.assign_handler(
             on=date(2026, 4, 2), actor=TEAM, policy=POLICY, officer="Jane Smith"
         )
+
+
+def test_the_code_sets_the_corporate_timescales_counted_from_the_acknowledgement() -> None:
+    """Built inside the test (not at import), so a change to the Code's numbers shows."""
+    before = Timescales(time_limit_years=2)
+    code = complaint_handling_code_2026(before)
+    assert code.corporate_stage1 == StageTimescale(10, 20, True, 20, ACKNOWLEDGEMENT, 5)
+    assert code.corporate_stage2 == StageTimescale(20, 40, True, 40, ACKNOWLEDGEMENT, 5)
+    assert code.time_limit_years == 1
+    assert code.stage2_different_handler is True
+    # The statutory procedure is the regulations' and is left as it was.
+    for stage in (1, 2, 3):
+        assert code.for_stage(STATUTORY, stage) == before.for_stage(STATUTORY, stage)
+    assert code.acknowledge == before.acknowledge
+
+
+def test_a_timescale_counted_from_an_unknown_event_is_refused() -> None:
+    with pytest.raises(errors.UnknownName, match="clock basis 'panel'"):
+        StageTimescale(10, 20, True, counts_from="panel")
+
+
+def test_a_stage2_clock_counted_from_an_unknown_event_is_refused() -> None:
+    with pytest.raises(errors.UnknownName, match="Stage 2 clock basis 'panel'"):
+        ProcedurePolicy(timescales=Timescales(stage2_clock="panel"))
+
+
+def test_timescale_changes_out_of_date_order_are_refused() -> None:
+    code = complaint_handling_code_2026(Timescales())
+    later = TimescaleChange(date(2027, 4, 1), code)
+    with pytest.raises(errors.BadData, match="in date order, one a day"):
+        ProcedurePolicy(timescale_changes=(later, TimescaleChange(CODE_FROM, code)))
+    with pytest.raises(errors.BadData, match="in date order, one a day"):
+        ProcedurePolicy(timescale_changes=(later, later))

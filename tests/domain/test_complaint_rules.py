@@ -29,7 +29,7 @@ from typing import Any
 import pytest
 
 from domain import errors
-from domain.complaint import Complaint, case_id
+from domain.complaint import LARGEST_PAYMENT, Complaint, case_id
 from domain.procedure import CORPORATE, STATUTORY, ProcedurePolicy, Timescales
 from domain.vocabulary import parse_amount
 
@@ -166,6 +166,10 @@ def test_receipt_with_unknown_channel_is_refused() -> None:
 def test_matter_after_receipt_is_refused() -> None:
     with pytest.raises(errors.DateOutOfOrder):
         received(matter_on=date(2026, 5, 12))
+
+
+def test_matter_on_the_day_of_receipt_is_accepted() -> None:
+    assert received(matter_on=RECEIVED).received_on == RECEIVED
 
 
 def test_child_role_marks_the_complaint_as_direct_from_the_child() -> None:
@@ -442,6 +446,17 @@ def test_suspension_stops_the_clock() -> None:
     complaint.respond(on=date(2026, 6, 2), actor=MANAGER, policy=POLICY, outcome="not-upheld")
     assert complaint.responded_on_time(stage, POLICY) is True
     assert complaint.working_days_to_response(stage, POLICY) == 10
+
+
+def test_stage1_put_on_hold_on_its_last_day_has_no_deadline_until_resumed() -> None:
+    """On hold from Tue 26 May, day 10: the hold's first day does not count, so while
+    the case is on hold it has no deadline; resumed Wed 27 May, day 10 is that day."""
+    complaint = at_stage1()
+    stage = complaint.stages[0]
+    complaint.suspend(on=STAGE1_DUE, actor=TEAM, policy=POLICY, reason="police enquiry")
+    assert complaint.stage_deadline(stage, POLICY) is None
+    complaint.resume(on=date(2026, 5, 27), actor=TEAM, policy=POLICY)
+    assert complaint.stage_deadline(stage, POLICY) == date(2026, 5, 27)
 
 
 def test_steps_that_need_the_clock_running_are_refused_while_on_hold() -> None:
@@ -813,6 +828,43 @@ def test_panel_report_before_the_panel_met_is_refused() -> None:
         complaint.report_panel(on=date(2026, 8, 20), actor="panel-chair", policy=POLICY)
 
 
+def test_stage3_response_in_time_after_a_late_panel_is_not_on_time() -> None:
+    """The panel was due by Tue 22 Sep; it met Wed 23 Sep. The council's response on
+    Fri 25 Sep is well before its own deadline, but Stage 3 is late because the panel was."""
+    complaint = at_stage3()
+    appoint_panel(complaint)
+    complaint.hold_panel(on=date(2026, 9, 23), actor=TEAM, policy=POLICY)
+    complaint.report_panel(on=date(2026, 9, 24), actor="panel-chair", policy=POLICY)
+    complaint.respond(on=date(2026, 9, 25), actor="director", policy=POLICY, outcome="upheld")
+    stage = complaint.stages[2]
+    assert complaint.panel_on_time(stage, POLICY) is False
+    assert stage.responded_on is not None
+    deadline = complaint.response_deadline(stage, POLICY)
+    assert deadline is not None and stage.responded_on <= deadline
+    assert complaint.responded_on_time(stage, POLICY) is False
+
+
+def test_stage3_response_in_time_after_a_late_panel_report_is_not_on_time() -> None:
+    """The panel met Thu 17 Sep, so its report was due Thu 24 Sep; it came Fri 25 Sep."""
+    complaint = at_stage3()
+    appoint_panel(complaint)
+    complaint.hold_panel(on=date(2026, 9, 17), actor=TEAM, policy=POLICY)
+    complaint.report_panel(on=date(2026, 9, 25), actor="panel-chair", policy=POLICY)
+    complaint.respond(on=date(2026, 9, 28), actor="director", policy=POLICY, outcome="upheld")
+    stage = complaint.stages[2]
+    assert complaint.panel_on_time(stage, POLICY) is True
+    assert complaint.responded_on_time(stage, POLICY) is False
+
+
+def test_stage3_with_every_step_in_time_is_on_time() -> None:
+    complaint = at_stage3()
+    appoint_panel(complaint)
+    complaint.hold_panel(on=date(2026, 9, 17), actor=TEAM, policy=POLICY)
+    complaint.report_panel(on=date(2026, 9, 24), actor="panel-chair", policy=POLICY)
+    complaint.respond(on=date(2026, 9, 28), actor="director", policy=POLICY, outcome="upheld")
+    assert complaint.responded_on_time(complaint.stages[2], POLICY) is True
+
+
 def test_panel_meeting_twice_is_refused() -> None:
     complaint = at_stage3()
     appoint_panel(complaint)
@@ -1039,6 +1091,19 @@ def test_compensation_in_fractions_of_a_penny_is_refused() -> None:
         )
 
 
+def test_compensation_of_a_penny_and_of_the_largest_payment_is_recorded() -> None:
+    complaint = at_stage1()
+    for amount in (Decimal("0.01"), Decimal("1.00"), LARGEST_PAYMENT):
+        complaint.compensate(on=date(2026, 5, 20), actor=MANAGER, policy=POLICY, amount=amount)
+    with refused(complaint, errors.BadData):
+        complaint.compensate(
+            on=date(2026, 5, 20),
+            actor=MANAGER,
+            policy=POLICY,
+            amount=LARGEST_PAYMENT + Decimal("0.01"),
+        )
+
+
 def test_compensation_for_a_stage_not_reached_is_refused() -> None:
     complaint = at_stage1()
     with refused(complaint, errors.WrongStage):
@@ -1164,6 +1229,80 @@ def test_amendment_keeps_original_in_history() -> None:
     assert complaint.amendments[0].old == "Children in Care"
 
 
+def test_a_step_dated_today_is_accepted() -> None:
+    assert received(on=TODAY).received_on == TODAY
+
+
+def test_amendment_on_the_day_of_receipt_is_accepted() -> None:
+    complaint = received(channel="email")
+    complaint.amend(
+        on=RECEIVED, actor=TEAM, policy=POLICY, field="channel", value="letter", reason="typo"
+    )
+    assert complaint.channel == "letter"
+
+
+def test_amended_role_to_a_child_marks_the_complaint_as_direct_from_the_child() -> None:
+    complaint = received(role="parent")
+    assert not complaint.direct_from_child
+    complaint.amend(
+        on=TRIAGED,
+        actor=TEAM,
+        policy=POLICY,
+        field="role",
+        value="looked-after-child",
+        reason="the child complained",
+    )
+    assert complaint.role == "looked-after-child"
+    assert complaint.direct_from_child
+    with refused(complaint, errors.UnknownName):
+        complaint.amend(
+            on=TRIAGED, actor=TEAM, policy=POLICY, field="role", value="uncle-bob", reason="x"
+        )
+
+
+def test_amended_reasons_are_checked_and_kept_once_each_in_order() -> None:
+    complaint = received(reasons=["poor-communication"])
+    complaint.amend(
+        on=TRIAGED,
+        actor=TEAM,
+        policy=POLICY,
+        field="reasons",
+        value=["delays-in-service", "poor-communication", "delays-in-service"],
+        reason="two reasons",
+    )
+    assert complaint.reasons == ["delays-in-service", "poor-communication"]
+    with refused(complaint, errors.UnknownName):
+        complaint.amend(
+            on=TRIAGED, actor=TEAM, policy=POLICY, field="reasons", value=["moon"], reason="x"
+        )
+
+
+def test_receipt_date_amended_to_the_first_step_or_the_matters_date_is_accepted() -> None:
+    complaint = received(matter_on=date(2026, 5, 4))
+    complaint.triage(on=TRIAGED, actor=TEAM, policy=POLICY, decision=STATUTORY)
+    complaint.amend(
+        on=TRIAGED, actor=TEAM, policy=POLICY, field="received-on", value=TRIAGED, reason="a"
+    )
+    assert complaint.received_on == TRIAGED
+    complaint.amend(
+        on=TRIAGED,
+        actor=TEAM,
+        policy=POLICY,
+        field="received-on",
+        value=date(2026, 5, 4),
+        reason="b",
+    )
+    assert complaint.received_on == date(2026, 5, 4)
+
+
+def test_matter_amended_to_the_day_of_receipt_is_accepted() -> None:
+    complaint = received()
+    complaint.amend(
+        on=TRIAGED, actor=TEAM, policy=POLICY, field="matter-on", value=RECEIVED, reason="a"
+    )
+    assert complaint.matter_on == RECEIVED
+
+
 def test_amended_receipt_date_moves_the_stage1_clock_and_survives_replay() -> None:
     complaint = received()
     complaint.acknowledge(on=date(2026, 5, 13), actor=TEAM, policy=POLICY)
@@ -1183,6 +1322,19 @@ def test_amended_receipt_date_moves_the_stage1_clock_and_survives_replay() -> No
     assert copy.received_on == date(2026, 5, 12)
     assert copy.stages[0].clock_from == date(2026, 5, 12)
     assert copy.amendments[0].old == RECEIVED
+
+
+def test_amendment_with_a_blank_reason_is_refused() -> None:
+    complaint = at_stage1(channel="email")
+    with refused(complaint, errors.AmendmentRule):
+        complaint.amend(
+            on=date(2026, 5, 14),
+            actor=TEAM,
+            policy=POLICY,
+            field="channel",
+            value="letter",
+            reason="   ",
+        )
 
 
 def test_amendment_refusals() -> None:

@@ -7,7 +7,9 @@ from datetime import date
 
 import pytest
 
+from domain.complaint import Complaint
 from domain.errors import BadData, UnknownServiceArea, UnknownTeam
+from domain.procedure import ProcedurePolicy
 from domain.registers import SERVICE_AREA, TEAM, Register, RegisterEntry
 
 TEAMS = Register(
@@ -69,3 +71,21 @@ def test_an_alias_out_of_use_names_its_register_name() -> None:
     )
     with pytest.raises(UnknownTeam, match="team 'LE' \\('Locality East'\\) is not in use"):
         register.resolve("LE", DAY)
+
+
+def test_a_case_records_its_team_and_service_area_as_the_councils_registers_name_them() -> None:
+    """Each name is resolved in its own register, as it stood on the day received."""
+    areas = Register(SERVICE_AREA, (RegisterEntry("Children in Need", aliases=("CIN",)),))
+    policy = ProcedurePolicy(today=date(2026, 11, 23), teams=TEAMS, service_areas=areas)
+    complaint = Complaint.receive(
+        ref="R-1", on=DAY, actor="t", policy=policy, team="mash", service_area="cin"
+    )
+    assert (complaint.team, complaint.service_area) == ("Front Door (MASH)", "Children in Need")
+    with pytest.raises(UnknownTeam):
+        Complaint.receive(ref="R-2", on=DAY, actor="t", policy=policy, team="Locality East")
+    with pytest.raises(UnknownServiceArea):
+        Complaint.receive(ref="R-3", on=DAY, actor="t", policy=policy, service_area="mash")
+    old = Complaint.receive(
+        ref="R-4", on=date(2023, 4, 1), actor="t", policy=policy, team="locality east"
+    )
+    assert old.team == "Locality East"

@@ -122,3 +122,8 @@ def test_each_hashed_field_changed_alone_in_the_database_is_caught_at_its_positi
     verdict = ledger.verify()
     assert verdict.problem is not None
     assert verdict.problem_position == position
+
+
+def test_an_events_state_hashes_the_same_as_text_or_bytes() -> None:
+    text = BASE["state"].decode()  # type: ignore[attr-defined]
+    assert event_hash(**{**BASE, "state": text}) == event_hash(**BASE)  # type: ignore[arg-type]
