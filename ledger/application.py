@@ -141,7 +141,7 @@ class TurnTakingRecorder(SQLAlchemyApplicationRecorder):
         given), instead of the library's ORM object per event and flush."""
         if not stored_events:
             return []
-        events = self.events_record_cls.__table__
+        events = events_table(self)
         statement = insert(events).returning(events.c.id, sort_by_parameter_order=True)
         rows = [
             {
@@ -643,7 +643,7 @@ class Ledger(Application[UUID]):
         projection builds on nothing that was slipped in or altered."""
         query = self._notifications_query
         if query is None:
-            events = self.recorder.events_record_cls.__table__  # type: ignore[attr-defined]
+            events = events_table(self)
             query = self._notifications_query = (
                 linked_events(events)
                 .where(events.c.id > bindparam("position"))

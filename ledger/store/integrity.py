@@ -36,6 +36,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from domain.stored_names import MOVED, event_classes
+from ledger.store.storage import events_table
 
 GENESIS = bytes(32)
 BATCH = 2000
@@ -347,7 +348,7 @@ class HashChain:
         wanted = sorted(members)
         position, previous = self.head(session)
         rows = []
-        events = self.recorder.events_record_cls.__table__
+        events = events_table(self.recorder)
         for offset in range(0, len(wanted), BATCH):
             some = wanted[offset : offset + BATCH]
             stored = session.execute(

@@ -26,18 +26,25 @@ class EventsRecordedBy(ListedEvents):
         self.as_of = as_of
         #: How many events were recorded after ``as_of`` (for "N steps recorded later").
         self.later = 0
+        #: Events decoded to read their time, kept until the projection asks for them.
+        self._decoded: dict[int, Any] = {}
         position = 0
         while True:
             batch = ledger.notifications_after(position, BATCH)
             for notification in batch:
-                event = ledger.mapper.to_domain_event(notification)
+                event = ledger.domain_event(notification)
                 if event.timestamp <= as_of:
                     self.notifications.append(notification)
+                    self._decoded[int(notification.id)] = event
                 else:
                     self.later += 1
             if len(batch) < BATCH:
                 break
             position = batch[-1].id
+
+    def domain_event(self, notification: Any) -> Any:
+        found = self._decoded.pop(int(notification.id), None)
+        return found if found is not None else super().domain_event(notification)
 
 
 @dataclass
