@@ -11,15 +11,14 @@ of the period, over the recommendations made in the period.
 from __future__ import annotations
 
 import re
-import statistics
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Select, and_, case, func, literal_column, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from domain.errors import BadData
@@ -105,15 +104,103 @@ def _money(amount: Decimal) -> str:
     return f"{amount:.2f}"
 
 
+#: The stages a report counts (a corporate case has no Stage 3: its rows are absent).
+ALL_STAGES = (1, 2, 3)
+#: The kinds of representation beside complaints, each with its own section.
+KINDS = ("compliment", "enquiry", "feedback", "advocacy")
+MERIT_FOUND = ("upheld", "partly-upheld")
+
+
+def _tally(condition: Any) -> Any:
+    """How many rows meet ``condition``: ``SUM(CASE WHEN condition THEN 1 ELSE 0 END)``
+    (a row where the condition is unknown, NULL, is not counted)."""
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def _between(column: Any, start: date, end: date) -> Any:
+    return and_(column >= start, column <= end)
+
+
+def _nothing() -> Any:
+    """A zero column, for a branch of a ``UNION ALL`` with fewer figures than the rest."""
+    return literal_column("0")
+
+
+def _branches(rows: Iterable[Any], count: int) -> list[list[Any]]:
+    """The rows of a ``UNION ALL`` built by ``_union``, split by branch."""
+    split: list[list[Any]] = [[] for _ in range(count)]
+    for row in rows:
+        split[int(row.branch)].append(row)
+    return split
+
+
+def _union(branches: list[Select[Any]]) -> Any:
+    """One statement for several ``GROUP BY``s with the same columns: each branch's
+    rows carry its number as ``branch``."""
+    return union_all(
+        *(b.add_columns(literal_column(str(i)).label("branch")) for i, b in enumerate(branches))
+    )
+
+
+def _counted(rows: Iterable[Any]) -> dict[str, int]:
+    """Grouped counts (``name``, ``n``) by name, most first, with unrecorded values as
+    "not recorded"."""
+    counter: Counter[str] = Counter()
+    for row in rows:
+        counter[row.name or NOT_RECORDED] += int(row.n)
+    return dict(sorted(counter.items(), key=lambda item: (-item[1], item[0])))
+
+
+def _median(days: Counter[int]) -> float | None:
+    """The median of the values counted in ``days`` (``statistics.median``'s answer)."""
+    total = sum(days.values())
+    if not total:
+        return None
+    ordered = sorted(days.items())
+
+    def at(index: int) -> int:
+        seen = 0
+        for value, n in ordered:
+            seen += n
+            if index < seen:
+                return value
+        raise IndexError(index)
+
+    middle = total // 2
+    if total % 2:
+        return float(at(middle))
+    return float((at(middle - 1) + at(middle)) / 2)
+
+
+@dataclass(frozen=True)
+class _Responses:
+    """One stage's responses in a period, grouped by outcome and working days taken."""
+
+    responded: int
+    on_time: int
+    extended: int
+    outcomes: Counter[str]
+    days: Counter[int]
+
+
 class AnnualReport:
-    """Builds the report's document from the read models in one session."""
+    """Builds the report's document from the read models in one session.
+
+    Every figure is counted by the database (``COUNT``, ``SUM(CASE ...)``, ``GROUP BY``)
+    over the read models' indexes, in the same number of statements whatever the
+    ledger's size; Python only arranges the grouped counts (ADR 0035)."""
 
     def __init__(self, session: Session, procedure: str) -> None:
         if procedure not in PROCEDURES:
             raise BadData(f"unknown procedure {procedure!r}")
         self.session = session
         self.procedure = procedure
-        self._cache: dict[tuple[int, date, date, str], list[Any]] = {}
+        self._entered_cache: dict[Period, dict[tuple[int, Period], int]] = {}
+        self._responses_cache: dict[Period, dict[int, _Responses]] = {}
+        self._tallies_cache: dict[Period, dict[tuple[str, int], tuple[int, int, int, int]]] = {}
+        self._received_cache: dict[Period, dict[str, Any]] = {}
+        self._representations_cache: dict[tuple[str, Period], dict[str, Any]] = {}
+        self._enquiries_cache: dict[Period, dict[Period, int]] = {}
 
     def _rows(self, query: Any) -> list[Any]:
         return list(self.session.execute(query))
@@ -128,28 +215,14 @@ class AnnualReport:
             s.c[column] <= end,
         )
 
-    def _stage_rows(self, stage: int, start: date, end: date, column: str) -> list[Any]:
-        key = (stage, start, end, column)
-        if key not in self._cache:
-            s, c = t.stages, t.cases
-            self._cache[key] = self._rows(
-                select(
-                    s,
-                    c.c.service_area,
-                    c.c.team,
-                    c.c.channel,
-                    c.c.role,
-                    c.c.direct_from_child,
-                    c.c.advocate_offered,
-                    c.c.advocate_accepted,
-                    c.c.age_band,
-                    c.c.ethnicity,
-                    c.c.disability,
-                )
-                .join(c, c.c.case_id == s.c.case_id)
-                .where(self._stage_filter(stage, start, end, column))
-            )
-        return self._cache[key]
+    def _stages_in(self, period: Period, column: str) -> Any:
+        """Every stage of the procedure whose ``column`` falls in the period."""
+        s = t.stages
+        return and_(
+            s.c.procedure == self.procedure,
+            s.c.stage.in_(ALL_STAGES),
+            _between(s.c[column], period.start, period.end),
+        )
 
     def received(self, stage: int, period: Period) -> int:
         query = (
@@ -159,187 +232,357 @@ class AnnualReport:
         )
         return int(self.session.execute(query).scalar_one())
 
+    def _counted_periods(self, period: Period) -> list[Period]:
+        """The period, the same period a year before, and the trend's years."""
+        return [period, period.previous(), *self._trend_years(period)]
+
+    def _entered(self, period: Period) -> dict[tuple[int, Period], int]:
+        """Stages entered, by stage, in the period, a year before and each trend year:
+        one statement."""
+        if period not in self._entered_cache:
+            s = t.stages
+            periods = self._counted_periods(period)
+            query = (
+                select(
+                    s.c.stage,
+                    *(
+                        _tally(_between(s.c.started_on, p.start, p.end)).label(f"p{i}")
+                        for i, p in enumerate(periods)
+                    ),
+                )
+                .where(
+                    s.c.procedure == self.procedure,
+                    s.c.stage.in_(ALL_STAGES),
+                    _between(
+                        s.c.started_on,
+                        min(p.start for p in periods),
+                        max(p.end for p in periods),
+                    ),
+                )
+                .group_by(s.c.stage)
+            )
+            entered = {(stage, p): 0 for stage in ALL_STAGES for p in periods}
+            for row in self._rows(query):
+                for i, p in enumerate(periods):
+                    entered[int(row.stage), p] = int(row[i + 1])
+            self._entered_cache[period] = entered
+        return self._entered_cache[period]
+
+    def _responses(self, period: Period) -> dict[int, _Responses]:
+        """Each stage's responses in the period: one statement."""
+        if period not in self._responses_cache:
+            s = t.stages
+            query = (
+                select(
+                    s.c.stage,
+                    s.c.outcome,
+                    s.c.working_days_taken,
+                    func.count().label("n"),
+                    _tally(s.c.on_time.is_(True)).label("on_time"),
+                    _tally(s.c.extended.is_(True)).label("extended"),
+                )
+                .where(self._stages_in(period, "responded_on"))
+                .group_by(s.c.stage, s.c.outcome, s.c.working_days_taken)
+            )
+            grouped: dict[int, list[Any]] = {stage: [] for stage in ALL_STAGES}
+            for row in self._rows(query):
+                grouped[int(row.stage)].append(row)
+            responses = {}
+            for stage, rows in grouped.items():
+                outcomes: Counter[str] = Counter()
+                days: Counter[int] = Counter()
+                for row in rows:
+                    if row.outcome is not None:
+                        outcomes[_key(row.outcome)] += int(row.n)
+                    if row.working_days_taken is not None:
+                        days[int(row.working_days_taken)] += int(row.n)
+                responses[stage] = _Responses(
+                    responded=sum(int(r.n) for r in rows),
+                    on_time=sum(int(r.on_time) for r in rows),
+                    extended=sum(int(r.extended) for r in rows),
+                    outcomes=outcomes,
+                    days=days,
+                )
+            self._responses_cache[period] = responses
+        return self._responses_cache[period]
+
+    def _tallies(self, period: Period) -> dict[tuple[str, int], tuple[int, int, int, int]]:
+        """Each stage's withdrawals, responses due, acknowledgements, stages open at the
+        end of the period (by age) and panels held: one statement."""
+        if period not in self._tallies_cache:
+            s = t.stages
+            end = period.end
+            month, quarter = end - timedelta(days=30), end - timedelta(days=90)
+            names = ("withdrawn", "due", "acknowledged", "open", "panels")
+            branches = [
+                select(
+                    s.c.stage,
+                    func.count().label("n"),
+                    _nothing().label("a"),
+                    _nothing().label("b"),
+                    _nothing().label("c"),
+                )
+                .where(self._stages_in(period, "withdrawn_on"))
+                .group_by(s.c.stage),
+                select(
+                    s.c.stage,
+                    func.count(),
+                    _tally(
+                        and_(s.c.responded_on.is_not(None), s.c.responded_on <= s.c.response_due)
+                    ),
+                    _nothing(),
+                    _nothing(),
+                )
+                .where(self._stages_in(period, "response_due"))
+                .group_by(s.c.stage),
+                select(
+                    s.c.stage,
+                    func.count(),
+                    _tally(s.c.acknowledged_on_time.is_(True)),
+                    _nothing(),
+                    _nothing(),
+                )
+                .where(self._stages_in(period, "acknowledged_on"))
+                .group_by(s.c.stage),
+                select(
+                    s.c.stage,
+                    func.count(),
+                    _tally(s.c.started_on > month),
+                    _tally(_between(s.c.started_on, quarter, month)),
+                    _tally(s.c.started_on < quarter),
+                )
+                .where(
+                    s.c.procedure == self.procedure,
+                    s.c.stage.in_(ALL_STAGES),
+                    s.c.started_on <= end,
+                    or_(s.c.responded_on.is_(None), s.c.responded_on > end),
+                    or_(s.c.withdrawn_on.is_(None), s.c.withdrawn_on > end),
+                )
+                .group_by(s.c.stage),
+                select(
+                    s.c.stage,
+                    func.count(),
+                    _tally(s.c.panel_on_time.is_(True)),
+                    _tally(s.c.findings_changed.is_(True)),
+                    _nothing(),
+                )
+                .where(self._stages_in(period, "panel_met_on"))
+                .group_by(s.c.stage),
+            ]
+            tallies = {(name, stage): (0, 0, 0, 0) for name in names for stage in ALL_STAGES}
+            for name, rows in zip(
+                names, _branches(self._rows(_union(branches)), len(names)), strict=True
+            ):
+                for row in rows:
+                    tallies[name, int(row[0])] = (
+                        int(row[1]),
+                        int(row[2]),
+                        int(row[3]),
+                        int(row[4]),
+                    )
+            self._tallies_cache[period] = tallies
+        return self._tallies_cache[period]
+
     def _closed(self, stage: int, period: Period) -> dict[str, Any]:
-        responded = self._stage_rows(stage, period.start, period.end, "responded_on")
-        withdrawn = self._stage_rows(stage, period.start, period.end, "withdrawn_on")
-        outcomes = Counter(_key(r.outcome) for r in responded)
+        responses = self._responses(period)[stage]
+        tallies = self._tallies(period)
+        withdrawn = tallies["withdrawn", stage][0]
+        outcomes = responses.outcomes
         figures: dict[str, Any] = {
-            "responded": len(responded),
-            "on_time": sum(1 for r in responded if r.on_time),
-            "on_time_percent": _percent(sum(1 for r in responded if r.on_time), len(responded)),
+            "responded": responses.responded,
+            "on_time": responses.on_time,
+            "on_time_percent": _percent(responses.on_time, responses.responded),
             "outcomes": {
                 "upheld": outcomes["upheld"],
                 "partly_upheld": outcomes["partly_upheld"],
                 "not_upheld": outcomes["not_upheld"],
-                "withdrawn": len(withdrawn),
+                "withdrawn": withdrawn,
             },
         }
         figures["some_merit_found"] = outcomes["upheld"] + outcomes["partly_upheld"]
-        figures["extended"] = sum(1 for r in responded if r.extended)
-        taken = sorted(r.working_days_taken for r in responded if r.working_days_taken is not None)
-        figures["median_working_days"] = float(statistics.median(taken)) if taken else None
-        due = self._stage_rows(stage, period.start, period.end, "response_due")
-        figures["due"] = len(due)
-        figures["due_answered_on_time"] = sum(
-            1 for r in due if r.responded_on is not None and r.responded_on <= r.response_due
-        )
+        figures["extended"] = responses.extended
+        figures["median_working_days"] = _median(responses.days)
+        due, due_answered_on_time, _, _ = tallies["due", stage]
+        figures["due"] = due
+        figures["due_answered_on_time"] = due_answered_on_time
         figures["open_at_end"] = self._open_at_end(stage, period)
-        acknowledged = self._stage_rows(stage, period.start, period.end, "acknowledged_on")
-        on_time = sum(1 for r in acknowledged if r.acknowledged_on_time)
-        figures["acknowledged"] = len(acknowledged)
+        acknowledged, on_time, _, _ = tallies["acknowledged", stage]
+        figures["acknowledged"] = acknowledged
         figures["acknowledged_on_time"] = on_time
-        figures["acknowledged_on_time_percent"] = _percent(on_time, len(acknowledged))
+        figures["acknowledged_on_time_percent"] = _percent(on_time, acknowledged)
         return figures
 
     def _open_at_end(self, stage: int, period: Period) -> dict[str, int]:
         """Stages open at the end of the period, by how long they had been open."""
-        s = t.stages
-        rows = self._rows(
-            select(s.c.started_on).where(
-                s.c.procedure == self.procedure,
-                s.c.stage == stage,
-                s.c.started_on <= period.end,
-                or_(s.c.responded_on.is_(None), s.c.responded_on > period.end),
-                or_(s.c.withdrawn_on.is_(None), s.c.withdrawn_on > period.end),
-            )
-        )
-        ages = [(period.end - r.started_on).days for r in rows]
+        count, under_30, up_to_90, over_90 = self._tallies(period)["open", stage]
         return {
-            "count": len(ages),
-            "under_30_days": sum(1 for a in ages if a < 30),
-            "30_to_90_days": sum(1 for a in ages if 30 <= a <= 90),
-            "over_90_days": sum(1 for a in ages if a > 90),
+            "count": count,
+            "under_30_days": under_30,
+            "30_to_90_days": up_to_90,
+            "over_90_days": over_90,
         }
 
-    def _uphold_by(self, responded: list[Any], period: Period) -> dict[str, Any]:
+    def _uphold_by(self, period: Period) -> dict[str, Any]:
         """Stage 1 responses in the period by team and by reason, with how many found
-        some merit (upheld or partly upheld) and that as a rate."""
+        some merit (upheld or partly upheld) and that as a rate: one statement."""
+        s, c, reason = t.stages, t.cases, t.case_reasons
+        merit = _tally(s.c.outcome.in_(MERIT_FOUND))
+        answered = self._stage_filter(1, period.start, period.end, "responded_on")
+        by_team, by_reason = _branches(
+            self._rows(
+                _union(
+                    [
+                        select(
+                            c.c.team.label("name"), func.count().label("n"), merit.label("merit")
+                        )
+                        .select_from(s.join(c, c.c.case_id == s.c.case_id))
+                        .where(answered)
+                        .group_by(c.c.team),
+                        select(reason.c.reason, func.count(), merit)
+                        .select_from(reason.join(s, s.c.case_id == reason.c.case_id))
+                        .where(answered)
+                        .group_by(reason.c.reason),
+                    ]
+                )
+            ),
+            2,
+        )
 
-        def rated(counter: Counter[str], merit: Counter[str]) -> dict[str, dict[str, Any]]:
+        def rated(rows: list[Any]) -> dict[str, dict[str, Any]]:
+            counter: Counter[str] = Counter()
+            merit_found: Counter[str] = Counter()
+            for row in rows:
+                counter[row.name or NOT_RECORDED] += int(row.n)
+                merit_found[row.name or NOT_RECORDED] += int(row.merit)
             return {
                 name: {
                     "responded": counter[name],
-                    "some_merit_found": merit[name],
-                    "uphold_rate_percent": _percent(merit[name], counter[name]),
+                    "some_merit_found": merit_found[name],
+                    "uphold_rate_percent": _percent(merit_found[name], counter[name]),
                 }
                 for name, _ in sorted(counter.items(), key=lambda item: (-item[1], item[0]))
             }
 
-        merit_found = {"upheld", "partly-upheld"}
-        teams: Counter[str] = Counter()
-        team_merit: Counter[str] = Counter()
-        for r in responded:
-            teams[r.team or NOT_RECORDED] += 1
-            team_merit[r.team or NOT_RECORDED] += r.outcome in merit_found
-        reasons: Counter[str] = Counter()
-        reason_merit: Counter[str] = Counter()
-        if responded:
-            outcome = {r.case_id: r.outcome for r in responded}
-            reason = t.case_reasons
-            for row in self._rows(
-                select(reason.c.case_id, reason.c.reason)
-                .join(t.stages, t.stages.c.case_id == reason.c.case_id)
-                .where(self._stage_filter(1, period.start, period.end, "responded_on"))
-            ):
-                if row.case_id not in outcome:
-                    continue  # answered since the responses were read (PostgreSQL reads
-                    # each statement afresh): counted next time, with its response
-                reasons[row.reason] += 1
-                reason_merit[row.reason] += outcome[row.case_id] in merit_found
-        return {"by_team": rated(teams, team_merit), "by_reason": rated(reasons, reason_merit)}
+        return {"by_team": rated(by_team), "by_reason": rated(by_reason)}
 
-    def _breakdowns(self, rows: list[Any], period: Period) -> dict[str, dict[str, int]]:
-        def count(field: str) -> dict[str, int]:
-            counter = Counter((getattr(r, field) or NOT_RECORDED) for r in rows)
-            return dict(sorted(counter.items(), key=lambda item: (-item[1], item[0])))
+    #: The Stage 1 received breakdowns, each a column of the case (reasons apart).
+    _RECEIVED_BY = (
+        "service_area",
+        "team",
+        "channel",
+        "role",
+        "age_band",
+        "ethnicity",
+        "disability",
+    )
 
-        reasons: Counter[str] = Counter()
-        if rows:
-            for row in self._rows(
-                select(t.case_reasons.c.reason)
-                .join(t.stages, t.stages.c.case_id == t.case_reasons.c.case_id)
-                .where(self._stage_filter(1, period.start, period.end, "started_on"))
-            ):
-                reasons[row.reason] += 1
-        return {
-            "by_service_area": count("service_area"),
-            "by_team": count("team"),
-            "by_reason": dict(sorted(reasons.items(), key=lambda item: (-item[1], item[0]))),
-            "by_channel": count("channel"),
-            "by_role": count("role"),
-        }
+    def _received_in(self, period: Period) -> dict[str, Any]:
+        """Stage 1 received in the period, counted by each breakdown (one statement)
+        and the child's and the advocate's flags (another)."""
+        if period not in self._received_cache:
+            s, c, reason = t.stages, t.cases, t.case_reasons
+            entered = self._stage_filter(1, period.start, period.end, "started_on")
+            with_case = s.join(c, c.c.case_id == s.c.case_id)
+            branches = [
+                select(c.c[name].label("name"), func.count().label("n"))
+                .select_from(with_case)
+                .where(entered)
+                .group_by(c.c[name])
+                for name in self._RECEIVED_BY
+            ]
+            branches.append(
+                select(reason.c.reason, func.count())
+                .select_from(reason.join(s, s.c.case_id == reason.c.case_id))
+                .where(entered)
+                .group_by(reason.c.reason)
+            )
+            names = (*self._RECEIVED_BY, "reason")
+            received: dict[str, Any] = {
+                name: _counted(rows)
+                for name, rows in zip(
+                    names, _branches(self._rows(_union(branches)), len(names)), strict=True
+                )
+            }
+            flags = self.session.execute(
+                select(
+                    _tally(c.c.direct_from_child.is_(True)),
+                    _tally(c.c.advocate_offered.is_(True)),
+                    _tally(c.c.advocate_accepted.is_(True)),
+                )
+                .select_from(with_case)
+                .where(entered)
+            ).one()
+            received["direct_from_child"] = int(flags[0])
+            received["advocate_offered"] = int(flags[1])
+            received["advocate_used"] = int(flags[2])
+            self._received_cache[period] = received
+        return self._received_cache[period]
 
     def stage1(self, period: Period) -> dict[str, Any]:
-        rows = self._stage_rows(1, period.start, period.end, "started_on")
+        entered = self._entered(period)
         figures: dict[str, Any] = {
-            "received": len(rows),
-            "received_previous": self.received(1, period.previous()),
+            "received": entered[1, period],
+            "received_previous": entered[1, period.previous()],
         }
         figures["change_percent"] = _change(figures["received"], figures["received_previous"])
-        figures.update(self._breakdowns(rows, period))
-        figures["direct_from_child"] = sum(1 for r in rows if r.direct_from_child)
-        figures["advocate_offered"] = sum(1 for r in rows if r.advocate_offered)
-        figures["advocate_used"] = sum(1 for r in rows if r.advocate_accepted)
+        received = self._received_in(period)
+        figures["by_service_area"] = received["service_area"]
+        figures["by_team"] = received["team"]
+        figures["by_reason"] = received["reason"]
+        figures["by_channel"] = received["channel"]
+        figures["by_role"] = received["role"]
+        figures["direct_from_child"] = received["direct_from_child"]
+        figures["advocate_offered"] = received["advocate_offered"]
+        figures["advocate_used"] = received["advocate_used"]
         figures.update(self._closed(1, period))
-        responded = self._stage_rows(1, period.start, period.end, "responded_on")
-        taken = [r.working_days_taken for r in responded]
+        days = self._responses(period)[1].days
         figures["response_bands"] = {
-            "within_10": sum(1 for d in taken if d <= 10),
-            "11_to_20": sum(1 for d in taken if 10 < d <= 20),
-            "over_20": sum(1 for d in taken if d > 20),
+            "within_10": sum(n for d, n in days.items() if d <= 10),
+            "11_to_20": sum(n for d, n in days.items() if 10 < d <= 20),
+            "over_20": sum(n for d, n in days.items() if d > 20),
         }
-        figures["uphold"] = self._uphold_by(responded, period)
+        figures["uphold"] = self._uphold_by(period)
         return figures
 
     def _long_response_bands(self, stage: int, period: Period) -> dict[str, int]:
         """Stage 2 and 3 responses by working days taken: within 25, 26 to 65, over 65."""
-        responded = self._stage_rows(stage, period.start, period.end, "responded_on")
-        taken = [r.working_days_taken for r in responded if r.working_days_taken is not None]
+        days = self._responses(period)[stage].days
         return {
-            "within_25": sum(1 for d in taken if d <= 25),
-            "26_to_65": sum(1 for d in taken if 25 < d <= 65),
-            "over_65": sum(1 for d in taken if d > 65),
+            "within_25": sum(n for d, n in days.items() if d <= 25),
+            "26_to_65": sum(n for d, n in days.items() if 25 < d <= 65),
+            "over_65": sum(n for d, n in days.items() if d > 65),
         }
 
     def stage2(self, period: Period) -> dict[str, Any]:
+        entered = self._entered(period)
         figures: dict[str, Any] = {
-            "received": self.received(2, period),
-            "received_previous": self.received(2, period.previous()),
+            "received": entered[2, period],
+            "received_previous": entered[2, period.previous()],
         }
         figures["change_percent"] = _change(figures["received"], figures["received_previous"])
         figures.update(self._closed(2, period))
-        responded = self._stage_rows(2, period.start, period.end, "responded_on")
         findings: Counter[str] = Counter()
-        if responded:
-            for row in self._rows(
-                select(t.points.c.finding)
-                .join(t.stages, t.stages.c.case_id == t.points.c.case_id)
-                .where(t.points.c.stage == 2)
-                .where(self._stage_filter(2, period.start, period.end, "responded_on"))
-            ):
-                findings[_key(row.finding)] += 1
+        for row in self._rows(
+            select(t.points.c.finding, func.count().label("n"))
+            .join(t.stages, t.stages.c.case_id == t.points.c.case_id)
+            .where(t.points.c.stage == 2)
+            .where(self._stage_filter(2, period.start, period.end, "responded_on"))
+            .group_by(t.points.c.finding)
+        ):
+            findings[_key(row.finding)] += int(row.n)
         figures["points_by_finding"] = {_key(f): findings[_key(f)] for f in POINT_FINDINGS}
         figures["response_bands"] = self._long_response_bands(2, period)
         return figures
 
     def stage3(self, period: Period) -> dict[str, Any]:
-        s = t.stages
-        panels = self._rows(
-            select(s.c.findings_changed, s.c.panel_on_time).where(
-                and_(
-                    s.c.procedure == self.procedure,
-                    s.c.stage == 3,
-                    s.c.panel_met_on >= period.start,
-                    s.c.panel_met_on <= period.end,
-                )
-            )
-        )
+        entered = self._entered(period)
+        panels, on_time, changed, _ = self._tallies(period)["panels", 3]
         figures: dict[str, Any] = {
-            "received": self.received(3, period),
-            "received_previous": self.received(3, period.previous()),
-            "panels_held": len(panels),
-            "panels_on_time": sum(1 for p in panels if p.panel_on_time),
-            "panels_changed_stage2_findings": sum(1 for p in panels if p.findings_changed),
+            "received": entered[3, period],
+            "received_previous": entered[3, period.previous()],
+            "panels_held": panels,
+            "panels_on_time": on_time,
+            "panels_changed_stage2_findings": changed,
         }
         figures["change_percent"] = _change(figures["received"], figures["received_previous"])
         figures.update(self._closed(3, period))
@@ -347,42 +590,60 @@ class AnnualReport:
         return figures
 
     # ------------------------------------------------------------- ombudsman
+    def _enquiries_made(self, period: Period) -> dict[Period, int]:
+        """Ombudsman enquiries in the period, a year before and each trend year: one
+        statement (cached per period like the stages entered)."""
+        if period in self._enquiries_cache:
+            return self._enquiries_cache[period]
+        o = t.ombudsman
+        periods = self._counted_periods(period)
+        row = self.session.execute(
+            select(*(_tally(_between(o.c.enquiry_on, p.start, p.end)) for p in periods)).where(
+                o.c.procedure == self.procedure,
+                _between(
+                    o.c.enquiry_on, min(p.start for p in periods), max(p.end for p in periods)
+                ),
+            )
+        ).one()
+        self._enquiries_cache[period] = {p: int(row[i]) for i, p in enumerate(periods)}
+        return self._enquiries_cache[period]
+
     def ombudsman(self, period: Period) -> dict[str, Any]:
         o = t.ombudsman
-        mine = o.c.procedure == self.procedure
-        enquiries = self._rows(
-            select(o.c.case_id).where(
-                and_(mine, o.c.enquiry_on >= period.start, o.c.enquiry_on <= period.end)
-            )
-        )
-        previous = period.previous()
-        enquiries_previous = self._rows(
-            select(o.c.case_id).where(
-                and_(mine, o.c.enquiry_on >= previous.start, o.c.enquiry_on <= previous.end)
-            )
-        )
+        enquiries = self._enquiries_made(period)
         decided = self._rows(
-            select(o).where(
-                and_(mine, o.c.decided_on >= period.start, o.c.decided_on <= period.end)
+            select(
+                o.c.decision,
+                func.count().label("n"),
+                _tally(o.c.due.is_not(None)).label("with_deadline"),
+                _tally(and_(o.c.complied_on.is_not(None), o.c.complied_on <= o.c.due)).label(
+                    "complied"
+                ),
+                _tally(o.c.satisfactory_remedy.is_(True)).label("satisfactory"),
             )
+            .where(
+                o.c.procedure == self.procedure, _between(o.c.decided_on, period.start, period.end)
+            )
+            .group_by(o.c.decision)
         )
-        decisions = Counter(_key(r.decision) for r in decided)
+        decisions: Counter[str] = Counter()
+        for row in decided:
+            decisions[_key(row.decision)] += int(row.n)
+        total = sum(int(r.n) for r in decided)
         upheld = sum(decisions[_key(d)] for d in OMBUDSMAN_UPHELD)
-        with_deadline = [r for r in decided if r.due is not None]
-        complied = sum(
-            1 for r in with_deadline if r.complied_on is not None and r.complied_on <= r.due
-        )
-        satisfactory = sum(1 for r in decided if r.satisfactory_remedy)
+        with_deadline = sum(int(r.with_deadline) for r in decided)
+        complied = sum(int(r.complied) for r in decided)
+        satisfactory = sum(int(r.satisfactory) for r in decided)
         return {
-            "enquiries": len(enquiries),
-            "enquiries_previous": len(enquiries_previous),
+            "enquiries": enquiries[period],
+            "enquiries_previous": enquiries[period.previous()],
             "decisions": dict(sorted(decisions.items())),
-            "decided": len(decided),
+            "decided": total,
             "upheld": upheld,
-            "uphold_rate_percent": _percent(upheld, len(decided)),
-            "compliance_due": len(with_deadline),
+            "uphold_rate_percent": _percent(upheld, total),
+            "compliance_due": with_deadline,
             "complied_on_time": complied,
-            "compliance_percent": _percent(complied, len(with_deadline)),
+            "compliance_percent": _percent(complied, with_deadline),
             "satisfactory_remedy": satisfactory,
             "satisfactory_remedy_percent": _percent(satisfactory, upheld),
         }
@@ -393,48 +654,53 @@ class AnnualReport:
         counted by the date they were given."""
         rm, c = t.remedies, t.cases
         rows = self._rows(
-            select(rm.c.stage, rm.c.remedy)
+            select(rm.c.stage, rm.c.remedy, func.count().label("n"))
             .join(c, c.c.case_id == rm.c.case_id)
             .where(
-                and_(
-                    c.c.procedure == self.procedure,
-                    rm.c.given_on >= period.start,
-                    rm.c.given_on <= period.end,
-                )
+                c.c.procedure == self.procedure, _between(rm.c.given_on, period.start, period.end)
             )
+            .group_by(rm.c.stage, rm.c.remedy)
         )
         by_stage: dict[str, Counter[str]] = {}
         for row in rows:
-            by_stage.setdefault(row.stage, Counter())[_key(row.remedy)] += 1
+            by_stage.setdefault(row.stage, Counter())[_key(row.remedy)] += int(row.n)
         return {stage: dict(sorted(counts.items())) for stage, counts in sorted(by_stage.items())}
 
     # ------------------------------------------------------------------ money
     def compensation(self, period: Period) -> dict[str, Any]:
         p = t.payments
+        paid = and_(
+            p.c.procedure == self.procedure, _between(p.c.paid_on, period.start, period.end)
+        )
+        # Summed in whole pence (each amount is held to two places), so that SQLite's
+        # floating point adds exactly what PostgreSQL's numeric does.
+        pence = func.sum(func.round(p.c.amount * 100))
         rows = self._rows(
-            select(p).where(
-                and_(
-                    p.c.procedure == self.procedure,
-                    p.c.paid_on >= period.start,
-                    p.c.paid_on <= period.end,
-                )
-            )
+            select(p.c.stage, p.c.reason, pence.label("pence"), func.count().label("n"))
+            .where(paid)
+            .group_by(p.c.stage, p.c.reason)
+        )
+        cases = int(
+            self.session.execute(
+                select(func.count(p.c.case_id.distinct())).where(paid)
+            ).scalar_one()
         )
         stages = [str(n) for n in range(1, FINAL_STAGE[self.procedure] + 1)] + ["ombudsman"]
         if self.procedure == "corporate":
             stages = ["1", "2", "3", "ombudsman"]
         by_stage = {stage: Decimal("0") for stage in stages}
         by_reason: dict[str, Decimal] = {}
-        for row in rows:
-            amount = Decimal(row.amount)
+        total = Decimal("0")
+        for row in sorted(rows, key=lambda r: (r.stage, r.reason or "")):
+            amount = Decimal(int(row.pence)) / 100
             by_stage[row.stage] = by_stage.get(row.stage, Decimal("0")) + amount
             reason = row.reason or NOT_RECORDED
             by_reason[reason] = by_reason.get(reason, Decimal("0")) + amount
-        total = sum((Decimal(r.amount) for r in rows), Decimal("0"))
+            total += amount
         return {
             "total": _money(total),
-            "cases": len({r.case_id for r in rows}),
-            "payments": len(rows),
+            "cases": cases,
+            "payments": sum(int(r.n) for r in rows),
             "by_stage": {k: _money(v) for k, v in by_stage.items()},
             "by_reason": {k: _money(v) for k, v in sorted(by_reason.items())},
         }
@@ -442,147 +708,187 @@ class AnnualReport:
     # -------------------------------------------------------- recommendations
     def recommendations(self, period: Period) -> dict[str, Any]:
         r = t.recommendations
-        rows = self._rows(
-            select(r).where(
-                and_(
-                    r.c.procedure == self.procedure,
-                    r.c.made_on >= period.start,
-                    r.c.made_on <= period.end,
-                )
-            )
-        )
         end = period.end
-
-        def by_end(day: date | None) -> bool:
-            return day is not None and day <= end
-
-        accepted = [x for x in rows if x.decision == "accepted" and by_end(x.decided_on)]
-        rejected = [x for x in rows if x.decision == "rejected" and by_end(x.decided_on)]
-        completed = [x for x in accepted if by_end(x.completed_on)]
-        still_open = [
-            x
-            for x in rows
-            if not (x.decision == "rejected" and by_end(x.decided_on))
-            and not (x.decision == "accepted" and by_end(x.decided_on) and by_end(x.completed_on))
-        ]
-        overdue = [
-            x for x in accepted if not by_end(x.completed_on) and x.due is not None and x.due < end
-        ]
-        themes = Counter(x.theme or NOT_RECORDED for x in rows)
+        accepted = and_(r.c.decision == "accepted", r.c.decided_on <= end)
+        rejected = and_(r.c.decision == "rejected", r.c.decided_on <= end)
+        completed = and_(accepted, r.c.completed_on <= end)
+        overdue = and_(
+            accepted,
+            or_(r.c.completed_on.is_(None), r.c.completed_on > end),
+            r.c.due.is_not(None),
+            r.c.due < end,
+        )
+        rows = self._rows(
+            select(
+                r.c.theme.label("name"),
+                func.count().label("n"),
+                _tally(accepted).label("accepted"),
+                _tally(rejected).label("rejected"),
+                _tally(completed).label("completed"),
+                _tally(overdue).label("overdue"),
+            )
+            .where(r.c.procedure == self.procedure, _between(r.c.made_on, period.start, end))
+            .group_by(r.c.theme)
+        )
+        made = sum(int(x.n) for x in rows)
+        rejected_count = sum(int(x.rejected) for x in rows)
+        completed_count = sum(int(x.completed) for x in rows)
+        themes: Counter[str] = Counter()
+        for x in rows:
+            themes[x.name or NOT_RECORDED] += int(x.n)
         return {
-            "made": len(rows),
-            "accepted": len(accepted),
-            "rejected": len(rejected),
-            "completed": len(completed),
-            "open": len(still_open),
-            "overdue": len(overdue),
+            "made": made,
+            "accepted": sum(int(x.accepted) for x in rows),
+            "rejected": rejected_count,
+            "completed": completed_count,
+            # Neither rejected nor completed by the end of the period (never both).
+            "open": made - rejected_count - completed_count,
+            "overdue": sum(int(x.overdue) for x in rows),
             "by_theme": dict(sorted(themes.items())),
         }
 
     # ------------------------------------------------------ representations
-    def _representations(self, kind: str, period: Period) -> list[Any]:
-        rep = t.representations
-        return self._rows(
-            select(rep).where(
-                and_(
-                    rep.c.kind == kind,
-                    rep.c.received_on >= period.start,
-                    rep.c.received_on <= period.end,
-                )
+    def _representations(self, kind: str, period: Period) -> dict[str, Any]:
+        """The figures of every kind of representation received in the period (two
+        statements, read once per period): tallies, and counts by each breakdown."""
+        if (kind, period) not in self._representations_cache:
+            rep = t.representations
+            received = and_(
+                rep.c.kind.in_(KINDS), _between(rep.c.received_on, period.start, period.end)
             )
-        )
+            answered = rep.c.responded_on.is_not(None)
+            tallies = {
+                row.kind: row
+                for row in self._rows(
+                    select(
+                        rep.c.kind,
+                        func.count().label("received"),
+                        _tally(rep.c.publishable.is_(True)).label("publishable"),
+                        _tally(rep.c.source == "councillor").label("councillor"),
+                        _tally(rep.c.source == "mp").label("mp"),
+                        _tally(answered).label("answered"),
+                        _tally(
+                            and_(
+                                answered, or_(rep.c.due.is_(None), rep.c.responded_on <= rep.c.due)
+                            )
+                        ).label("on_time"),
+                        _tally(rep.c.complaint_ref.is_not(None)).label("complaint"),
+                    )
+                    .where(received)
+                    .group_by(rep.c.kind)
+                )
+            }
+            fields = ("team", "service_area", "channel", "role", "source", "age_band", "theme")
+            branches = [
+                select(rep.c.kind, rep.c[name].label("name"), func.count().label("n"))
+                .where(received)
+                .group_by(rep.c.kind, rep.c[name])
+                for name in fields
+            ]
+            grouped = _branches(self._rows(_union(branches)), len(fields))
+            for each in KINDS:
+                row = tallies.get(each)
+                figures: dict[str, Any] = {
+                    name: int(getattr(row, name)) if row is not None else 0
+                    for name in (
+                        "received",
+                        "publishable",
+                        "councillor",
+                        "mp",
+                        "answered",
+                        "on_time",
+                        "complaint",
+                    )
+                }
+                for name, rows in zip(fields, grouped, strict=True):
+                    figures[f"by_{name}"] = _counted(r for r in rows if r.kind == each)
+                self._representations_cache[each, period] = figures
+        return self._representations_cache[kind, period]
 
     def compliments(self, period: Period) -> dict[str, Any]:
-        rows = self._representations("compliment", period)
+        now = self._representations("compliment", period)
         before = self._representations("compliment", period.previous())
         return {
-            "received": len(rows),
-            "received_previous": len(before),
-            "change_percent": _change(len(rows), len(before)),
-            "by_team": _count(r.team for r in rows),
-            "by_team_previous": _count(r.team for r in before),
-            "by_service_area": _count(r.service_area for r in rows),
-            "by_channel": _count(r.channel for r in rows),
-            "by_role": _count(r.role for r in rows),
-            "publishable": sum(1 for r in rows if r.publishable),
+            "received": now["received"],
+            "received_previous": before["received"],
+            "change_percent": _change(now["received"], before["received"]),
+            "by_team": now["by_team"],
+            "by_team_previous": before["by_team"],
+            "by_service_area": now["by_service_area"],
+            "by_channel": now["by_channel"],
+            "by_role": now["by_role"],
+            "publishable": now["publishable"],
         }
 
     def enquiries(self, period: Period) -> dict[str, Any]:
-        rows = self._representations("enquiry", period)
+        now = self._representations("enquiry", period)
         before = self._representations("enquiry", period.previous())
-        answered = [r for r in rows if r.responded_on is not None]
-        on_time = sum(1 for r in answered if r.due is None or r.responded_on <= r.due)
         return {
-            "councillor": sum(1 for r in rows if r.source == "councillor"),
-            "mp": sum(1 for r in rows if r.source == "mp"),
-            "councillor_previous": sum(1 for r in before if r.source == "councillor"),
-            "mp_previous": sum(1 for r in before if r.source == "mp"),
-            "by_team": _count(r.team for r in rows),
-            "by_team_previous": _count(r.team for r in before),
-            "responded": len(answered),
-            "on_time": on_time,
-            "on_time_percent": _percent(on_time, len(answered)),
+            "councillor": now["councillor"],
+            "mp": now["mp"],
+            "councillor_previous": before["councillor"],
+            "mp_previous": before["mp"],
+            "by_team": now["by_team"],
+            "by_team_previous": before["by_team"],
+            "responded": now["answered"],
+            "on_time": now["on_time"],
+            "on_time_percent": _percent(now["on_time"], now["answered"]),
         }
 
     def feedback(self, period: Period) -> dict[str, Any]:
-        rows = self._representations("feedback", period)
+        now = self._representations("feedback", period)
         before = self._representations("feedback", period.previous())
         return {
-            "received": len(rows),
-            "received_previous": len(before),
-            "by_kind": _count(r.source for r in rows),
-            "by_team": _count(r.team for r in rows),
-            "resolved": sum(1 for r in rows if r.responded_on is not None),
-            "became_complaints": sum(1 for r in rows if r.complaint_ref is not None),
+            "received": now["received"],
+            "received_previous": before["received"],
+            "by_kind": now["by_source"],
+            "by_team": now["by_team"],
+            "resolved": now["answered"],
+            "became_complaints": now["complaint"],
         }
 
     def advocacy(self, period: Period) -> dict[str, Any]:
-        rows = self._representations("advocacy", period)
+        now = self._representations("advocacy", period)
         before = self._representations("advocacy", period.previous())
         return {
-            "referrals": len(rows),
-            "referrals_previous": len(before),
-            "by_age_band": _count(r.age_band for r in rows),
-            "by_theme": _count(r.theme for r in rows),
-            "led_to_complaint": sum(1 for r in rows if r.complaint_ref is not None),
+            "referrals": now["received"],
+            "referrals_previous": before["received"],
+            "by_age_band": now["by_age_band"],
+            "by_theme": now["by_theme"],
+            "led_to_complaint": now["complaint"],
         }
 
     def profile(self, period: Period) -> dict[str, Any]:
         """Who complained (Stage 1 received), as far as they told us."""
-        rows = self._stage_rows(1, period.start, period.end, "started_on")
-        profiles = rows
+        received = self._received_in(period)
         return {
-            "by_age_band": _count(p.age_band for p in profiles),
-            "by_ethnicity": _count(p.ethnicity for p in profiles),
-            "by_disability": _count(p.disability for p in profiles),
-            "direct_from_child": sum(1 for r in rows if r.direct_from_child),
+            "by_age_band": received["age_band"],
+            "by_ethnicity": received["ethnicity"],
+            "by_disability": received["disability"],
+            "direct_from_child": received["direct_from_child"],
         }
 
     # ------------------------------------------------------------------ whole
+    @staticmethod
+    def _trend_years(period: Period) -> list[Period]:
+        return [
+            financial_year(period.financial_year_start - back)
+            for back in range(TREND_YEARS - 1, -1, -1)
+        ]
+
     def trend(self, period: Period) -> list[dict[str, Any]]:
-        years = []
-        for back in range(TREND_YEARS - 1, -1, -1):
-            year = financial_year(period.financial_year_start - back)
-            years.append(
-                {
-                    "label": year.label,
-                    "stage1": self.received(1, year),
-                    "stage2": self.received(2, year),
-                    "stage3": self.received(3, year),
-                    "ombudsman": len(
-                        self._rows(
-                            select(t.ombudsman.c.case_id).where(
-                                and_(
-                                    t.ombudsman.c.procedure == self.procedure,
-                                    t.ombudsman.c.enquiry_on >= year.start,
-                                    t.ombudsman.c.enquiry_on <= year.end,
-                                )
-                            )
-                        )
-                    ),
-                }
-            )
-        return years
+        entered = self._entered(period)
+        enquiries = self._enquiries_made(period)
+        return [
+            {
+                "label": year.label,
+                "stage1": entered[1, year],
+                "stage2": entered[2, year],
+                "stage3": entered[3, year],
+                "ombudsman": enquiries[year],
+            }
+            for year in self._trend_years(period)
+        ]
 
     def build(self, period: Period, with_previous: bool = True) -> dict[str, Any]:
         stage1 = self.stage1(period)
@@ -624,12 +930,6 @@ class AnnualReport:
             del previous["trend"]
             document["previous"] = previous
         return document
-
-
-def _count(names: Iterable[str | None]) -> dict[str, int]:
-    """Counts by name, most first, with unrecorded values as "not recorded"."""
-    counter = Counter(name or NOT_RECORDED for name in names)
-    return dict(sorted(counter.items(), key=lambda item: (-item[1], item[0])))
 
 
 def _change(now: int, before: int) -> float | None:
