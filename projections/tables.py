@@ -198,6 +198,11 @@ Index("rm_case_by_team", cases.c.team)
 Index("rm_case_by_service_area", cases.c.service_area)
 Index("rm_representation_by_team", representations.c.team)
 Index("rm_representation_by_service_area", representations.c.service_area)
+# The annual report's other questions of a period (ADR 0035): responses due and
+# acknowledgements in it, and, index-only, the procedure of a case a remedy was given in.
+for _column in ("response_due", "acknowledged_on"):
+    Index(f"rm_stage_by_{_column}", stages.c.procedure, stages.c.stage, stages.c[_column])
+Index("rm_case_by_id_and_procedure", cases.c.case_id, cases.c.procedure)
 
 CASE_TABLES = (cases, case_reasons, stages, points, remedies, recommendations, payments, ombudsman)
 READ_MODEL_TABLES = (*CASE_TABLES, representations, learning)

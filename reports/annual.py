@@ -233,38 +233,27 @@ class AnnualReport:
         return int(self.session.execute(query).scalar_one())
 
     def _counted_periods(self, period: Period) -> list[Period]:
-        """The period, the same period a year before, and the trend's years."""
-        return [period, period.previous(), *self._trend_years(period)]
+        """The period, the same period a year before, and the trend's years (each once)."""
+        return list(dict.fromkeys([period, period.previous(), *self._trend_years(period)]))
 
     def _entered(self, period: Period) -> dict[tuple[int, Period], int]:
         """Stages entered, by stage, in the period, a year before and each trend year:
-        one statement."""
+        one statement, a count over the index's range for each of them."""
         if period not in self._entered_cache:
             s = t.stages
             periods = self._counted_periods(period)
-            query = (
-                select(
-                    s.c.stage,
-                    *(
-                        _tally(_between(s.c.started_on, p.start, p.end)).label(f"p{i}")
-                        for i, p in enumerate(periods)
-                    ),
-                )
-                .where(
-                    s.c.procedure == self.procedure,
-                    s.c.stage.in_(ALL_STAGES),
-                    _between(
-                        s.c.started_on,
-                        min(p.start for p in periods),
-                        max(p.end for p in periods),
-                    ),
-                )
+            branches = [
+                select(s.c.stage, func.count().label("n"))
+                .where(self._stages_in(p, "started_on"))
                 .group_by(s.c.stage)
-            )
+                for p in periods
+            ]
             entered = {(stage, p): 0 for stage in ALL_STAGES for p in periods}
-            for row in self._rows(query):
-                for i, p in enumerate(periods):
-                    entered[int(row.stage), p] = int(row[i + 1])
+            for p, rows in zip(
+                periods, _branches(self._rows(_union(branches)), len(periods)), strict=True
+            ):
+                for row in rows:
+                    entered[int(row.stage), p] = int(row.n)
             self._entered_cache[period] = entered
         return self._entered_cache[period]
 
@@ -313,7 +302,7 @@ class AnnualReport:
             s = t.stages
             end = period.end
             month, quarter = end - timedelta(days=30), end - timedelta(days=90)
-            names = ("withdrawn", "due", "acknowledged", "open", "panels")
+            names = ("withdrawn", "due", "acknowledged", "open", "open", "panels")
             branches = [
                 select(
                     s.c.stage,
@@ -344,21 +333,27 @@ class AnnualReport:
                 )
                 .where(self._stages_in(period, "acknowledged_on"))
                 .group_by(s.c.stage),
-                select(
-                    s.c.stage,
-                    func.count(),
-                    _tally(s.c.started_on > month),
-                    _tally(_between(s.c.started_on, quarter, month)),
-                    _tally(s.c.started_on < quarter),
-                )
-                .where(
-                    s.c.procedure == self.procedure,
-                    s.c.stage.in_(ALL_STAGES),
-                    s.c.started_on <= end,
-                    or_(s.c.responded_on.is_(None), s.c.responded_on > end),
-                    or_(s.c.withdrawn_on.is_(None), s.c.withdrawn_on > end),
-                )
-                .group_by(s.c.stage),
+                # Open at the end: not answered yet, or answered after the end. Two
+                # ranges of the responses' index, so that the stages closed by then
+                # are never read; the start is tested in the tallies, not the filter,
+                # or the start's index (every stage begun by then) would be chosen.
+                *(
+                    select(
+                        s.c.stage,
+                        _tally(s.c.started_on <= end),
+                        _tally(and_(s.c.started_on > month, s.c.started_on <= end)),
+                        _tally(_between(s.c.started_on, quarter, month)),
+                        _tally(s.c.started_on < quarter),
+                    )
+                    .where(
+                        s.c.procedure == self.procedure,
+                        s.c.stage.in_(ALL_STAGES),
+                        answered_when,
+                        or_(s.c.withdrawn_on.is_(None), s.c.withdrawn_on > end),
+                    )
+                    .group_by(s.c.stage)
+                    for answered_when in (s.c.responded_on.is_(None), s.c.responded_on > end)
+                ),
                 select(
                     s.c.stage,
                     func.count(),
@@ -374,11 +369,12 @@ class AnnualReport:
                 names, _branches(self._rows(_union(branches)), len(names)), strict=True
             ):
                 for row in rows:
+                    n, a, b, c = tallies[name, int(row[0])]
                     tallies[name, int(row[0])] = (
-                        int(row[1]),
-                        int(row[2]),
-                        int(row[3]),
-                        int(row[4]),
+                        n + int(row[1]),
+                        a + int(row[2]),
+                        b + int(row[3]),
+                        c + int(row[4]),
                     )
             self._tallies_cache[period] = tallies
         return self._tallies_cache[period]
@@ -477,45 +473,40 @@ class AnnualReport:
     )
 
     def _received_in(self, period: Period) -> dict[str, Any]:
-        """Stage 1 received in the period, counted by each breakdown (one statement)
-        and the child's and the advocate's flags (another)."""
+        """Stage 1 received in the period, counted by each breakdown and the child's
+        and the advocate's flags: one statement, over the period's cases read once."""
         if period not in self._received_cache:
             s, c, reason = t.stages, t.cases, t.case_reasons
-            entered = self._stage_filter(1, period.start, period.end, "started_on")
-            with_case = s.join(c, c.c.case_id == s.c.case_id)
+            flags = ("direct_from_child", "advocate_offered", "advocate_accepted")
+            received = (
+                select(s.c.case_id, *(c.c[name] for name in (*self._RECEIVED_BY, *flags)))
+                .select_from(s.join(c, c.c.case_id == s.c.case_id))
+                .where(self._stage_filter(1, period.start, period.end, "started_on"))
+                .cte("received")
+            )
             branches = [
-                select(c.c[name].label("name"), func.count().label("n"))
-                .select_from(with_case)
-                .where(entered)
-                .group_by(c.c[name])
+                select(received.c[name].label("name"), func.count().label("n")).group_by(
+                    received.c[name]
+                )
                 for name in self._RECEIVED_BY
             ]
             branches.append(
                 select(reason.c.reason, func.count())
-                .select_from(reason.join(s, s.c.case_id == reason.c.case_id))
-                .where(entered)
+                .select_from(reason.join(received, received.c.case_id == reason.c.case_id))
                 .group_by(reason.c.reason)
             )
+            branches += [
+                select(literal_column("NULL"), _tally(received.c[flag].is_(True))) for flag in flags
+            ]
             names = (*self._RECEIVED_BY, "reason")
-            received: dict[str, Any] = {
-                name: _counted(rows)
-                for name, rows in zip(
-                    names, _branches(self._rows(_union(branches)), len(names)), strict=True
-                )
+            grouped = _branches(self._rows(_union(branches)), len(branches))
+            figures: dict[str, Any] = {
+                name: _counted(rows) for name, rows in zip(names, grouped, strict=False)
             }
-            flags = self.session.execute(
-                select(
-                    _tally(c.c.direct_from_child.is_(True)),
-                    _tally(c.c.advocate_offered.is_(True)),
-                    _tally(c.c.advocate_accepted.is_(True)),
-                )
-                .select_from(with_case)
-                .where(entered)
-            ).one()
-            received["direct_from_child"] = int(flags[0])
-            received["advocate_offered"] = int(flags[1])
-            received["advocate_used"] = int(flags[2])
-            self._received_cache[period] = received
+            for name, rows in zip(flags, grouped[len(names) :], strict=True):
+                figures[name] = int(rows[0].n)
+            figures["advocate_used"] = figures.pop("advocate_accepted")
+            self._received_cache[period] = figures
         return self._received_cache[period]
 
     def stage1(self, period: Period) -> dict[str, Any]:
@@ -592,20 +583,22 @@ class AnnualReport:
     # ------------------------------------------------------------- ombudsman
     def _enquiries_made(self, period: Period) -> dict[Period, int]:
         """Ombudsman enquiries in the period, a year before and each trend year: one
-        statement (cached per period like the stages entered)."""
-        if period in self._enquiries_cache:
-            return self._enquiries_cache[period]
-        o = t.ombudsman
-        periods = self._counted_periods(period)
-        row = self.session.execute(
-            select(*(_tally(_between(o.c.enquiry_on, p.start, p.end)) for p in periods)).where(
-                o.c.procedure == self.procedure,
-                _between(
-                    o.c.enquiry_on, min(p.start for p in periods), max(p.end for p in periods)
-                ),
-            )
-        ).one()
-        self._enquiries_cache[period] = {p: int(row[i]) for i, p in enumerate(periods)}
+        statement (read once per period, like the stages entered)."""
+        if period not in self._enquiries_cache:
+            o = t.ombudsman
+            periods = self._counted_periods(period)
+            branches = [
+                select(func.count().label("n")).where(
+                    o.c.procedure == self.procedure, _between(o.c.enquiry_on, p.start, p.end)
+                )
+                for p in periods
+            ]
+            self._enquiries_cache[period] = {
+                p: int(rows[0].n)
+                for p, rows in zip(
+                    periods, _branches(self._rows(_union(branches)), len(periods)), strict=True
+                )
+            }
         return self._enquiries_cache[period]
 
     def ombudsman(self, period: Period) -> dict[str, Any]:
