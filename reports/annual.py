@@ -151,6 +151,24 @@ def _counted(rows: Iterable[Any]) -> dict[str, int]:
     return dict(sorted(counter.items(), key=lambda item: (-item[1], item[0])))
 
 
+def _rated(rows: Iterable[tuple[str | None, int, int]]) -> dict[str, dict[str, Any]]:
+    """Responses and how many found some merit, by name (``name``, responded, merit),
+    most responses first, with that as a rate."""
+    responded: Counter[str] = Counter()
+    merit: Counter[str] = Counter()
+    for name, answered, found in rows:
+        responded[name or NOT_RECORDED] += answered
+        merit[name or NOT_RECORDED] += found
+    return {
+        name: {
+            "responded": responded[name],
+            "some_merit_found": merit[name],
+            "uphold_rate_percent": _percent(merit[name], responded[name]),
+        }
+        for name, _ in sorted(responded.items(), key=lambda item: (-item[1], item[0]))
+    }
+
+
 def _median(days: Counter[int]) -> float | None:
     """The median of the values counted in ``days`` (``statistics.median``'s answer)."""
     total = sum(days.values())
@@ -420,46 +438,8 @@ class AnnualReport:
 
     def _uphold_by(self, period: Period) -> dict[str, Any]:
         """Stage 1 responses in the period by team and by reason, with how many found
-        some merit (upheld or partly upheld) and that as a rate: one statement."""
-        s, c, reason = t.stages, t.cases, t.case_reasons
-        merit = _tally(s.c.outcome.in_(MERIT_FOUND))
-        answered = self._stage_filter(1, period.start, period.end, "responded_on")
-        by_team, by_reason = _branches(
-            self._rows(
-                _union(
-                    [
-                        select(
-                            c.c.team.label("name"), func.count().label("n"), merit.label("merit")
-                        )
-                        .select_from(s.join(c, c.c.case_id == s.c.case_id))
-                        .where(answered)
-                        .group_by(c.c.team),
-                        select(reason.c.reason, func.count(), merit)
-                        .select_from(reason.join(s, s.c.case_id == reason.c.case_id))
-                        .where(answered)
-                        .group_by(reason.c.reason),
-                    ]
-                )
-            ),
-            2,
-        )
-
-        def rated(rows: list[Any]) -> dict[str, dict[str, Any]]:
-            counter: Counter[str] = Counter()
-            merit_found: Counter[str] = Counter()
-            for row in rows:
-                counter[row.name or NOT_RECORDED] += int(row.n)
-                merit_found[row.name or NOT_RECORDED] += int(row.merit)
-            return {
-                name: {
-                    "responded": counter[name],
-                    "some_merit_found": merit_found[name],
-                    "uphold_rate_percent": _percent(merit_found[name], counter[name]),
-                }
-                for name, _ in sorted(counter.items(), key=lambda item: (-item[1], item[0]))
-            }
-
-        return {"by_team": rated(by_team), "by_reason": rated(by_reason)}
+        some merit (upheld or partly upheld) and that as a rate."""
+        return self._stage1_in(period)["uphold"]  # type: ignore[no-any-return]
 
     #: The Stage 1 received breakdowns, each a column of the case (reasons apart).
     _RECEIVED_BY = (
@@ -471,42 +451,87 @@ class AnnualReport:
         "ethnicity",
         "disability",
     )
+    _FLAGS = ("direct_from_child", "advocate_offered", "advocate_accepted")
 
     def _received_in(self, period: Period) -> dict[str, Any]:
-        """Stage 1 received in the period, counted by each breakdown and the child's
-        and the advocate's flags: one statement, over the period's cases read once."""
+        """Stage 1 received in the period, counted by each breakdown, and the child's
+        and the advocate's flags."""
+        return self._stage1_in(period)["received"]  # type: ignore[no-any-return]
+
+    def _stage1_in(self, period: Period) -> dict[str, Any]:
+        """The Stage 1 figures that need the case: received in the period by each
+        breakdown and flag, and answered in it by team and reason with merit found.
+        One statement, over the stages entered or answered in the period with their
+        cases, read once (a materialised ``WITH``)."""
         if period not in self._received_cache:
             s, c, reason = t.stages, t.cases, t.case_reasons
-            flags = ("direct_from_child", "advocate_offered", "advocate_accepted")
-            received = (
-                select(s.c.case_id, *(c.c[name] for name in (*self._RECEIVED_BY, *flags)))
-                .select_from(s.join(c, c.c.case_id == s.c.case_id))
-                .where(self._stage_filter(1, period.start, period.end, "started_on"))
-                .cte("received")
+            columns = (
+                s.c.case_id,
+                s.c.started_on,
+                s.c.responded_on,
+                s.c.outcome,
+                *(c.c[name] for name in (*self._RECEIVED_BY, *self._FLAGS)),
             )
-            branches = [
-                select(received.c[name].label("name"), func.count().label("n")).group_by(
-                    received.c[name]
+            with_case = s.join(c, c.c.case_id == s.c.case_id)
+            in_period = _between(s.c.started_on, period.start, period.end)
+            stage1 = union_all(
+                select(*columns)
+                .select_from(with_case)
+                .where(self._stage_filter(1, period.start, period.end, "started_on")),
+                select(*columns)
+                .select_from(with_case)
+                .where(
+                    self._stage_filter(1, period.start, period.end, "responded_on"),
+                    ~in_period,
+                ),
+            ).cte("stage1")
+            entered = _between(stage1.c.started_on, period.start, period.end)
+            answered = _between(stage1.c.responded_on, period.start, period.end)
+            merit = and_(answered, stage1.c.outcome.in_(MERIT_FOUND))
+
+            def figures(name: Any, *counted: Any) -> Select[Any]:
+                padded = [*counted, *(_nothing() for _ in range(3 - len(counted)))]
+                return select(
+                    name.label("name"),
+                    padded[0].label("n"),
+                    padded[1].label("responded"),
+                    padded[2].label("merit"),
                 )
+
+            branches = [
+                figures(stage1.c[name], func.count()).where(entered).group_by(stage1.c[name])
                 for name in self._RECEIVED_BY
             ]
-            branches.append(
-                select(reason.c.reason, func.count())
-                .select_from(reason.join(received, received.c.case_id == reason.c.case_id))
-                .group_by(reason.c.reason)
-            )
             branches += [
-                select(literal_column("NULL"), _tally(received.c[flag].is_(True))) for flag in flags
+                figures(literal_column("NULL"), _tally(stage1.c[flag].is_(True))).where(entered)
+                for flag in self._FLAGS
             ]
-            names = (*self._RECEIVED_BY, "reason")
+            branches += [
+                figures(reason.c.reason, _tally(entered), _tally(answered), _tally(merit))
+                .select_from(reason.join(stage1, stage1.c.case_id == reason.c.case_id))
+                .group_by(reason.c.reason),
+                figures(stage1.c.team, _nothing(), func.count(), _tally(merit))
+                .where(answered)
+                .group_by(stage1.c.team),
+            ]
             grouped = _branches(self._rows(_union(branches)), len(branches))
-            figures: dict[str, Any] = {
-                name: _counted(rows) for name, rows in zip(names, grouped, strict=False)
+            count = len(self._RECEIVED_BY)
+            received: dict[str, Any] = {
+                name: _counted(rows)
+                for name, rows in zip(self._RECEIVED_BY, grouped[:count], strict=True)
             }
-            for name, rows in zip(flags, grouped[len(names) :], strict=True):
-                figures[name] = int(rows[0].n)
-            figures["advocate_used"] = figures.pop("advocate_accepted")
-            self._received_cache[period] = figures
+            for name, rows in zip(self._FLAGS, grouped[count:], strict=False):
+                received[name] = int(rows[0].n)
+            received["advocate_used"] = received.pop("advocate_accepted")
+            by_reason, by_team = grouped[-2:]
+            received["reason"] = _counted(r for r in by_reason if r.n)
+            uphold = {
+                "by_team": _rated((r.name, int(r.responded), int(r.merit)) for r in by_team),
+                "by_reason": _rated(
+                    (r.name, int(r.responded), int(r.merit)) for r in by_reason if r.responded
+                ),
+            }
+            self._received_cache[period] = {"received": received, "uphold": uphold}
         return self._received_cache[period]
 
     def stage1(self, period: Period) -> dict[str, Any]:
@@ -771,12 +796,26 @@ class AnnualReport:
                     .group_by(rep.c.kind)
                 )
             }
-            fields = ("team", "service_area", "channel", "role", "source", "age_band", "theme")
+            # Each breakdown over the kinds whose section shows it, from the period's
+            # rows read once (a materialised ``WITH``).
+            fields = {
+                "team": ("compliment", "enquiry", "feedback"),
+                "service_area": ("compliment",),
+                "channel": ("compliment",),
+                "role": ("compliment",),
+                "source": ("feedback",),
+                "age_band": ("advocacy",),
+                "theme": ("advocacy",),
+            }
+            rows_in = select(rep.c.kind, *(rep.c[name] for name in fields)).where(received)
+            period_rows = rows_in.cte("representations_in_period")
             branches = [
-                select(rep.c.kind, rep.c[name].label("name"), func.count().label("n"))
-                .where(received)
-                .group_by(rep.c.kind, rep.c[name])
-                for name in fields
+                select(
+                    period_rows.c.kind, period_rows.c[name].label("name"), func.count().label("n")
+                )
+                .where(period_rows.c.kind.in_(kinds))
+                .group_by(period_rows.c.kind, period_rows.c[name])
+                for name, kinds in fields.items()
             ]
             grouped = _branches(self._rows(_union(branches)), len(fields))
             for each in KINDS:
