@@ -58,15 +58,18 @@ def open_cases(session: Session, as_of: date, calendar: WorkingDayCalendar) -> l
         )
     )
     listing = []
+    days_left: dict[date, int] = {}  # many stages share a deadline: counted once each
     for row in rows:
         deadline = row.response_due
         status = _stage_status(deadline, as_of, soon)
         if deadline is None:
             days = None
+        elif deadline in days_left:
+            days = days_left[deadline]
         elif deadline < as_of:
-            days = -calendar.working_days_between(deadline, as_of)
+            days = days_left[deadline] = -calendar.working_days_between(deadline, as_of)
         else:
-            days = calendar.working_days_between(as_of, deadline)
+            days = days_left[deadline] = calendar.working_days_between(as_of, deadline)
         listing.append(
             {
                 "service_area": row.service_area or "not recorded",
@@ -88,8 +91,9 @@ def recommendations(session: Session, as_of: date, status: str | None) -> list[d
     """Recommendations with their status as of ``as_of``: made, accepted, rejected,
     completed, overdue (accepted, not completed, due date passed)."""
     r = t.recommendations
+    query = select(r).where(r.c.made_on <= as_of).where(*_recommendations_chosen(as_of, status))
     listing = []
-    for row in session.execute(select(r).where(r.c.made_on <= as_of)):
+    for row in session.execute(query):
         decided = row.decided_on is not None and row.decided_on <= as_of
         completed = row.completed_on is not None and row.completed_on <= as_of
         if completed:
@@ -124,6 +128,35 @@ def recommendations(session: Session, as_of: date, status: str | None) -> list[d
     return listing
 
 
+def _recommendations_chosen(as_of: date, status: str | None) -> list[Any]:
+    """What the database can tell of the ``status`` asked for, so that only the
+    recommendations that may have it are read (each is still judged row by row)."""
+    r = t.recommendations
+    completed = and_(r.c.completed_on.is_not(None), r.c.completed_on <= as_of)
+    not_completed = or_(r.c.completed_on.is_(None), r.c.completed_on > as_of)
+    if status == "completed":
+        return [completed]
+    if status == "overdue":
+        return [not_completed, r.c.decided_on <= as_of, r.c.due < as_of]
+    if status == "open":
+        rejected = and_(r.c.decided_on <= as_of, r.c.decision == "rejected")
+        return [not_completed, or_(r.c.decision.is_(None), r.c.decided_on.is_(None), ~rejected)]
+    return []
+
+
+def _cases_chosen(chosen: CaseFilter, as_of: date) -> list[Any]:
+    """What the database can tell of the open or overdue cases asked for, so that
+    only the cases that may be are read (each is still judged row by row)."""
+    c, s = t.cases, t.stages
+    if not (chosen.only_open or chosen.only_overdue):
+        return []
+    not_ended = or_(c.c.ended.is_(None), c.c.ended == "")
+    unanswered = [s.c.responded_on.is_(None), s.c.withdrawn_on.is_(None)]
+    if chosen.only_overdue:
+        return [not_ended, *unanswered, c.c.current_stage.is_not(None), s.c.response_due < as_of]
+    return [not_ended, *unanswered]
+
+
 def _where_chosen(query: Select[Any], table: Table, chosen: CaseFilter) -> Select[Any]:
     """``query`` narrowed to the service area, team and receipt dates ``chosen``."""
     if chosen.service_area:
@@ -149,7 +182,7 @@ def case_list(
         query = query.where(c.c.procedure == chosen.procedure)
     if chosen.stage:
         query = query.where(c.c.current_stage == chosen.stage)
-    query = _where_chosen(query, c, chosen)
+    query = _where_chosen(query, c, chosen).where(*_cases_chosen(chosen, as_of))
     soon = calendar.add_working_days(as_of, DUE_SOON_WORKING_DAYS)
     listing = []
     for row in session.execute(query):
@@ -207,8 +240,7 @@ def representation_list(
         }
         if kind == "compliment":
             listing.append(
-                common
-                | {"channel": row.channel, "role": row.role, "publishable": row.publishable}
+                common | {"channel": row.channel, "role": row.role, "publishable": row.publishable}
             )
         elif kind == "enquiry":
             answered = row.responded_on
