@@ -221,10 +221,6 @@ def test_a_profile_with_a_blank_ethnicity_is_refused() -> None:
 def test_a_profile_dated_before_receipt_or_after_today_is_refused() -> None:
     complaint = received()
     with refused(complaint, errors.DateOutOfOrder):
-        complaint.record_profile(
-            on=date(2026, 5, 10), actor=TEAM, policy=POLICY, age_band="16-17"
-        )
+        complaint.record_profile(on=date(2026, 5, 10), actor=TEAM, policy=POLICY, age_band="16-17")
     with refused(complaint, errors.DateOutOfOrder):
-        complaint.record_profile(
-            on=date(2026, 11, 24), actor=TEAM, policy=POLICY, age_band="16-17"
-        )
+        complaint.record_profile(on=date(2026, 11, 24), actor=TEAM, policy=POLICY, age_band="16-17")
