@@ -306,8 +306,8 @@ def main() -> None:
         "| file | " + " | ".join(ORDER) + " |",
         "| --- | " + " | ".join("---:" for _ in ORDER) + " |",
     ]
-    for path, counter in sorted(by_file.items()):
-        out.append(f"| `{path}` | " + " | ".join(str(counter[s]) for s in ORDER) + " |")
+    for file, counter in sorted(by_file.items()):
+        out.append(f"| `{file}` | " + " | ".join(str(counter[s]) for s in ORDER) + " |")
     out.append("| **all** | " + " | ".join(f"**{counts[s]}**" for s in ORDER) + " |")
     out += [
         "",
@@ -325,9 +325,9 @@ def main() -> None:
         "| file | line | code | mutated to | mutant | why it survives |",
         "| --- | ---: | --- | --- | --- | --- |",
     ]
-    for name, line, before, after, path in sorted(survivors, key=lambda s: (s[4], s[1])):
+    for name, line, before, after, file in sorted(survivors, key=lambda s: (s[4], s[1])):
         out.append(
-            f"| `{path}` | {line} | {_cell(before)} | {_cell(after)} | "
+            f"| `{file}` | {line} | {_cell(before)} | {_cell(after)} | "
             f"`{name.rpartition('.')[-1]}` | {_explain(name, before, after)} |"
         )
     print("\n".join(out))
