@@ -110,6 +110,15 @@ def test_a_stage3_panel_on_time_only_because_of_a_hold_is_on_time() -> None:
     assert complaint.panel_on_time(complaint.stages[2], POLICY) is True
 
 
+def test_a_stage3_response_with_no_panel_report_is_judged_from_the_meeting() -> None:
+    complaint = at_stage3()
+    appoint_panel(complaint)
+    complaint.hold_panel(on=date(2026, 9, 17), actor=TEAM, policy=POLICY)
+    # Met Thu 17 Sep: report due Thu 24 Sep, the response 15 days later, Thu 15 Oct.
+    complaint.respond(on=date(2026, 10, 15), actor="director", policy=POLICY, outcome="upheld")
+    assert complaint.responded_on_time(complaint.stages[2], POLICY) is True
+
+
 # --------------------------------------------------------------- which holds count
 def test_a_hold_that_starts_the_day_a_stage_ended_is_not_in_that_stage() -> None:
     complaint = at_stage1()
