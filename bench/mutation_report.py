@@ -86,6 +86,10 @@ EXPLAINED: dict[str, str] = {
         "equivalent: a step dated the same day as the latest is then judged on a scratch "
         "copy holding every step in force (none is later), which records the same step"
     ),
+    "domain.complaint.xǁComplaintǁ_shell__mutmut_6": (
+        "equivalent: the scratch copy's own timestamp is never read; the steps it makes "
+        "are recorded on the case with new ones"
+    ),
     "domain.complaint.xǁComplaintǁ_record_late__mutmut_21": (
         "equivalent: `cast` has no effect at run time"
     ),
@@ -133,9 +137,10 @@ MESSAGE_TEXT = "message only: the words of a refusal"
 #: Why a survivor survives, by the function it is in, where one reason holds for all
 #: the survivors there that have no entry above (``gap`` says a test is missing).
 BY_FUNCTION: dict[str, str] = {
-    "_shell": "equivalent: the scratch copy's own timestamp and plain flag change how "
-    "its commands are routed, not what they record: the copy holds no step later than "
-    "the one judged, so a command on it is never itself late",
+    "_shell": "equivalent: without the plain flag a command on the scratch copy takes "
+    "the late-step route only where the copy holds a later step (a dependency's dry "
+    "run), and that route ends the same way: it reaches recording, where the dry run "
+    "stops, or it is refused",
     "trigger_event": "equivalent in practice: every step judged again is run with the "
     "recorded step's own arguments, targets included (`_CHECK_AGAIN`), so it would "
     "record the same kind of step about the same part; the comparison guards a "
@@ -144,8 +149,9 @@ BY_FUNCTION: dict[str, str] = {
     "scratch copy instead, which is dropped; the kind and targets match anyway (see "
     "`trigger_event`)",
     "_payload": "equivalent: `trigger_event` sets the case's own id and next version "
-    "over any given, and a timestamp kept from the scratch copy's event is moments "
-    "earlier and read by no rule",
+    "over any given; a timestamp kept from the scratch copy's event is one made "
+    "earlier in the same command, which no rule reads (`--as-of` and the history "
+    "would show it a few microseconds earlier)",
     "_open_stage": MESSAGE_TEXT,
     "resolve": "message only: the kind given to `tidy` names the kind in a refusal",
     "service_area": "equivalent: `register(None)` is the service-area register too",
