@@ -9,7 +9,10 @@ Unheld, Stage 3 requested Mon 10 Aug has its panel due Tue 22 Sep.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
+
+import pytest
 
 from domain.complaint import Complaint
 from domain.procedure import ProcedurePolicy, Timescales
@@ -25,7 +28,14 @@ from tests.domain.test_complaint_rules import (
     at_stage2,
     at_stage3,
     replay,
+    time_limit,
 )
+
+
+@pytest.fixture(autouse=True)
+def _a_clock_that_never_restarts_fails_rather_than_hangs() -> Iterator[None]:
+    with time_limit(10):
+        yield
 
 
 def held(complaint: Complaint, first: date, resumed: date | None = None) -> None:
