@@ -360,6 +360,11 @@ def main() -> None:
     out.append("| **all** | " + " | ".join(f"**{counts[s]}**" for s in ORDER) + " |")
     out += [
         "",
+        "*timeout*: the tests ran past mutmut's CPU limit (a mutant that makes a "
+        "stopped clock count on forever, until the dates run out): the mutant did not "
+        "pass, but which test meets it first depends on the order mutmut runs them in, "
+        "so it is killed in one run and a timeout in another.",
+        "",
         "*no tests*: no test in the selection reaches the function. (Until 2026-12-03 "
         "that was all of `domain/learning.py`, whose rules were tested only through the "
         "command line, and the erasure, legal hold, subject access and monitoring profile "
