@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 import sys
 import tomllib
 from collections import Counter
@@ -37,6 +38,15 @@ STATUS = {
 }
 ORDER = ("killed", "survived", "timeout", "skipped", "no tests", "not checked", "suspicious")
 
+_REPLAYED_ACTOR = (
+    "equivalent: the step judged again is compared with the recorded one by kind and "
+    "by what it is about, not by who recorded it, and the recorded step is kept"
+)
+_NO_NAMES = (
+    "equivalent in practice: with no names given, a default of 'XXXX' refuses only a "
+    "wording that contains 'xxxx'"
+)
+
 #: Why a survivor survives, by mutant name: equivalent (no behaviour changes) or out of
 #: reach of the fast tests (and why). Kept by hand after each run.
 EXPLAINED: dict[str, str] = {
@@ -53,10 +63,6 @@ EXPLAINED: dict[str, str] = {
         "count it either, and the clock stops on the next day with the same result "
         "(checked by hand against the new on-hold-on-its-last-day test)"
     ),
-    "domain.complaint.xǁComplaintǁ_received__mutmut_15": (
-        "not analysed: `triaged_on` starts as an empty string instead of None; the "
-        "rules read it only after triage has set it"
-    ),
     "domain.procedure.x_check_name__mutmut_8": (
         "message only: the labels only add the nearest names' labels to the refusal"
     ),
@@ -66,14 +72,60 @@ EXPLAINED: dict[str, str] = {
     "domain.procedure.x_name_of__mutmut_1": (
         "message only: the kind of name is used only in the words of the refusal"
     ),
-    "domain.procedure.xǁTaxonomyǁextended__mutmut_14": (
-        "gap: no fast test extends the taxonomy with labels and another kind at once "
-        "(the council's settings tests do, outside the fast selection)"
-    ),
     "domain.complaint.xǁComplaintǁresponded_on_time__mutmut_2": (
         "equivalent: a statutory Stage 1 or 2 never has panel dates, so the panel "
         "checks do nothing there, and the corporate procedure has no Stage 3"
     ),
+    "domain.complaint.xǁComplaintǁ_take__mutmut_5": (
+        "equivalent: `_reset`, called on the next line, sets the latest step's key again"
+    ),
+    "domain.complaint.xǁComplaintǁ_take__mutmut_10": (
+        "equivalent: a step's key ends with its version, so no two keys are ever equal"
+    ),
+    "domain.complaint.xǁComplaintǁ_steps_after__mutmut_2": (
+        "equivalent: a step dated the same day as the latest is then judged on a scratch "
+        "copy holding every step in force (none is later), which records the same step"
+    ),
+    "domain.complaint.xǁComplaintǁ_shell__mutmut_6": (
+        "equivalent: the scratch copy's own timestamp is never read; the steps it makes "
+        "are recorded on the case with new ones"
+    ),
+    "domain.complaint.xǁComplaintǁ_record_late__mutmut_21": (
+        "equivalent: `cast` has no effect at run time"
+    ),
+    "domain.complaint.xǁComplaintǁ_dependency__mutmut_9": (
+        "equivalent: the next pass sets the scratch copy's expectation again before its "
+        "command runs, and the copy is dropped after the last"
+    ),
+    "domain.complaint.xǁComplaintǁ_check_again__mutmut_16": (
+        "equivalent: the next step judged again sets the scratch copy's expectation "
+        "before its command runs; nothing runs on the copy after the last"
+    ),
+    "domain.complaint.xǁComplaintǁpauses_for__mutmut_6": (
+        "equivalent: holds are in date order, so every hold after the first one starting "
+        "on or after the stage's end starts after it too"
+    ),
+    "domain.complaint.xǁComplaintǁpauses_for__mutmut_9": (
+        "equivalent: a hold that ended on the day the clock starts covers no day the "
+        "clock counts (day 1 is the day after), so adding it changes no deadline"
+    ),
+    "domain.complaint.xǁComplaintǁerase__mutmut_14": (
+        "message only: the register id quoted in the refusal"
+    ),
+    "domain.complaint.xǁComplaintǁerase__mutmut_27": (
+        "message only: whether the refusal names the erasure's wider subject"
+    ),
+    "domain.complaint.x__escalate_again__mutmut_2": _REPLAYED_ACTOR,
+    "domain.complaint.x__run_again__mutmut_8": _REPLAYED_ACTOR,
+    "domain.complaint.x__escalate_again__mutmut_9": (
+        "equivalent: a request recorded late carries its reason, and `reason and '-'` is "
+        "'-' then; one recorded in time needs none"
+    ),
+    "domain.complaint.x__escalate_again__mutmut_10": (
+        "equivalent: any reason lets a late request stand; its words are not recorded again"
+    ),
+    "domain.learning.x_check_public_wording__mutmut_1": _NO_NAMES,
+    "domain.learning.xǁLearningStatementǁapprove_wording__mutmut_1": _NO_NAMES,
 }
 
 STATE_TEXT = (
@@ -85,43 +137,24 @@ MESSAGE_TEXT = "message only: the words of a refusal"
 #: Why a survivor survives, by the function it is in, where one reason holds for all
 #: the survivors there that have no entry above (``gap`` says a test is missing).
 BY_FUNCTION: dict[str, str] = {
-    "_again": "gap: replaying a later step when an earlier-dated one is recorded "
-    "(the late-step machinery); its tests check refusals, not every argument replayed",
-    "_dependency": "gap: the late-step machinery (see `_again`)",
-    "_escalate_again": "gap: the late-step machinery (see `_again`)",
-    "_check_again": "gap: the late-step machinery (see `_again`)",
-    "_record_late": "gap: the late-step machinery (see `_again`); `cast` has no effect at "
-    "run time (equivalent)",
-    "_shell": "gap: the late-step machinery (see `_again`)",
-    "_steps_after": "gap: a step dated the same day as the latest step is not judged late; "
-    "no test records two steps on one day in the late order",
-    "_take": "gap: the order of steps on one day (see `_steps_after`)",
-    "trigger_event": "gap: the late-step machinery (see `_again`)",
-    "_payload": "not analysed: which event fields are compared when a late step is replayed",
-    "pauses_for": "gap: a hold that starts or ends on the day a stage's clock starts; no "
-    "fast test puts a case on hold on that day",
-    "_amended": "gap: an amendment's effect on the state (reasons as a list, the receipt "
-    "date moving a triaged case's clock, the amendment's record); the tests amend "
-    "before triage or read only the amended value",
-    "amend": "gap: the field names that choose the check for channel, service area and "
-    "team; no test amends these to an unknown name, or a team to one out of use that day",
-    "void": STATE_TEXT,
-    "receive": STATE_TEXT,
-    "_first_step_on": "gap: the receipt date moved past an advocate offer or a hold; no test does",
-    "_acknowledgement_due": "gap: the acknowledgement deadline of a case under the "
-    "regulations' timescales (only the Code's is tested directly)",
-    "clock_start": "equivalent here: the policy is not read on this path in the tests "
-    "(the clock basis is decided earlier)",
-    "working_days_to_response": "gap: working days to a response of a stage with no clock start",
-    "clock_basis": "gap: the name of the Stage 2 clock basis is compared nowhere in the fast tests",
-    "_check_stage_reached": "gap: naming a stage on a case not triaged",
+    "_shell": "equivalent: without the plain flag a command on the scratch copy takes "
+    "the late-step route only where the copy holds a later step (a dependency's dry "
+    "run), and that route ends the same way: it reaches recording, where the dry run "
+    "stops, or it is refused",
+    "trigger_event": "equivalent in practice: every step judged again is run with the "
+    "recorded step's own arguments, targets included (`_CHECK_AGAIN`), so it would "
+    "record the same kind of step about the same part; the comparison guards a "
+    "command that derives them, which none does",
+    "_check_again": "equivalent: with no expectation set the command records on the "
+    "scratch copy instead, which is dropped; the kind and targets match anyway (see "
+    "`trigger_event`)",
+    "_payload": "equivalent: `trigger_event` sets the case's own id and next version "
+    "over any given; a timestamp kept from the scratch copy's event is one made "
+    "earlier in the same command, which no rule reads (`--as-of` and the history "
+    "would show it a few microseconds earlier)",
     "_open_stage": MESSAGE_TEXT,
     "resolve": "message only: the kind given to `tidy` names the kind in a refusal",
-    "service_area": "equivalent (kind None): `register(None)` is the service-area "
-    "register too; gap (day None): no test has a service area out of use on the day",
-    "team": "gap: no test has a team out of use on the day received",
-    "responded_on_time": "gap: a Stage 3 with a report but no meeting date cannot be "
-    "recorded, so the `or` is out of reach of the rules (equivalent in practice)",
+    "service_area": "equivalent: `register(None)` is the service-area register too",
 }
 
 MESSAGE = (
@@ -151,6 +184,12 @@ def _by_kind(before: str, after: str) -> str | None:
     # check_name's first argument names the kind of name, in the refusal's words only.
     same_value = after.split(",")[1:] == before.split(",")[1:]
     if before.startswith("check_name(") and after != before and same_value:
+        return MESSAGE
+    # _required's first argument says what is missing, in the refusal's words only.
+    said = re.compile(r'_required\((None|"[^"]*"), ')
+    if "_required(" in before and said.sub("_required(_, ", after) == said.sub(
+        "_required(_, ", before
+    ):
         return MESSAGE
     if "_counted" in before or "_remember(" in before or before.startswith("key = ("):
         return CACHE
@@ -238,6 +277,16 @@ def _explain(name: str, before: str, after: str) -> str:
     return BY_FUNCTION.get(function, "not yet explained")
 
 
+def _tally(survivors: list[tuple[str, int, str, str, str]]) -> dict[str, int]:
+    """How many survivors are equivalent, message only, gaps, or not yet explained."""
+    kinds = ("equivalent", "message only", "gap", "not analysed", "not yet explained")
+    found: Counter[str] = Counter()
+    for name, _line, before, after, _file in survivors:
+        reason = _explain(name, before, after)
+        found[next((k for k in kinds if reason.startswith(k)), "other")] += 1
+    return {kind: found[kind] for kind in (*kinds, "other") if found[kind]}
+
+
 def _cell(text: str) -> str:
     text = text.replace("|", "\\|")
     return f"`{text}`" if "`" not in text else text
@@ -306,28 +355,44 @@ def main() -> None:
         "| file | " + " | ".join(ORDER) + " |",
         "| --- | " + " | ".join("---:" for _ in ORDER) + " |",
     ]
-    for path, counter in sorted(by_file.items()):
-        out.append(f"| `{path}` | " + " | ".join(str(counter[s]) for s in ORDER) + " |")
+    for file, counter in sorted(by_file.items()):
+        out.append(f"| `{file}` | " + " | ".join(str(counter[s]) for s in ORDER) + " |")
     out.append("| **all** | " + " | ".join(f"**{counts[s]}**" for s in ORDER) + " |")
     out += [
         "",
-        "*no tests*: no test in the selection reaches the function. `domain/learning.py` "
-        "has no test in `tests/domain/` at all (its rules are tested through the command "
-        "line, `tests/cli/test_learning_and_code_report.py`, outside the fast selection); "
-        "the rest are functions of `domain/complaint.py` that no domain test calls.",
+        "*timeout*: the tests ran past mutmut's CPU limit (a mutant that makes a "
+        "stopped clock count on forever, until the dates run out): the mutant did not "
+        "pass, but which test meets it first depends on the order mutmut runs them in, "
+        "so it is killed in one run and a timeout in another.",
+        "",
+        "*no tests*: no test in the selection reaches the function. (Until 2026-12-03 "
+        "that was all of `domain/learning.py`, whose rules were tested only through the "
+        "command line, and the erasure, legal hold, subject access and monitoring profile "
+        "commands of `domain/complaint.py`; `tests/domain/test_learning.py` and "
+        "`tests/domain/test_personal_data_steps.py` now reach them.) mutmut switches a "
+        "mutant on when a function is called, so code run once at import (the `_again` "
+        "factory that builds `_CHECK_AGAIN`) is out of its reach: the replay it builds is "
+        "`_run_again`, called when a step is judged again, and the factory's one line is "
+        "marked `# pragma: no mutate`.",
         "",
         "*gap* in the table below means a test is missing, not that the mutant is "
         "harmless; *(by kind)* marks a reason given to every survivor of that kind of "
-        "change, not checked one by one.",
+        "change, not checked one by one; *not yet explained* is a survivor the reasons "
+        "table (`EXPLAINED`, `BY_FUNCTION` and `_by_kind` in `bench/mutation_report.py`) "
+        "has no entry for: a new test or a reason is due.",
+        "",
+        "Survivors by reason: "
+        + ", ".join(f"{kind} {n}" for kind, n in _tally(survivors).items())
+        + ".",
         "",
         f"## Survivors ({len(survivors)})",
         "",
         "| file | line | code | mutated to | mutant | why it survives |",
         "| --- | ---: | --- | --- | --- | --- |",
     ]
-    for name, line, before, after, path in sorted(survivors, key=lambda s: (s[4], s[1])):
+    for name, line, before, after, file in sorted(survivors, key=lambda s: (s[4], s[1])):
         out.append(
-            f"| `{path}` | {line} | {_cell(before)} | {_cell(after)} | "
+            f"| `{file}` | {line} | {_cell(before)} | {_cell(after)} | "
             f"`{name.rpartition('.')[-1]}` | {_explain(name, before, after)} |"
         )
     print("\n".join(out))

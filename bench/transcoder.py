@@ -80,7 +80,7 @@ def sample_states() -> list[dict[str, Any]]:
     return states
 
 
-def rate(work: Callable[[], None], events_per_call: int, seconds: float = 1.0) -> float:
+def rate(work: Callable[[], object], events_per_call: int, seconds: float = 1.0) -> float:
     calls = 0
     started = time.perf_counter()
     while time.perf_counter() - started < seconds:

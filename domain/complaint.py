@@ -1944,12 +1944,23 @@ def _describe(event: Complaint.Event) -> str:
 
 
 def _again(method: str, *fields: str, **fixed: Any) -> Callable[..., None]:
-    def check(shell: Complaint, event: Complaint.Event, policy: ProcedurePolicy) -> None:
-        arguments = {name: getattr(event, name) for name in fields}
-        arguments.update(fixed)
-        getattr(shell, method)(on=event.on, actor=event.actor, policy=policy, **arguments)
+    # Built once, at import: the replay itself is _run_again, so that a mutation check
+    # (docs/mutation.md) reaches it when a step is judged again.
+    return functools.partial(_run_again, method, fields, fixed)  # pragma: no mutate
 
-    return check
+
+def _run_again(
+    method: str,
+    fields: tuple[str, ...],
+    fixed: dict[str, Any],
+    shell: Complaint,
+    event: Complaint.Event,
+    policy: ProcedurePolicy,
+) -> None:
+    """Run ``method`` on ``shell`` with the recorded ``event``'s own ``fields``."""
+    arguments = {name: getattr(event, name) for name in fields}
+    arguments.update(fixed)
+    getattr(shell, method)(on=event.on, actor=event.actor, policy=policy, **arguments)
 
 
 def _escalate_again(shell: Complaint, event: Any, policy: ProcedurePolicy) -> None:
