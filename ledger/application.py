@@ -77,7 +77,7 @@ from domain.representations import (
 )
 from domain.retention import Retention
 from domain.vocabulary import check_text
-from ledger.registers import NameInUse, names_in_use, new_name_warnings
+from ledger.registers import NameInUse, names_in_use, new_name_warnings, recorded_names
 from ledger.store.bank_holidays import StoredBankHolidays, holiday_metadata
 from ledger.store.batches import BatchLine, LineRun, batch_metadata, mark_recorded, recorded_output
 from ledger.store.integrity import (
@@ -291,6 +291,12 @@ class Ledger(Application[UUID]):
         #: Whether a unit of work inside :meth:`one_transaction` wrote events (since the
         #: batch line being run began).
         self._joined_wrote = False
+        #: Inside :meth:`batch_group`: units of work leave chaining and catching up to
+        #: the group's end (ADR 0037); whether the read models are behind its events.
+        self._grouped = False
+        self._group_behind = False
+        #: How many of the group's events (``_written``) the chain already holds.
+        self._group_chained = 0
         #: Units of work retried because another writer got there first (for the
         #: load test's conflict rate).
         self.conflicts = 0
@@ -326,6 +332,8 @@ class Ledger(Application[UUID]):
                     check_text(field, value)
         self._seal_free_text(objs)
         if self.warn is not None:
+            if self._group_behind and recorded_names(pending):
+                self._group_catch_up()  # "new team" judged against every line before
             self._warnings.extend(new_name_warnings(self.sessions(), self.policy, pending))
         recordings = super().save(*objs, **kwargs)
         self._saved_records.update(
@@ -514,13 +522,23 @@ class Ledger(Application[UUID]):
     def _transaction(self, write: bool, catch_up: bool = True) -> Iterator[None]:
         session = self.sessions()
         if self._joined:
-            self._written = []
-            self._saved = []
-            self._saved_records = {}
+            if self._grouped:  # the group's events stay unchained until its end
+                self._saved = []
+                if not write and self._group_behind:
+                    self._group_catch_up()  # a reading unit sees every line before it
+            else:
+                self._written = []
+                self._saved = []
+                self._saved_records = {}
+            before = len(self._written)
             yield
             if write:
                 self._last_saved = self._saved
-                self._joined_wrote = self._joined_wrote or bool(self._written)
+                wrote = len(self._written) > before
+                self._joined_wrote = self._joined_wrote or wrote
+                if self._grouped:
+                    self._group_behind = self._group_behind or wrote
+                    return
                 self.chain.extend(session, self._written)
                 if catch_up:
                     self.projection.catch_up(session, self)
@@ -585,6 +603,52 @@ class Ledger(Application[UUID]):
         finally:
             self._joined = False
             self.sessions.remove()
+
+    @contextmanager
+    def batch_group(self) -> Iterator[None]:
+        """:meth:`one_transaction` for a run of batch lines (ADR 0037): each line's units
+        of work join it and record their events, but the hash chain is extended and the
+        read models caught up once, for all of them, when the block ends (a unit that
+        reads catches them up first). Run each line inside :meth:`batch_savepoint`."""
+        with self.one_transaction():
+            self._grouped, self._group_behind, self._group_chained = True, False, 0
+            self._written, self._saved, self._saved_records = [], [], {}
+            try:
+                yield
+                self._group_catch_up()
+            finally:
+                self._grouped = self._group_behind = False
+
+    @contextmanager
+    def batch_savepoint(self) -> Iterator[None]:
+        """One line inside :meth:`batch_group`: when it raises, what it wrote (events,
+        mark, read models caught up meanwhile) is rolled back to where it began, and
+        the group goes on as if it had not run."""
+        if not self._grouped:
+            raise AssertionError("a batch savepoint is taken inside batch_group")
+        written, warnings = len(self._written), len(self._warnings)
+        records, behind = dict(self._saved_records), self._group_behind
+        chained = self._group_chained
+        savepoint = self.sessions().begin_nested()
+        try:
+            yield
+        except BaseException:
+            savepoint.rollback()
+            del self._written[written:]
+            del self._warnings[warnings:]
+            self._saved_records, self._group_behind = records, behind
+            self._group_chained = chained
+            raise
+        savepoint.commit()
+
+    def _group_catch_up(self) -> None:
+        """Chain the group's events not chained yet, then catch the read models up to
+        them (the read models project only chained events)."""
+        session = self.sessions()
+        self.chain.extend(session, self._written[self._group_chained :])
+        self._group_chained = len(self._written)
+        self.projection.catch_up(session, self)
+        self._group_behind = False
 
     def unit_of_work(
         self,
