@@ -132,6 +132,8 @@ def _run_group(
                 except LineFailed as unreadable:
                     failed, more = unreadable, False
                     break
+                if not ran:  # the marks of this line and the next ones, in one look
+                    app.look_up_batch_lines(numbered[number - 1 : number - 1 + 2 * GROUP])
                 ran.append((number, args))
                 try:
                     with app.batch_savepoint():

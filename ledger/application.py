@@ -79,7 +79,14 @@ from domain.retention import Retention
 from domain.vocabulary import check_text
 from ledger.registers import NameInUse, names_in_use, new_name_warnings, recorded_names
 from ledger.store.bank_holidays import StoredBankHolidays, holiday_metadata
-from ledger.store.batches import BatchLine, LineRun, batch_metadata, mark_recorded, recorded_output
+from ledger.store.batches import (
+    BatchLine,
+    LineRun,
+    batch_metadata,
+    mark_recorded,
+    recorded_output,
+    recorded_outputs,
+)
 from ledger.store.integrity import (
     HashChain,
     PublishedHead,
@@ -297,6 +304,8 @@ class Ledger(Application[UUID]):
         self._group_behind = False
         #: How many of the group's events (``_written``) the chain already holds.
         self._group_chained = 0
+        #: The group's batch lines whose marks were read at once, and those found.
+        self._group_marks: tuple[set[int], dict[int, str]] | None = None
         #: Units of work retried because another writer got there first (for the
         #: load test's conflict rate).
         self.conflicts = 0
@@ -618,6 +627,7 @@ class Ledger(Application[UUID]):
                 self._group_catch_up()
             finally:
                 self._grouped = self._group_behind = False
+                self._group_marks = None
 
     @contextmanager
     def batch_savepoint(self) -> Iterator[None]:
@@ -747,7 +757,18 @@ class Ledger(Application[UUID]):
 
     def batch_line_output(self, line: BatchLine) -> str | None:
         """What a batch line printed when it was recorded; None if it never was."""
+        looked = self._group_marks
+        if looked is not None and line.number in looked[0]:
+            return looked[1].get(line.number)
         return recorded_output(self.sessions(), line)
+
+    def look_up_batch_lines(self, lines: list[BatchLine]) -> None:
+        """Inside :meth:`batch_group`: read the marks of ``lines`` at once (after the
+        writer's lock, so none can appear meanwhile) for :meth:`batch_line_output`."""
+        if not self._grouped:
+            raise AssertionError("batch lines are looked up inside batch_group")
+        found = recorded_outputs(self.sessions(), lines)
+        self._group_marks = ({line.number for line in lines}, found)
 
     def run_batch_line(self, line: BatchLine, run: Callable[[], str]) -> LineRun:
         """Inside :meth:`one_transaction` (so no other writer can record the line
