@@ -306,6 +306,10 @@ class Ledger(Application[UUID]):
         self._group_chained = 0
         #: The group's batch lines whose marks were read at once, and those found.
         self._group_marks: tuple[set[int], dict[int, str]] | None = None
+        #: Records the current line took as an earlier line of the group saved them,
+        #: and records holding sealed text (those are always loaded from the log).
+        self._group_taken: set[UUID] = set()
+        self._group_sealed: set[UUID] = set()
         #: Units of work retried because another writer got there first (for the
         #: load test's conflict rate).
         self.conflicts = 0
@@ -361,6 +365,8 @@ class Ledger(Application[UUID]):
     def note_written(self, positions: Sequence[int]) -> None:
         """Events stored through the recorder directly (bulk restore) join the chain."""
         self._written.extend(positions)
+        if self._grouped:
+            self._saved_records.clear()  # a later line loads their records from the log
 
     @property
     def chain(self) -> HashChain:
@@ -621,6 +627,7 @@ class Ledger(Application[UUID]):
         reads catches them up first). Run each line inside :meth:`batch_savepoint`."""
         with self.one_transaction():
             self._grouped, self._group_behind, self._group_chained = True, False, 0
+            self._group_taken, self._group_sealed = set(), set()
             self._written, self._saved, self._saved_records = [], [], {}
             try:
                 yield
@@ -639,6 +646,7 @@ class Ledger(Application[UUID]):
         written, warnings = len(self._written), len(self._warnings)
         records, behind = dict(self._saved_records), self._group_behind
         chained = self._group_chained
+        self._group_taken = set()
         savepoint = self.sessions().begin_nested()
         try:
             yield
@@ -646,10 +654,23 @@ class Ledger(Application[UUID]):
             savepoint.rollback()
             del self._written[written:]
             del self._warnings[warnings:]
+            for taken in self._group_taken:  # it may have changed them in memory
+                records.pop(taken, None)
             self._saved_records, self._group_behind = records, behind
             self._group_chained = chained
             raise
         savepoint.commit()
+
+    def _group_held(self, aggregate_id: UUID) -> Aggregate | None:
+        """Inside :meth:`batch_group`: the record as an earlier line saved it, instead
+        of loading it again (no other writer can have changed it: the group holds the
+        writer's lock). None when no line saved it, when it holds sealed text (the log
+        holds the marker, the object the text) or events not saved."""
+        held = self._saved_records.get(aggregate_id)
+        if held is None or held.pending_events or aggregate_id in self._group_sealed:
+            return None
+        self._group_taken.add(aggregate_id)
+        return held
 
     def _group_catch_up(self) -> None:
         """Chain the group's events not chained yet, then catch the read models up to
@@ -921,6 +942,10 @@ class Ledger(Application[UUID]):
 
     # --------------------------------------------------------------- loading
     def _get(self, aggregate_id: UUID) -> Aggregate | None:
+        if self._grouped:
+            held = self._group_held(aggregate_id)
+            if held is not None:
+                return held
         try:
             return self.repository.get(aggregate_id)
         except AggregateNotFoundError:
@@ -1108,6 +1133,7 @@ class Ledger(Application[UUID]):
                     )
         if not typed:
             return
+        self._group_sealed.update(typed)
         self._ready_to_seal({"text": "-"}, inside=True)
         key_ids = self.keys.keys_for([(str(case), CASE_SUBJECT) for case in typed])
         for case, fields in typed.items():
