@@ -56,8 +56,10 @@ def batch(ctx: click.Context, source: IO[str], all_or_nothing: bool) -> None:
     """Run one command per line (without the program name) from FILE or stdin.
 
     Shell quoting rules apply; blank lines and lines starting with # are skipped. Each
-    line is its own transaction. The first refused line stops the run: its line number
-    and reason go to stderr and the exit status is 1; lines before it stay recorded.
+    line takes effect whole or not at all (lines are committed together, up to 250 at
+    a time, and a line's output is printed once it is committed). The first refused
+    line stops the run: its line number and reason go to stderr and the exit status is
+    1; lines before it stay recorded.
     With --all-or-nothing the whole file is one transaction: a refused line leaves
     nothing from the file recorded.
 
