@@ -102,6 +102,7 @@ from ledger.store.read_model_check import read_model_problem
 from ledger.store.read_model_guard import GuardedRowStore, install_read_model_guard
 from ledger.store.storage import (
     WRITE_OPTION,
+    WRITER_LOCK,
     OrjsonTranscoder,
     database_url,
     events_table,
@@ -531,7 +532,7 @@ class Ledger(Application[UUID]):
             # One writer at a time, as SQLite's BEGIN IMMEDIATE gives: the event
             # insert takes an exclusive table lock anyway, and taking turns from the
             # start means writers never read a case that another is changing.
-            connection.execute(text("SELECT pg_advisory_xact_lock(4242002)"))
+            connection.execute(text(WRITER_LOCK))
 
     @contextmanager
     def _transaction(self, write: bool, catch_up: bool = True) -> Iterator[None]:
