@@ -126,6 +126,9 @@ T = TypeVar("T")
 R = TypeVar("R", bound=Representation)
 
 MAX_ATTEMPTS = 8
+#: How many times :meth:`Ledger.query` catches the read models up on its own before it
+#: answers inside the writers' turn.
+QUERY_CATCH_UPS = 2
 #: Fields of every stored event that no user writes.
 _UNCHECKED_FIELDS = frozenset({"originator_id", "originator_version", "timestamp"})
 
@@ -854,13 +857,19 @@ class Ledger(Application[UUID]):
                 return False, None
             return True, question(session)
 
-        current, answer = self.read(read_if_current)
-        if current:
-            return answer  # type: ignore[return-value]
-        if self.read_only:  # cannot catch up: answer from the events, in memory
-            return self.query_as_of(question, datetime.now(UTC))[0]
+        for attempt in range(QUERY_CATCH_UPS + 1):
+            current, answer = self.read(read_if_current)
+            if current:
+                return answer  # type: ignore[return-value]
+            if self.read_only:  # cannot catch up: answer from the events, in memory
+                return self.query_as_of(question, datetime.now(UTC))[0]
+            if attempt < QUERY_CATCH_UPS:
+                # Catch up in a writing unit of its own, then answer from a reading one:
+                # the writers' turn is held for the catch-up, not for the answer (a
+                # report takes far longer than the events it catches up; ADR 0037).
+                self.catch_up_projections()
 
-        def work() -> T:
+        def work() -> T:  # still behind (other writers, every time): answer in the turn
             session = self.sessions()
             self.projection.catch_up(session, self)
             return question(session)

@@ -7,6 +7,7 @@ import threading
 import uuid
 from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
 import pytest
 import sqlalchemy
@@ -56,3 +57,22 @@ def test_a_writer_of_another_schema_records_while_this_ledgers_writer_holds_its_
     finally:
         this.close()
         other.close()
+
+
+def test_a_question_asked_while_the_read_models_are_behind_is_answered_outside_the_turn(
+    pg_url: str,
+) -> None:
+    app = Ledger(pg_url)
+    try:
+        app.receive(on=date(2025, 4, 7), actor="t", procedure="statutory")
+        app.unit_of_work(lambda: app.projection.reset(app.sessions()), catch_up=False)
+        assert app.projection_status().lag > 0
+
+        def question(session: Any) -> tuple[bool, int]:
+            cases = session.execute(sqlalchemy.text("SELECT count(*) FROM rm_case")).scalar()
+            return _held(pg_url), int(cases)
+
+        assert app.query(question) == (False, 1)  # caught up first, answered after
+        assert app.projection_status().lag == 0
+    finally:
+        app.close()
