@@ -95,7 +95,7 @@ def batch(ctx: click.Context, source: IO[str], all_or_nothing: bool) -> None:
         if all_or_nothing:
             printed: list[str] = []
             try:
-                with app.one_transaction():
+                with app.batch_group():  # chained and caught up once, at the end
                     for number, args in todo:
                         printed.append(_run_line(app, args, numbered[number - 1], settings))
             except LineFailed as failed:
