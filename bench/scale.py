@@ -987,10 +987,11 @@ def limits(sizes: list[Size], found: dict[str, list[ProfileRow]]) -> list[str]:
         + " (mostly the event classes the library turns into dataclasses). Opening the "
         "ledger and reading a case take a few milliseconds. Meeting the floor means not "
         "importing the ORM stack on the command path, which is not done.",
-        f"- **`batch`** pays one durable transaction per line (the commit "
-        f"{_share(found, b, 'SQLite commit')}), the per-line read-model catch-up "
-        f"{_share(found, b, 'catch_up')} and SQLAlchemy's per-statement work: about "
-        f"{_calls(found, b, 'SQLAlchemy: a statement') / 300:.0f} statements per line.",
+        f"- **`batch`** commits its lines in groups of 250, a savepoint each (ADR 0037): "
+        f"the commit {_share(found, b, 'SQLite commit')}, the read-model catch-up once "
+        f"per group {_share(found, b, 'catch_up')}, about "
+        f"{_calls(found, b, 'SQLAlchemy: a statement') / 300:.0f} statements per line; "
+        "the rest is parsing each line (click) and the rules.",
         f"- **The annual report** takes {_ms(x['report_time'])}{growth}. At "
         f"{sizes[-1].label} it runs "
         f"{_calls(found, report, 'SQLAlchemy: a statement')} queries, and SQLite hands "

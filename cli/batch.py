@@ -22,6 +22,11 @@ if TYPE_CHECKING:
     from ledger.store.batches import BatchLine
 
 
+#: Lines committed together (each in a savepoint of its own): one commit, one
+#: extension of the hash chain and one catch-up of the read models per group.
+GROUP = 250
+
+
 class LineFailed(Exception):
     """A batch line was refused or could not be read: stop with its message."""
 
@@ -51,8 +56,10 @@ def batch(ctx: click.Context, source: IO[str], all_or_nothing: bool) -> None:
     """Run one command per line (without the program name) from FILE or stdin.
 
     Shell quoting rules apply; blank lines and lines starting with # are skipped. Each
-    line is its own transaction. The first refused line stops the run: its line number
-    and reason go to stderr and the exit status is 1; lines before it stay recorded.
+    line takes effect whole or not at all (lines are committed together, up to 250 at
+    a time, and a line's output is printed once it is committed). The first refused
+    line stops the run: its line number and reason go to stderr and the exit status is
+    1; lines before it stay recorded.
     With --all-or-nothing the whole file is one transaction: a refused line leaves
     nothing from the file recorded.
 
@@ -88,7 +95,7 @@ def batch(ctx: click.Context, source: IO[str], all_or_nothing: bool) -> None:
         if all_or_nothing:
             printed: list[str] = []
             try:
-                with app.one_transaction():
+                with app.batch_group():  # chained and caught up once, at the end
                     for number, args in todo:
                         printed.append(_run_line(app, args, numbered[number - 1], settings))
             except LineFailed as failed:
@@ -96,16 +103,66 @@ def batch(ctx: click.Context, source: IO[str], all_or_nothing: bool) -> None:
                 raise
             click.echo("".join(printed), nl=False)
             return
-        for number, args in todo:
-            try:
-                with app.one_transaction():
-                    output = _run_line(app, args, numbered[number - 1], settings)
-            except (LineFailed, IntegrityError) as error:
-                refused = error if isinstance(error, LineFailed) else _conflict(number, error)
-                output = _recorded_meanwhile(app, refused, numbered[number - 1])
-            click.echo(output, nl=False)
+        while _run_group(app, todo, numbered, settings):
+            pass
     except LineFailed as failed:
         _stop(failed.number, failed.message, failed.exit_code)
+
+
+def _run_group(
+    app: Ledger,
+    todo: Iterator[tuple[int, list[str]]],
+    numbered: list[BatchLine],
+    settings: dict[str, Any],
+) -> bool:
+    """The next lines (up to :data:`GROUP`) in one transaction, each in a savepoint of
+    its own (ADR 0037); their output once it commits. A refused line is rolled back
+    alone, the lines before it commit, and it stops the run as it would on its own
+    (unless another run recorded it meanwhile). Whether lines are left to run."""
+    ran: list[tuple[int, list[str]]] = []
+    printed: list[str] = []
+    failed: LineFailed | None = None
+    more = True
+    try:
+        with app.batch_group():
+            while len(ran) < GROUP:
+                try:
+                    number, args = next(todo)
+                except StopIteration:
+                    more = False
+                    break
+                except LineFailed as unreadable:
+                    failed, more = unreadable, False
+                    break
+                if not ran:  # the marks of this line and the next ones, in one look
+                    app.look_up_batch_lines(numbered[number - 1 : number - 1 + 2 * GROUP])
+                ran.append((number, args))
+                try:
+                    with app.batch_savepoint():
+                        printed.append(_run_line(app, args, numbered[number - 1], settings))
+                except (LineFailed, IntegrityError) as error:
+                    failed = error if isinstance(error, LineFailed) else _conflict(number, error)
+                    break
+    except Exception:  # the group's end failed, nothing committed: each line on its own
+        for number, args in ran:
+            click.echo(_run_alone(app, args, numbered[number - 1], settings), nl=False)
+        if failed is not None and failed.number not in {number for number, _ in ran}:
+            raise failed from None  # the unreadable line after them
+        return more
+    click.echo("".join(printed), nl=False)
+    if failed is not None:
+        click.echo(_recorded_meanwhile(app, failed, numbered[failed.number - 1]), nl=False)
+    return more
+
+
+def _run_alone(app: Ledger, args: list[str], line: BatchLine, settings: dict[str, Any]) -> str:
+    """One line in a transaction of its own (what it printed)."""
+    try:
+        with app.one_transaction():
+            return _run_line(app, args, line, settings)
+    except (LineFailed, IntegrityError) as error:
+        refused = error if isinstance(error, LineFailed) else _conflict(line.number, error)
+        return _recorded_meanwhile(app, refused, line)
 
 
 def _commands(lines: list[str]) -> Iterator[tuple[int, list[str]]]:

@@ -77,9 +77,16 @@ from domain.representations import (
 )
 from domain.retention import Retention
 from domain.vocabulary import check_text
-from ledger.registers import NameInUse, names_in_use, new_name_warnings
+from ledger.registers import NameInUse, names_in_use, new_name_warnings, recorded_names
 from ledger.store.bank_holidays import StoredBankHolidays, holiday_metadata
-from ledger.store.batches import BatchLine, LineRun, batch_metadata, mark_recorded, recorded_output
+from ledger.store.batches import (
+    BatchLine,
+    LineRun,
+    batch_metadata,
+    mark_recorded,
+    recorded_output,
+    recorded_outputs,
+)
 from ledger.store.integrity import (
     HashChain,
     PublishedHead,
@@ -95,6 +102,7 @@ from ledger.store.read_model_check import read_model_problem
 from ledger.store.read_model_guard import GuardedRowStore, install_read_model_guard
 from ledger.store.storage import (
     WRITE_OPTION,
+    WRITER_LOCK,
     OrjsonTranscoder,
     database_url,
     events_table,
@@ -118,6 +126,9 @@ T = TypeVar("T")
 R = TypeVar("R", bound=Representation)
 
 MAX_ATTEMPTS = 8
+#: How many times :meth:`Ledger.query` catches the read models up on its own before it
+#: answers inside the writers' turn.
+QUERY_CATCH_UPS = 2
 #: Fields of every stored event that no user writes.
 _UNCHECKED_FIELDS = frozenset({"originator_id", "originator_version", "timestamp"})
 
@@ -291,6 +302,18 @@ class Ledger(Application[UUID]):
         #: Whether a unit of work inside :meth:`one_transaction` wrote events (since the
         #: batch line being run began).
         self._joined_wrote = False
+        #: Inside :meth:`batch_group`: units of work leave chaining and catching up to
+        #: the group's end (ADR 0037); whether the read models are behind its events.
+        self._grouped = False
+        self._group_behind = False
+        #: How many of the group's events (``_written``) the chain already holds.
+        self._group_chained = 0
+        #: The group's batch lines whose marks were read at once, and those found.
+        self._group_marks: tuple[set[int], dict[int, str]] | None = None
+        #: Records the current line took as an earlier line of the group saved them,
+        #: and records holding sealed text (those are always loaded from the log).
+        self._group_taken: set[UUID] = set()
+        self._group_sealed: set[UUID] = set()
         #: Units of work retried because another writer got there first (for the
         #: load test's conflict rate).
         self.conflicts = 0
@@ -326,6 +349,8 @@ class Ledger(Application[UUID]):
                     check_text(field, value)
         self._seal_free_text(objs)
         if self.warn is not None:
+            if self._group_behind and recorded_names(pending):
+                self._group_catch_up()  # "new team" judged against every line before
             self._warnings.extend(new_name_warnings(self.sessions(), self.policy, pending))
         recordings = super().save(*objs, **kwargs)
         self._saved_records.update(
@@ -344,6 +369,8 @@ class Ledger(Application[UUID]):
     def note_written(self, positions: Sequence[int]) -> None:
         """Events stored through the recorder directly (bulk restore) join the chain."""
         self._written.extend(positions)
+        if self._grouped:
+            self._saved_records.clear()  # a later line loads their records from the log
 
     @property
     def chain(self) -> HashChain:
@@ -508,19 +535,29 @@ class Ledger(Application[UUID]):
             # One writer at a time, as SQLite's BEGIN IMMEDIATE gives: the event
             # insert takes an exclusive table lock anyway, and taking turns from the
             # start means writers never read a case that another is changing.
-            connection.execute(text("SELECT pg_advisory_xact_lock(4242002)"))
+            connection.execute(text(WRITER_LOCK))
 
     @contextmanager
     def _transaction(self, write: bool, catch_up: bool = True) -> Iterator[None]:
         session = self.sessions()
         if self._joined:
-            self._written = []
-            self._saved = []
-            self._saved_records = {}
+            if self._grouped:  # the group's events stay unchained until its end
+                self._saved = []
+                if not write and self._group_behind:
+                    self._group_catch_up()  # a reading unit sees every line before it
+            else:
+                self._written = []
+                self._saved = []
+                self._saved_records = {}
+            before = len(self._written)
             yield
             if write:
                 self._last_saved = self._saved
-                self._joined_wrote = self._joined_wrote or bool(self._written)
+                wrote = len(self._written) > before
+                self._joined_wrote = self._joined_wrote or wrote
+                if self._grouped:
+                    self._group_behind = self._group_behind or wrote
+                    return
                 self.chain.extend(session, self._written)
                 if catch_up:
                     self.projection.catch_up(session, self)
@@ -585,6 +622,68 @@ class Ledger(Application[UUID]):
         finally:
             self._joined = False
             self.sessions.remove()
+
+    @contextmanager
+    def batch_group(self) -> Iterator[None]:
+        """:meth:`one_transaction` for a run of batch lines (ADR 0037): each line's units
+        of work join it and record their events, but the hash chain is extended and the
+        read models caught up once, for all of them, when the block ends (a unit that
+        reads catches them up first). Run each line inside :meth:`batch_savepoint`."""
+        with self.one_transaction():
+            self._grouped, self._group_behind, self._group_chained = True, False, 0
+            self._group_taken, self._group_sealed = set(), set()
+            self._written, self._saved, self._saved_records = [], [], {}
+            try:
+                yield
+                self._group_catch_up()
+            finally:
+                self._grouped = self._group_behind = False
+                self._group_marks = None
+
+    @contextmanager
+    def batch_savepoint(self) -> Iterator[None]:
+        """One line inside :meth:`batch_group`: when it raises, what it wrote (events,
+        mark, read models caught up meanwhile) is rolled back to where it began, and
+        the group goes on as if it had not run."""
+        if not self._grouped:
+            raise AssertionError("a batch savepoint is taken inside batch_group")
+        written, warnings = len(self._written), len(self._warnings)
+        records, behind = dict(self._saved_records), self._group_behind
+        chained = self._group_chained
+        self._group_taken = set()
+        savepoint = self.sessions().begin_nested()
+        try:
+            yield
+        except BaseException:
+            savepoint.rollback()
+            del self._written[written:]
+            del self._warnings[warnings:]
+            for taken in self._group_taken:  # it may have changed them in memory
+                records.pop(taken, None)
+            self._saved_records, self._group_behind = records, behind
+            self._group_chained = chained
+            raise
+        savepoint.commit()
+
+    def _group_held(self, aggregate_id: UUID) -> Aggregate | None:
+        """Inside :meth:`batch_group`: the record as an earlier line saved it, instead
+        of loading it again (no other writer can have changed it: the group holds the
+        writer's lock). None when no line saved it, when it holds sealed text (the log
+        holds the marker, the object the text) or events not saved."""
+        held = self._saved_records.get(aggregate_id)
+        if held is None or held.pending_events or aggregate_id in self._group_sealed:
+            return None
+        self._group_taken.add(aggregate_id)
+        return held
+
+    def _group_catch_up(self) -> None:
+        """Chain the group's events not chained yet, then catch the read models up to
+        them (the read models project only chained events)."""
+        session = self.sessions()
+        self.chain.extend(session, self._written[self._group_chained :])
+        self._group_chained = len(self._written)
+        self.projection.catch_up(session, self)
+        self._group_behind = False
 
     def unit_of_work(
         self,
@@ -683,7 +782,18 @@ class Ledger(Application[UUID]):
 
     def batch_line_output(self, line: BatchLine) -> str | None:
         """What a batch line printed when it was recorded; None if it never was."""
+        looked = self._group_marks
+        if looked is not None and line.number in looked[0]:
+            return looked[1].get(line.number)
         return recorded_output(self.sessions(), line)
+
+    def look_up_batch_lines(self, lines: list[BatchLine]) -> None:
+        """Inside :meth:`batch_group`: read the marks of ``lines`` at once (after the
+        writer's lock, so none can appear meanwhile) for :meth:`batch_line_output`."""
+        if not self._grouped:
+            raise AssertionError("batch lines are looked up inside batch_group")
+        found = recorded_outputs(self.sessions(), lines)
+        self._group_marks = ({line.number for line in lines}, found)
 
     def run_batch_line(self, line: BatchLine, run: Callable[[], str]) -> LineRun:
         """Inside :meth:`one_transaction` (so no other writer can record the line
@@ -747,13 +857,19 @@ class Ledger(Application[UUID]):
                 return False, None
             return True, question(session)
 
-        current, answer = self.read(read_if_current)
-        if current:
-            return answer  # type: ignore[return-value]
-        if self.read_only:  # cannot catch up: answer from the events, in memory
-            return self.query_as_of(question, datetime.now(UTC))[0]
+        for attempt in range(QUERY_CATCH_UPS + 1):
+            current, answer = self.read(read_if_current)
+            if current:
+                return answer  # type: ignore[return-value]
+            if self.read_only:  # cannot catch up: answer from the events, in memory
+                return self.query_as_of(question, datetime.now(UTC))[0]
+            if attempt < QUERY_CATCH_UPS:
+                # Catch up in a writing unit of its own, then answer from a reading one:
+                # the writers' turn is held for the catch-up, not for the answer (a
+                # report takes far longer than the events it catches up; ADR 0037).
+                self.catch_up_projections()
 
-        def work() -> T:
+        def work() -> T:  # still behind (other writers, every time): answer in the turn
             session = self.sessions()
             self.projection.catch_up(session, self)
             return question(session)
@@ -836,6 +952,10 @@ class Ledger(Application[UUID]):
 
     # --------------------------------------------------------------- loading
     def _get(self, aggregate_id: UUID) -> Aggregate | None:
+        if self._grouped:
+            held = self._group_held(aggregate_id)
+            if held is not None:
+                return held
         try:
             return self.repository.get(aggregate_id)
         except AggregateNotFoundError:
@@ -1023,6 +1143,7 @@ class Ledger(Application[UUID]):
                     )
         if not typed:
             return
+        self._group_sealed.update(typed)
         self._ready_to_seal({"text": "-"}, inside=True)
         key_ids = self.keys.keys_for([(str(case), CASE_SUBJECT) for case in typed])
         for case, fields in typed.items():

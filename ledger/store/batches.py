@@ -97,6 +97,32 @@ def recorded_output(session: Session, line: BatchLine) -> str | None:
     return "" if old is not None else None
 
 
+def recorded_outputs(session: Session, lines: list[BatchLine]) -> dict[int, str]:
+    """:func:`recorded_output` of many lines at once, by line number (a line never
+    recorded is left out): two statements, whatever the number of lines."""
+    if not lines:
+        return {}
+    wanted = {(line.identity, line.number) for line in lines}
+    found: dict[int, str] = {}
+    marked = session.execute(
+        select(batch_marks.c.prefix, batch_marks.c.line, batch_marks.c.output).where(
+            batch_marks.c.prefix.in_({identity for identity, _ in wanted})
+        )
+    )
+    for row in marked:
+        if (row.prefix, row.line) in wanted:
+            found[int(row.line)] = str(row.output)
+    old = session.execute(
+        select(batch_lines.c.line).where(
+            batch_lines.c.source.in_({line.legacy for line in lines}),
+            batch_lines.c.line.in_([line.number for line in lines]),
+        )
+    )
+    for row in old:
+        found.setdefault(int(row.line), "")
+    return found
+
+
 def mark_recorded(session: Session, line: BatchLine, output: str) -> None:
     session.execute(
         insert(batch_marks).values(prefix=line.identity, line=line.number, output=output)

@@ -26,6 +26,18 @@ from domain.errors import BadData
 
 WRITE_OPTION = "complaints_write"
 SQLITE_BUSY_TIMEOUT_SECONDS = 60
+#: The writers' turn on PostgreSQL: an advisory lock keyed by the ledger's schema, so
+#: ledgers in other schemas of the same database never wait for it (ADR 0037).
+WRITER_LOCK = (
+    "SELECT pg_advisory_xact_lock(4242002, hashtext(coalesce(current_schema(), '')))"
+)
+#: Whether some session holds this ledger's :data:`WRITER_LOCK` (a two-key advisory
+#: lock shows its keys as ``classid`` and ``objid``).
+WRITER_LOCK_HELD = (
+    "SELECT count(*) > 0 FROM pg_locks WHERE locktype = 'advisory' AND granted "
+    "AND objsubid = 2 AND classid = 4242002 "
+    "AND objid::bigint = (hashtext(coalesce(current_schema(), ''))::bigint & 4294967295)"
+)
 
 
 def database_url(db: str | None) -> str:

@@ -19,6 +19,7 @@ from sqlalchemy import select, update
 from domain.complaint import Complaint
 from domain.procedure import ProcedurePolicy
 from ledger.application import Ledger
+from ledger.store.storage import WRITER_LOCK_HELD
 from projections import tables
 from reports.annual import parse_year
 from tests.projections.test_rebuild_equals_incremental import snapshot
@@ -83,12 +84,7 @@ def writer_busy(url: str) -> bool:
     engine = sqlalchemy.create_engine(url)
     try:
         with engine.connect() as connection:
-            held = connection.execute(
-                sqlalchemy.text(
-                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
-                    "AND objid = 4242002 AND granted"
-                )
-            ).scalar()
+            held = connection.execute(sqlalchemy.text(WRITER_LOCK_HELD)).scalar()
             return bool(held)
     finally:
         engine.dispose()
