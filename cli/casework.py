@@ -92,7 +92,6 @@ def joint() -> None:
 
     \b
         complaints joint record CSC-2025-0001 --on 2025-04-09 --with nhs --lead council
-        complaints joint agreed CSC-2025-0001 --on 2025-05-02
     """
 
 
@@ -182,7 +181,6 @@ def survey() -> None:
 
     \b
         complaints survey sent CSC-2025-0001 --on 2025-05-01
-        complaints survey answered CSC-2025-0001 --on 2025-05-12 --overall 4
     """
 
 
