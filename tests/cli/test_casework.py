@@ -112,6 +112,13 @@ def test_a_joint_complaint_records_the_other_body_the_lead_and_the_day_the_respo
     )
     unchanged(ref, "joint", "agreed", ref, "--on", "2025-04-08")
     complaints.ok("joint", "agreed", ref, "--on", "2025-04-30")
+    assert complaints.json("show", ref)["casework"]["joint"] == {
+        "with": "nhs",
+        "lead": "other-body",
+        "on": "2025-04-09",
+        "response_agreed_on": "2025-04-30",
+    }
+    assert "joint with nhs from 2025-04-09" in complaints.ok("show", ref)
     joint = complaints.json("report", "annual", "--year", "2025")["joint_complaints"]
     assert joint == {
         "complaints": 1,
@@ -196,6 +203,7 @@ def test_costs_are_exact_pounds_and_pence_by_kind_and_stage_with_last_years_tota
     assert spent["by_stage"] == {"1": "0.20", "2": "1345.60", "3": "0.00"}
     assert (spent["cases"], spent["payments"]) == (1, 3)
     assert spent["last_year_total"] == "100.10"
+    assert "cost £1345.50 independent-investigator at stage 2" in complaints.ok("show", ref)
     text = complaints.ok("report", "annual", "--year", "2025")
     assert "Expenditure on the procedure" in text and "£1,345.80" in text
 
