@@ -251,3 +251,26 @@ def test_a_survey_is_sent_after_a_response_and_its_comment_is_sealed_out_of_the_
                 assert "Ms Jones" not in repr(row)
     engine.dispose()
     assert "Ms Jones" not in complaints.ok("report", "annual", "--year", "2025")
+
+
+def test_the_legacy_import_reads_the_provider_and_the_joint_complaint_columns(
+    complaints: Complaints, tmp_path: Path
+) -> None:
+    source = tmp_path / "legacy.csv"
+    source.write_text(
+        "reference,received_on,stage1_response_on,stage1_outcome,provider,joint_with,"
+        "joint_lead,joint_agreed_on\n"
+        "L-1,2025-05-01,2025-05-20,upheld,Brightpath,police,council,2025-05-15\n"
+        "L-2,2025-05-02,,,,school,,\n"
+    )
+    config = _settings(tmp_path)
+    refused = complaints("--config", config, "import", str(source))
+    assert refused.exit_code == 1 and "row 3, column joint_lead" in refused.stderr
+    source.write_text(source.read_text().replace("L-2,2025-05-02,,,,school,,", "L-2,2025-05-02"))
+    complaints.ok("--config", config, "import", str(source))
+    kinds = [e["type"] for e in complaints.history("L-1")]
+    assert "ProviderNamed" in kinds and "JointComplaintRecorded" in kinds
+    assert complaints.json("show", "L-1")["casework"]["provider"] == "Brightpath Fostering"
+    report = complaints.json("report", "annual", "--year", "2025")
+    assert report["providers"]["by_provider"] == {"Brightpath Fostering": 1}
+    assert report["joint_complaints"]["responses_agreed"] == 1
