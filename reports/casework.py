@@ -143,13 +143,13 @@ class CaseworkSections:
         ):
             by_question[str(question)] = {
                 "answers": int(n),
-                "average": round(float(average), 2),
+                "average_score": round(float(average), 2),
                 "satisfied_percent": round(100 * int(content) / int(n), 1),
             }
         low, high = SURVEY_SCALE
         return {
             "scale": f"{low} to {high}",
-            "satisfied_from": SATISFIED_FROM,
+            "satisfied": f"{SATISFIED_FROM} or more",
             "surveys_sent": int(sent),
             "surveys_returned": int(answered),
             "response_rate_percent": round(100 * int(answered) / int(sent), 1) if sent else None,
@@ -213,13 +213,15 @@ def casework_tables(report: dict[str, Any]) -> list[tuple[str, list[str], list[l
         )
     )
     joint, joint_before = report["joint_complaints"], prev.get("joint_complaints", {})
+    bodies_before: dict[str, Any] = joint_before.get("by_body", {})
     found.append(
         (
             "Joint complaints with other bodies",
             ["", "this year", "last year"],
             [
-                [f"with {body}", n, joint_before.get("by_body", {}).get(body, 0)]
-                for body, n in joint["by_body"].items()
+                [f"with {body}", joint["by_body"].get(body, 0), bodies_before.get(body, 0)]
+                for body in list(joint["by_body"])
+                + [b for b in bodies_before if b not in joint["by_body"]]
             ]
             + [
                 [
@@ -284,7 +286,7 @@ def casework_tables(report: dict[str, Any]) -> list[tuple[str, list[str], list[l
     found.append(
         (
             f"Satisfaction with how complaints were handled (scores {happy['scale']}; "
-            f"satisfied: {happy['satisfied_from']} or more)",
+            f"satisfied: {happy['satisfied']})",
             ["", "this year", "last year"],
             [
                 ["surveys sent", happy["surveys_sent"], happy_before.get("surveys_sent", "-")],
@@ -302,7 +304,7 @@ def casework_tables(report: dict[str, Any]) -> list[tuple[str, list[str], list[l
             + [
                 [
                     f"{q.replace('_', ' ')}: average (satisfied)",
-                    f"{v['average']} ({v['satisfied_percent']}%)",
+                    f"{v['average_score']} ({v['satisfied_percent']}%)",
                     _score(happy_before.get("by_question", {}).get(q)),
                 ]
                 for q, v in happy["by_question"].items()
@@ -315,7 +317,7 @@ def casework_tables(report: dict[str, Any]) -> list[tuple[str, list[str], list[l
 def _score(figures: dict[str, Any] | None) -> str:
     if not figures:
         return "-"
-    return f"{figures['average']} ({figures['satisfied_percent']}%)"
+    return f"{figures['average_score']} ({figures['satisfied_percent']}%)"
 
 
 def provider_counts(session: Session) -> dict[str, int]:

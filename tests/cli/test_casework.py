@@ -238,8 +238,8 @@ def test_a_survey_is_sent_after_a_response_and_its_comment_is_sealed_out_of_the_
     assert (happy["surveys_sent"], happy["surveys_returned"]) == (2, 1)
     assert happy["response_rate_percent"] == 50.0
     assert happy["by_question"] == {
-        "overall": {"answers": 1, "average": 4.0, "satisfied_percent": 100.0},
-        "kept_informed": {"answers": 1, "average": 2.0, "satisfied_percent": 0.0},
+        "overall": {"answers": 1, "average_score": 4.0, "satisfied_percent": 100.0},
+        "kept_informed": {"answers": 1, "average_score": 2.0, "satisfied_percent": 0.0},
     }
     history = orjson.dumps(complaints.history(ref)).decode()
     assert "Ms Jones" not in history and "[sealed note text:" in history
