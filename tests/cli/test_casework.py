@@ -251,6 +251,10 @@ def test_a_survey_is_sent_after_a_response_and_its_comment_is_sealed_out_of_the_
                 assert "Ms Jones" not in repr(row)
     engine.dispose()
     assert "Ms Jones" not in complaints.ok("report", "annual", "--year", "2025")
+    complaints.ok("erase", ref, "--subject", "all", "--basis", "retention", "--yes")
+    shown = complaints.ok("show", ref)
+    assert "Ms Jones" not in shown and "text:" in shown and "erased on" in shown
+    assert complaints.json("report", "annual", "--year", "2025")["satisfaction"] == happy
 
 
 def test_the_legacy_import_reads_the_provider_and_the_joint_complaint_columns(
