@@ -151,6 +151,17 @@ COLUMNS: tuple[Column, ...] = (
     Column("joint_lead", "name", "Who leads the joint complaint.", "joint leads"),
     Column("joint_on", "date", "Date it was agreed to be joint (default: received_on)."),
     Column("joint_agreed_on", "date", "Date the joint response was agreed."),
+    Column(
+        "stage2_investigator_cost",
+        "amount",
+        "Paid to the independent investigator, in pounds (on stage2_response_on).",
+    ),
+    Column(
+        "stage2_independent_person_cost",
+        "amount",
+        "Paid to the independent person, in pounds (on stage2_response_on).",
+    ),
+    Column("stage3_panel_cost", "amount", "Paid to the panel, in pounds (on stage3_response_on)."),
 )
 COLUMN_NAMES = tuple(c.name for c in COLUMNS)
 REQUIRED = ("reference", "received_on")
@@ -191,6 +202,9 @@ NEEDS = (
     ("joint_lead", "joint_with"),
     ("joint_on", "joint_with"),
     ("joint_agreed_on", "joint_with"),
+    ("stage2_investigator_cost", "stage2_response_on"),
+    ("stage2_independent_person_cost", "stage2_response_on"),
+    ("stage3_panel_cost", "stage3_response_on"),
 )
 PAYMENT_STAGES = ("1", "2", "3", "ombudsman")
 #: Refusals of a row's receipt that are better blamed on another column than received_on.
@@ -637,7 +651,20 @@ def _casework_steps(v: dict[str, Any], who: dict[str, Any]) -> list[_Step]:
             steps.append(
                 _Step(agreed, "joint_agreed_on", _call("agree_joint_response", on=agreed, **who))
             )
+    for column, kind, stage in COST_COLUMNS:
+        if v[column] is not None and v[f"stage{stage}_response_on"]:
+            on = v[f"stage{stage}_response_on"]
+            paid = _call("record_cost", on=on, kind=kind, amount=v[column], stage=stage, **who)
+            steps.append(_Step(on, column, paid))
     return steps
+
+
+#: The cost columns: the kind of cost each records, and its stage (paid on its response).
+COST_COLUMNS = (
+    ("stage2_investigator_cost", "independent-investigator", "2"),
+    ("stage2_independent_person_cost", "independent-person", "2"),
+    ("stage3_panel_cost", "panel-member", "3"),
+)
 
 
 def _needs_a_response(_: Complaint) -> None:

@@ -278,3 +278,22 @@ def test_the_legacy_import_reads_the_provider_and_the_joint_complaint_columns(
     report = complaints.json("report", "annual", "--year", "2025")
     assert report["providers"]["by_provider"] == {"Brightpath Fostering": 1}
     assert report["joint_complaints"]["responses_agreed"] == 1
+
+
+def test_the_legacy_import_records_the_costs_of_stage_2_on_its_adjudication(
+    complaints: Complaints, tmp_path: Path
+) -> None:
+    source = tmp_path / "legacy.csv"
+    source.write_text(
+        "reference,received_on,stage1_response_on,stage1_outcome,stage2_requested_on,"
+        "stage2_response_on,stage2_outcome,stage2_investigator_cost,"
+        "stage2_independent_person_cost\n"
+        'L-3,2025-04-01,2025-04-10,not-upheld,2025-04-20,2025-06-02,upheld,"1,200.50",300\n'
+    )
+    complaints.ok("import", str(source))
+    assert complaints.json("show", "L-3")["casework"]["costs"] == [
+        {"on": "2025-06-02", "kind": "independent-investigator", "stage": "2", "amount": "1200.50"},
+        {"on": "2025-06-02", "kind": "independent-person", "stage": "2", "amount": "300.00"},
+    ]
+    spent = complaints.json("report", "annual", "--year", "2025")["expenditure"]
+    assert (spent["total"], spent["by_stage"]["2"]) == ("1500.50", "1500.50")
