@@ -69,6 +69,7 @@ NAME_PARAMETERS = frozenset(
         "complainant",
         "name",
         "from_name",
+        "provider",  # ADR 0039
     }
 )
 

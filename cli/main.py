@@ -69,6 +69,11 @@ COMMAND_MODULES = {
     "governing-response": "code",
     "remind": "reminders",
     "calendar": "reminders",
+    "provider": "casework",
+    "providers": "casework",
+    "joint": "casework",
+    "cost": "casework",
+    "survey": "casework",
 }
 
 

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 import click
 
 from cli.base import command
+from cli.casework_view import casework_document, casework_lines
 from cli.failures import printable, printable_values
 from cli.options import (
     COUNT,
@@ -150,6 +151,7 @@ def case_document(facts: CaseFacts) -> dict[str, Any]:
         ],
         "from_feedback": facts.from_feedback,
         "amendments": _amendments(facts.amendments),
+        "casework": casework_document(facts.casework),
     }
 
 
@@ -262,6 +264,7 @@ def _text(view: dict[str, Any], personal: dict[str, str]) -> str:
             f"  Ombudsman enquiry {enquiry['enquiry_on']}: "
             f"{enquiry['decision'] or 'awaiting decision'}"
         )
+    lines.extend(casework_lines(view["casework"]))
     lines.extend(_personal_lines(personal))
     return "\n".join(lines)
 

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from eventsourcing.domain import Aggregate
 
+from demo import casework
 from domain import errors
 from domain.complaint import Complaint
 from domain.procedure import CHILD_ROLES, CORPORATE, STATUTORY, ProcedurePolicy
@@ -439,6 +440,8 @@ class _Case:
             reasons=reasons,
             matter_on=matter_on,
         )
+        self.casework_rng = casework.casework_rng(ref)  # ADR 0039: its own generator
+        casework.plan_on_receipt(self)
 
     # -------------------------------------------------------------- running
     def at(self, day: date, action: Callable[[date], None]) -> None:
@@ -774,6 +777,7 @@ class _Case:
         if pays:
             paid = self.world.add(day, rng.randint(0, 15))
             self.at(paid, lambda on: self._compensate(on, str(number)))
+        casework.after_response(self, day, number)
 
     def _recommendations(self, day: date, stage: str, outcome: str) -> None:
         if outcome == "not-upheld":

@@ -24,6 +24,18 @@ from eventsourcing.domain import Aggregate
 
 from domain import errors
 from domain.calendar import ClockStopped, Pause
+from domain.casework import (
+    CaseworkState,
+    Cost,
+    JointComplaint,
+    Survey,
+    check_cost_kind,
+    check_joint,
+    check_joint_response,
+    check_scores,
+    check_survey_answer,
+    check_survey_sent,
+)
 from domain.procedure import (
     ACKNOWLEDGEMENT,
     APPOINTMENT_ROLES,
@@ -46,6 +58,7 @@ from domain.procedure import (
     Timescales,
     check_name,
 )
+from domain.registers import PROVIDER
 from domain.state import (
     Amendment,
     Appointment,
@@ -458,6 +471,58 @@ class Complaint(Aggregate):
 
         reason: str
 
+    # Issue 16 (ADR 0039): who the complaint is about, joint complaints, costs, surveys.
+    class ProviderNamed(Event):
+        """The complaint is about a commissioned or contracted provider."""
+
+        provider: str
+
+        def effect(self, c: Complaint) -> None:
+            c.casework.provider = self.provider
+
+    class JointComplaintRecorded(Event):
+        """The complaint is handled jointly with another body, which one leads."""
+
+        body: str
+        lead: str
+
+        def effect(self, c: Complaint) -> None:
+            c.casework.joint = JointComplaint(self.on, self.body, self.lead)
+
+    class JointResponseAgreed(Event):
+        """The council and the other body agreed their joint response."""
+
+        def effect(self, c: Complaint) -> None:
+            if c.casework.joint is not None:
+                c.casework.joint.response_agreed_on = self.on
+
+    class CostIncurred(Event):
+        """A payment of the procedure's costs (an investigator, a panel member...)."""
+
+        kind: str
+        stage: str
+        amount: Decimal
+
+        def effect(self, c: Complaint) -> None:
+            c.casework.costs.append(Cost(self.on, self.kind, self.stage, self.amount))
+
+    class SurveySent(Event):
+        """The satisfaction survey was sent to the complainant."""
+
+        def effect(self, c: Complaint) -> None:
+            c.casework.survey = Survey(self.on)
+
+    class SurveyAnswered(Event):
+        """The survey came back: scores on the stated scale, and a comment (sealed)."""
+
+        scores: dict[str, int]
+        comment: str | None
+
+        def effect(self, c: Complaint) -> None:
+            if c.casework.survey is not None:
+                c.casework.survey.answered_on = self.on
+                c.casework.survey.scores = dict(self.scores)
+
     # ------------------------------------------------------------ bookkeeping
     def _take(self, event: Complaint.Event) -> None:
         """Fold one recorded event into the state: the only place that knows the order.
@@ -548,6 +613,7 @@ class Complaint(Aggregate):
         self.payments: list[Payment] = []
         self.ombudsman: list[OmbudsmanState] = []
         self.amendments: list[Amendment] = []
+        self.casework = CaseworkState()
 
     def _amended(self, event: Complaint.DetailAmended) -> None:
         attribute = event.field.replace("-", "_")
@@ -1886,6 +1952,72 @@ class Complaint(Aggregate):
             reason=reason,
         )
 
+    # ------------------------------------------- issue 16, part 2 (ADR 0039)
+    @step
+    def name_provider(
+        self, *, on: date, actor: str, policy: ProcedurePolicy, provider: str
+    ) -> None:
+        name = policy.resolve(PROVIDER, provider, on)
+        assert name is not None
+        if name == self.casework.provider:
+            raise errors.CaseworkRule(f"the case is already recorded as about {name}")
+        self.trigger_event(self.ProviderNamed, on=on, actor=actor, provider=name)
+
+    @step
+    def record_joint_complaint(
+        self, *, on: date, actor: str, policy: ProcedurePolicy, body: str, lead: str
+    ) -> None:
+        check_joint(self.casework.joint, body, lead)
+        self.trigger_event(self.JointComplaintRecorded, on=on, actor=actor, body=body, lead=lead)
+
+    @step
+    def agree_joint_response(self, *, on: date, actor: str, policy: ProcedurePolicy) -> None:
+        check_joint_response(self.casework.joint, on)
+        self.trigger_event(self.JointResponseAgreed, on=on, actor=actor)
+
+    @step
+    def record_cost(
+        self,
+        *,
+        on: date,
+        actor: str,
+        policy: ProcedurePolicy,
+        kind: str,
+        amount: Decimal,
+        stage: str | None = None,
+    ) -> None:
+        check_cost_kind(kind)
+        amount = check_amount(amount)
+        if stage is None and self.stage is not None:
+            stage = str(self.stage.number)
+        self._check_stage_reached(stage)
+        assert stage is not None
+        self.trigger_event(
+            self.CostIncurred, on=on, actor=actor, kind=kind, stage=stage, amount=amount
+        )
+
+    @step
+    def send_survey(self, *, on: date, actor: str, policy: ProcedurePolicy) -> None:
+        responded = any(s.responded_on is not None and s.responded_on <= on for s in self.stages)
+        check_survey_sent(self.casework.survey, responded)
+        self.trigger_event(self.SurveySent, on=on, actor=actor)
+
+    @step
+    def answer_survey(
+        self,
+        *,
+        on: date,
+        actor: str,
+        policy: ProcedurePolicy,
+        scores: dict[str, int],
+        comment: str | None = None,
+    ) -> None:
+        check_survey_answer(self.casework.survey, on)
+        scores = check_scores(scores)
+        if comment is not None and not comment.strip():
+            comment = None
+        self.trigger_event(self.SurveyAnswered, on=on, actor=actor, scores=scores, comment=comment)
+
     def _first_step_on(self) -> date | None:
         candidates = [
             d for d in (self.triaged_on, self.acknowledged_before_triage, self.ended_on) if d
@@ -2006,4 +2138,10 @@ _CHECK_AGAIN: dict[type[Any], Callable[[Complaint, Any, ProcedurePolicy], None]]
     Complaint.OmbudsmanEnquiryOpened: _again("open_ombudsman_enquiry", "ombudsman_ref"),
     Complaint.OmbudsmanDecided: _again("record_ombudsman_decision", "decision", "remedies", "due"),
     Complaint.OmbudsmanComplied: _again("comply_with_ombudsman"),
+    Complaint.ProviderNamed: _again("name_provider", "provider"),
+    Complaint.JointComplaintRecorded: _again("record_joint_complaint", "body", "lead"),
+    Complaint.JointResponseAgreed: _again("agree_joint_response"),
+    Complaint.CostIncurred: _again("record_cost", "kind", "amount", "stage"),
+    Complaint.SurveySent: _again("send_survey"),
+    Complaint.SurveyAnswered: _again("answer_survey", "scores", "comment"),
 }

@@ -276,3 +276,15 @@ class UnknownCodeSection(BadData):
 
 class SelfAssessmentRule(Refused):
     rule = "self-assessment"
+
+
+class UnknownProvider(BadData):
+    """A provider that is not in the council's register (or not in use on the day)."""
+
+    rule = "unknown-provider"
+
+
+class CaseworkRule(Refused):
+    """A joint complaint, cost or survey recorded out of turn (ADR 0039)."""
+
+    rule = "casework"

@@ -15,7 +15,7 @@ from typing import Any
 
 from domain.calendar import WorkingDayCalendar
 from domain.errors import BadData, UnknownName
-from domain.registers import SERVICE_AREA, TEAM, Register, tidy
+from domain.registers import PROVIDER, SERVICE_AREA, TEAM, Register, tidy
 from domain.retention import RetentionSchedule
 from domain.vocabulary import label, resolve_name, unknown_name_message
 
@@ -320,6 +320,8 @@ class ProcedurePolicy:
     #: The council's registers of teams and service areas; None: any name is accepted.
     teams: Register | None = None
     service_areas: Register | None = None
+    #: The register of commissioned or contracted providers (ADR 0039).
+    providers: Register | None = None
     #: How long personal data is kept (the council's retention schedule).
     retention: RetentionSchedule = field(default_factory=RetentionSchedule)
     #: Later versions of the timescales, oldest first: a case follows the version in
@@ -343,6 +345,8 @@ class ProcedurePolicy:
 
     def register(self, kind: str) -> Register | None:
         """The register of ``kind`` (``team`` or ``service-area``), if the council has one."""
+        if kind == PROVIDER:
+            return self.providers
         return self.teams if kind == TEAM else self.service_areas
 
     def resolve(self, kind: str, name: str | None, on: date) -> str | None:

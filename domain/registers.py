@@ -21,9 +21,17 @@ from domain import errors
 
 TEAM = "team"
 SERVICE_AREA = "service-area"
-KINDS = (TEAM, SERVICE_AREA)
+#: Commissioned or contracted providers a complaint can be about (ADR 0039).
+PROVIDER = "provider"
+KINDS = (TEAM, SERVICE_AREA, PROVIDER)
 #: How each kind is named in messages.
-LABELS = {TEAM: "team", SERVICE_AREA: "service area"}
+LABELS = {TEAM: "team", SERVICE_AREA: "service area", PROVIDER: "provider"}
+#: The refusal of a name that is not in each kind's register.
+REFUSALS: dict[str, type[errors.BadData]] = {
+    TEAM: errors.UnknownTeam,
+    SERVICE_AREA: errors.UnknownServiceArea,
+    PROVIDER: errors.UnknownProvider,
+}
 #: How close a name must be to be offered as "did you mean" (difflib's ratio).
 NEAR = 0.6
 MAX_SUGGESTIONS = 3
@@ -148,7 +156,7 @@ class Register:
         """The register name that ``name`` means on ``on``; refused (with the nearest
         names) when it is not in the register or not in use that day."""
         text = tidy(self.kind, name)
-        refusal = errors.UnknownTeam if self.kind == TEAM else errors.UnknownServiceArea
+        refusal = REFUSALS[self.kind]
         entry = self.entry(text)
         if entry is None:
             in_use = [e for e in self.entries if e.valid_on(on)] or list(self.entries)

@@ -68,6 +68,7 @@ NAME_FIELDS = frozenset(
         "ombudsman_ref",
         "complaint_ref",
         "feedback_ref",
+        "provider",  # ADR 0039
     }
 )
 

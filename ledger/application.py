@@ -119,6 +119,7 @@ from reports.council import CouncilSettings
 from reports.document import annual_document
 
 if TYPE_CHECKING:
+    from ledger.casework import CaseworkService
     from ledger.learning import CodeService
     from ledger.store.checkpoints import Signer
 
@@ -948,6 +949,17 @@ class Ledger(Application[UUID]):
         service: CodeService | None = self.__dict__.get("_code_service")
         if service is None:
             service = self.__dict__["_code_service"] = CodeService(self)
+        return service
+
+    # ---------- providers, joint complaints, costs, surveys (ledger/casework.py)
+    @property
+    def casework(self) -> CaseworkService:
+        """The provider, joint complaint, costs and survey of a case (ADR 0039)."""
+        from ledger.casework import CaseworkService
+
+        service: CaseworkService | None = self.__dict__.get("_casework_service")
+        if service is None:
+            service = self.__dict__["_casework_service"] = CaseworkService(self)
         return service
 
     # --------------------------------------------------------------- loading

@@ -25,7 +25,7 @@ from domain.procedure import (
     TimescaleChange,
     Timescales,
 )
-from domain.registers import SERVICE_AREA, TEAM, Register, RegisterEntry
+from domain.registers import PROVIDER, SERVICE_AREA, TEAM, Register, RegisterEntry
 from domain.reminders import Owner, Owners, ReminderRules, check_address
 from domain.retention import RetentionSchedule
 from reports.council import CouncilSettings, council_from_settings
@@ -90,6 +90,7 @@ def policy_from_settings(data: dict[str, Any], source: str = "settings") -> Proc
         reference_prefix=prefix,
         teams=registers.get(TEAM),
         service_areas=registers.get(SERVICE_AREA),
+        providers=registers.get(PROVIDER),
         timescale_changes=timescale_changes,
     )
 
@@ -114,7 +115,12 @@ def _retention(section: Any, source: str) -> RetentionSchedule:
 
 
 #: The ``[registers]`` keys and the kind of name each lists.
-REGISTER_KEYS = {"teams": TEAM, "service_areas": SERVICE_AREA, "service-areas": SERVICE_AREA}
+REGISTER_KEYS = {
+    "teams": TEAM,
+    "service_areas": SERVICE_AREA,
+    "service-areas": SERVICE_AREA,
+    "providers": PROVIDER,
+}
 ENTRY_KEYS = ("name", "aliases", "valid_from", "valid_until")
 
 
@@ -127,7 +133,9 @@ def _registers(section: Any, source: str) -> dict[str, Register]:
     for key, items in section.items():
         kind = REGISTER_KEYS.get(key)
         if kind is None:
-            raise BadData(f"{source}: unknown register {key!r}; expected teams or service_areas")
+            raise BadData(
+                f"{source}: unknown register {key!r}; expected teams, service_areas or providers"
+            )
         where = f"{source}: register of {key.replace('_', ' ')}"
         if kind in registers:
             raise BadData(f"{where} is given twice")

@@ -10,7 +10,7 @@ runs, how holds and extensions move it) are the :class:`Complaint`'s own queries
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -25,6 +25,7 @@ from domain.representations import (
     Representation,
 )
 from domain.state import StageState
+from projections.casework import CaseworkFacts, casework_facts
 
 #: The kinds of record the ledger issues references for, as ``list --kind`` names them.
 RECORD_KINDS = ("complaint", "compliment", "enquiry", "feedback", "advocacy")
@@ -150,6 +151,7 @@ class CaseFacts:
     payments: tuple[PaymentFacts, ...]
     ombudsman: tuple[OmbudsmanFacts, ...]
     amendments: tuple[AmendmentFacts, ...]
+    casework: CaseworkFacts = field(default_factory=CaseworkFacts)
 
 
 def case_status(complaint: Complaint) -> str:
@@ -279,6 +281,7 @@ def case_facts(complaint: Complaint, policy: ProcedurePolicy) -> CaseFacts:
         amendments=tuple(
             AmendmentFacts(a.on, a.field, a.old, a.new, a.reason) for a in complaint.amendments
         ),
+        casework=casework_facts(complaint.casework),
     )
 
 

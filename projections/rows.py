@@ -8,6 +8,7 @@ from domain.complaint import Complaint
 from domain.learning import LearningStatement
 from domain.procedure import ProcedurePolicy
 from domain.representations import Representation
+from projections.casework import casework_rows
 from projections.facts import case_facts, representation_facts
 
 Rows = dict[str, list[dict[str, Any]]]
@@ -149,6 +150,7 @@ def complaint_rows(complaint: Complaint, policy: ProcedurePolicy) -> Rows:
                             "given_on": enquiry.decided_on,
                         }
                     )
+    rows.update(casework_rows(case_id, procedure, facts.received_on, facts.casework))
     return rows
 
 

@@ -204,7 +204,57 @@ for _column in ("response_due", "acknowledged_on"):
     Index(f"rm_stage_by_{_column}", stages.c.procedure, stages.c.stage, stages.c[_column])
 Index("rm_case_by_id_and_procedure", cases.c.case_id, cases.c.procedure)
 
-CASE_TABLES = (cases, case_reasons, stages, points, remedies, recommendations, payments, ombudsman)
+# Issue 16, part 2 (ADR 0039): the provider, joint complaint, costs and survey scores.
+casework = Table(
+    "rm_casework",
+    metadata,
+    Column("case_id", CASE, primary_key=True),
+    Column("procedure", String(20)),
+    Column("received_on", Date, nullable=False),
+    Column("provider", NAME),
+    Column("joint_body", String(30)),
+    Column("joint_lead", String(30)),
+    Column("joint_on", Date),
+    Column("joint_response_on", Date),
+    Column("survey_sent_on", Date),
+    Column("survey_answered_on", Date),
+)
+costs = Table(
+    "rm_cost",
+    metadata,
+    Column("case_id", CASE, primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("procedure", String(20)),
+    Column("paid_on", Date, nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("stage", String(10), nullable=False),
+    Column("amount", Numeric(12, 2), nullable=False),
+)
+survey_scores = Table(
+    "rm_survey_score",
+    metadata,
+    Column("case_id", CASE, primary_key=True),
+    Column("question", String(40), primary_key=True),
+    Column("procedure", String(20)),
+    Column("answered_on", Date, nullable=False),
+    Column("score", Integer, nullable=False),
+)
+Index("rm_cost_by_date", costs.c.procedure, costs.c.paid_on)
+Index("rm_survey_score_by_date", survey_scores.c.procedure, survey_scores.c.answered_on)
+
+CASE_TABLES = (
+    cases,
+    case_reasons,
+    stages,
+    points,
+    remedies,
+    recommendations,
+    payments,
+    ombudsman,
+    casework,
+    costs,
+    survey_scores,
+)
 READ_MODEL_TABLES = (*CASE_TABLES, representations, learning)
 #: The tables of records other than cases, each keyed by its record's reference.
 REFERENCE_TABLES = (representations, learning)

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from domain.errors import BadData
 from domain.procedure import FINAL_STAGE, OMBUDSMAN_UPHELD, POINT_FINDINGS, PROCEDURES
 from projections import tables as t
+from reports.casework import casework_sections
 
 NOT_RECORDED = "not recorded"
 TREND_YEARS = 5
@@ -955,6 +956,8 @@ class AnnualReport:
         document["feedback"] = self.feedback(period)
         document["advocacy"] = self.advocacy(period)
         document["profile"] = self.profile(period)
+        # Providers, joint complaints, expenditure, satisfaction (ADR 0039).
+        document.update(casework_sections(self.session, self.procedure, period, with_previous))
         document["trend"] = self.trend(period)
         if with_previous:
             # Last year's figures, counted the same way, for every table's comparison.

@@ -24,6 +24,7 @@ RATE_SUFFIXES = (
     "_per_100000_children",
     "_per_1000_referrals",
     "median_working_days",
+    "average_score",  # a survey's scores (ADR 0039), withheld with their answers
 )
 
 #: Rates computed from counts that stand elsewhere in the annual document: the rate's

@@ -30,6 +30,7 @@ from eventsourcing.persistence import StoredEvent
 from sqlalchemy import select
 
 from domain import errors
+from domain.casework import JOINT_BODIES, JOINT_LEADS
 from domain.complaint import Complaint, case_id
 from domain.personal import FREE_TEXT
 from domain.procedure import (
@@ -139,6 +140,28 @@ COLUMNS: tuple[Column, ...] = (
     Column("ombudsman_ref", "text", "The Ombudsman's reference."),
     Column("ombudsman_decision_on", "date", "Date of the Ombudsman's decision."),
     Column("ombudsman_decision", "name", "The Ombudsman's decision.", "ombudsman"),
+    # Issue 16 part 2 (ADR 0039): who the complaint is about, and joint complaints.
+    Column(
+        "provider",
+        "text",
+        "Commissioned or contracted provider the complaint is about (checked against the "
+        "register of providers, if any); recorded on received_on.",
+    ),
+    Column("joint_with", "name", "Other body of a joint complaint.", "joint bodies"),
+    Column("joint_lead", "name", "Who leads the joint complaint.", "joint leads"),
+    Column("joint_on", "date", "Date it was agreed to be joint (default: received_on)."),
+    Column("joint_agreed_on", "date", "Date the joint response was agreed."),
+    Column(
+        "stage2_investigator_cost",
+        "amount",
+        "Paid to the independent investigator, in pounds (on stage2_response_on).",
+    ),
+    Column(
+        "stage2_independent_person_cost",
+        "amount",
+        "Paid to the independent person, in pounds (on stage2_response_on).",
+    ),
+    Column("stage3_panel_cost", "amount", "Paid to the panel, in pounds (on stage3_response_on)."),
 )
 COLUMN_NAMES = tuple(c.name for c in COLUMNS)
 REQUIRED = ("reference", "received_on")
@@ -175,6 +198,13 @@ NEEDS = (
     ("ombudsman_decision", "ombudsman_decision_on"),
     ("ombudsman_decision_on", "ombudsman_decision"),
     ("ombudsman_decision_on", "ombudsman_enquiry_on"),
+    ("joint_with", "joint_lead"),
+    ("joint_lead", "joint_with"),
+    ("joint_on", "joint_with"),
+    ("joint_agreed_on", "joint_with"),
+    ("stage2_investigator_cost", "stage2_response_on"),
+    ("stage2_independent_person_cost", "stage2_response_on"),
+    ("stage3_panel_cost", "stage3_response_on"),
 )
 PAYMENT_STAGES = ("1", "2", "3", "ombudsman")
 #: Refusals of a row's receipt that are better blamed on another column than received_on.
@@ -335,6 +365,8 @@ FIXED_NAMES: dict[str, tuple[str, tuple[str, ...]]] = {
     "outcomes": ("outcome", STAGE_OUTCOMES),
     "payment stages": ("payment stage", PAYMENT_STAGES),
     "ombudsman": ("Ombudsman decision", OMBUDSMAN_DECISIONS),
+    "joint bodies": ("joint body", JOINT_BODIES),
+    "joint leads": ("lead", JOINT_LEADS),
 }
 
 
@@ -597,7 +629,42 @@ def _steps(
                 "record_ombudsman_decision", on=on, decision=v["ombudsman_decision"], **who
             )
             floating.append(_Step(on, "ombudsman_decision_on", decide))
+    floating.extend(_casework_steps(v, who))
     return main, floating
+
+
+def _casework_steps(v: dict[str, Any], who: dict[str, Any]) -> list[_Step]:
+    """The provider and joint complaint a row names (ADR 0039)."""
+    steps: list[_Step] = []
+    if v["provider"]:
+        on = v["received_on"]
+        named = _call("name_provider", on=on, provider=v["provider"], **who)
+        steps.append(_Step(on, "provider", named))
+    if v["joint_with"]:
+        on = v["joint_on"] or v["received_on"]
+        joint = _call(
+            "record_joint_complaint", on=on, body=v["joint_with"], lead=v["joint_lead"], **who
+        )
+        steps.append(_Step(on, "joint_on" if v["joint_on"] else "joint_with", joint))
+        if v["joint_agreed_on"]:
+            agreed = v["joint_agreed_on"]
+            steps.append(
+                _Step(agreed, "joint_agreed_on", _call("agree_joint_response", on=agreed, **who))
+            )
+    for column, kind, stage in COST_COLUMNS:
+        if v[column] is not None and v[f"stage{stage}_response_on"]:
+            on = v[f"stage{stage}_response_on"]
+            paid = _call("record_cost", on=on, kind=kind, amount=v[column], stage=stage, **who)
+            steps.append(_Step(on, column, paid))
+    return steps
+
+
+#: The cost columns: the kind of cost each records, and its stage (paid on its response).
+COST_COLUMNS = (
+    ("stage2_investigator_cost", "independent-investigator", "2"),
+    ("stage2_independent_person_cost", "independent-person", "2"),
+    ("stage3_panel_cost", "panel-member", "3"),
+)
 
 
 def _needs_a_response(_: Complaint) -> None:

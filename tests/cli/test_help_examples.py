@@ -163,6 +163,11 @@ STATES: dict[str, tuple[str | None, list[str]]] = {
         "stage1",
         ["adr offer CSC-2025-0001 --on 2025-04-28 --method mediation"],
     ),
+    "joint": (
+        "stage1",
+        ["joint record CSC-2025-0001 --on 2025-04-09 --with nhs --lead council"],
+    ),
+    "survey-sent": ("stage1-responded", ["survey sent CSC-2025-0001 --on 2025-05-01"]),
 }
 
 #: The state of CSC-2025-0001 an example needs, by command (default: "stage1").
@@ -195,6 +200,11 @@ NEEDS: dict[tuple[str, ...], str] = {
     ("learning", "show"): "learning",
     ("learning", "erase"): "learning-theme",
     ("demo",): "empty",  # it builds a ledger of its own: an empty one
+    ("joint", "agreed"): "joint",
+    ("cost",): "stage2",
+    ("survey",): "stage1-responded",
+    ("survey", "sent"): "stage1-responded",
+    ("survey", "answered"): "survey-sent",
 }
 
 #: Examples that do not exit 0 against an SQLite ledger, with why: (exit status, text

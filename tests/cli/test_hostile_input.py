@@ -243,6 +243,7 @@ NOT_RECORDING = {
     "export",
     "roles",
     "access-log",  # reads the access log: a filter that matches nothing is an answer
+    "providers",
 }
 
 PREPARED = [
@@ -287,7 +288,16 @@ def _command(path: tuple[str, ...]) -> click.Command:
     return command
 
 
-NAME_OPTIONS = {"--team", "--service-area", "--person", "--owner", "--id", "--ref", "--complaint"}
+NAME_OPTIONS = {
+    "--team",
+    "--service-area",
+    "--person",
+    "--owner",
+    "--id",
+    "--ref",
+    "--complaint",
+    "--provider",
+}
 CHOICE_TYPES = ("FixedName", "TaxonomyName", "NameChoice", "Choice")
 
 

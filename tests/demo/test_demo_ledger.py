@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -91,6 +92,15 @@ def test_every_section_of_the_report_has_figures(built: tuple[str, dict[str, Any
     assert report["compliments"]["received"] > 0
     enquiries = report["enquiries"]
     assert enquiries["councillor"] > 0 and enquiries["mp"] > 0 and enquiries["on_time"] > 0
+    # Issue 16 part 2 (ADR 0039): providers, joint complaints, expenditure, satisfaction.
+    assert report["providers"]["about_a_provider"] > 0
+    assert report["joint_complaints"]["complaints"] > 0
+    spent = report["expenditure"]
+    assert Decimal(spent["total"]) > 0 and Decimal(spent["last_year_total"]) > 0
+    assert all(Decimal(v) > 0 for v in spent["by_kind"].values())
+    happy = report["satisfaction"]
+    assert 0 < happy["surveys_returned"] < happy["surveys_sent"]
+    assert happy["by_question"]["overall"]["answers"] > 0
 
 
 def test_rebuilding_the_projections_leaves_the_report_unchanged(

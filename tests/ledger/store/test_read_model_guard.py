@@ -256,3 +256,27 @@ def test_the_owner_brings_the_functions_up_to_date_and_a_writer_uses_them_as_fou
             assert connection.execute(query).scalar_one() != "old"
     finally:
         engine.dispose()
+
+
+def test_the_writer_records_casework_and_its_rows_go_through_the_projection_functions(
+    writer: str,
+) -> None:
+    """Providers, costs and survey scores (ADR 0039) are rows of the guarded tables."""
+    for args in (
+        ("respond", "R-1", "--on", "2024-05-10", "--outcome", "upheld"),
+        ("provider", "R-1", "--on", "2024-05-02", "--provider", "Brightpath Fostering"),
+        ("cost", "R-1", "--on", "2024-05-11", "--kind", "advocacy", "--amount", "99.99"),
+        ("survey", "sent", "R-1", "--on", "2024-05-11"),
+        ("survey", "answered", "R-1", "--on", "2024-05-20", "--overall", "5"),
+    ):
+        done = run(writer, *args)
+        assert done.exit_code == 0, (args, done.output)
+    result = run(writer, "report", "annual", "--year", "2024", "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["providers"]["by_provider"] == {"Brightpath Fostering": 1}
+    assert report["expenditure"]["total"] == "99.99"
+    assert report["satisfaction"]["response_rate_percent"] == 100.0
+    with pytest.raises(sqlalchemy.exc.ProgrammingError, match="permission denied"):
+        raw(writer, "DELETE FROM rm_cost")
+    assert run(writer, "verify").exit_code == 0
