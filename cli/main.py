@@ -69,6 +69,11 @@ COMMAND_MODULES = {
     "governing-response": "code",
     "remind": "reminders",
     "calendar": "reminders",
+    "link": "casework",
+    "merge": "casework",
+    "split": "casework",
+    "new-issue": "casework",
+    "reopen": "casework",
 }
 
 

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 import click
 
 from cli.base import command
+from cli.casework_views import casework_keys, casework_lines
 from cli.failures import printable, printable_values
 from cli.options import (
     COUNT,
@@ -87,6 +88,7 @@ def case_document(facts: CaseFacts) -> dict[str, Any]:
                 "working_days_taken": stage.working_days_taken,
                 "withdrawn_on": _iso(stage.withdrawn_on),
                 "late_reason": stage.late_reason,
+                "reopened_on": _iso(stage.reopened_on),
             }
         )
     return {
@@ -150,6 +152,7 @@ def case_document(facts: CaseFacts) -> dict[str, Any]:
         ],
         "from_feedback": facts.from_feedback,
         "amendments": _amendments(facts.amendments),
+        **casework_keys(facts),
     }
 
 
@@ -262,6 +265,7 @@ def _text(view: dict[str, Any], personal: dict[str, str]) -> str:
             f"  Ombudsman enquiry {enquiry['enquiry_on']}: "
             f"{enquiry['decision'] or 'awaiting decision'}"
         )
+    lines.extend(casework_lines(view))
     lines.extend(_personal_lines(personal))
     return "\n".join(lines)
 

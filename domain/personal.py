@@ -59,6 +59,8 @@ FREE_TEXT: dict[type, tuple[str, ...]] = {
     Complaint.StepVoided: ("reason",),
     Complaint.HoldPlaced: ("reason",),
     Complaint.HoldLifted: ("reason",),
+    Complaint.MergedInto: ("reason",),
+    Complaint.StageReopened: ("reason",),
 }
 _BASE64 = r"[A-Za-z0-9+/]+=*"
 _MARKER = re.compile(

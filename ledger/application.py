@@ -111,6 +111,7 @@ from reports.council import CouncilSettings
 from reports.document import annual_document
 
 if TYPE_CHECKING:
+    from ledger.casework import CaseworkService
     from ledger.learning import CodeService
     from ledger.store.checkpoints import Signer
 
@@ -832,6 +833,17 @@ class Ledger(Application[UUID]):
         service: CodeService | None = self.__dict__.get("_code_service")
         if service is None:
             service = self.__dict__["_code_service"] = CodeService(self)
+        return service
+
+    # ------------------------- linked, merged, split and re-opened (ledger/casework.py)
+    @property
+    def casework(self) -> CaseworkService:
+        """Links between cases, merges, splits, new issues and re-opened stages."""
+        from ledger.casework import CaseworkService
+
+        service: CaseworkService | None = self.__dict__.get("_casework_service")
+        if service is None:
+            service = self.__dict__["_casework_service"] = CaseworkService(self)
         return service
 
     # --------------------------------------------------------------- loading

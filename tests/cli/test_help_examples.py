@@ -195,6 +195,7 @@ NEEDS: dict[tuple[str, ...], str] = {
     ("learning", "show"): "learning",
     ("learning", "erase"): "learning-theme",
     ("demo",): "empty",  # it builds a ledger of its own: an empty one
+    ("reopen",): "stage1-responded",
 }
 
 #: Examples that do not exit 0 against an SQLite ledger, with why: (exit status, text
