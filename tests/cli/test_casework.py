@@ -91,9 +91,7 @@ def test_merging_a_duplicate_already_answered_is_refused(
     assert annual(complaints)["stage1"]["received"] == 2
 
 
-def test_merging_across_procedures_is_refused(
-    complaints: Complaints, unchanged: Unchanged
-) -> None:
+def test_merging_across_procedures_is_refused(complaints: Complaints, unchanged: Unchanged) -> None:
     statutory_case(complaints, "CSC-T-1")
     complaints.ok("receive", "--ref", "CSC-T-2", "--on", "2024-05-01", "--procedure", "corporate")
     unchanged(
@@ -179,9 +177,7 @@ def test_a_reopened_stage_is_counted_and_its_new_deadline_counted_from_the_reope
 ) -> None:
     statutory_case(complaints, "CSC-T-1")
     complaints.ok("respond", "CSC-T-1", "--on", "2024-05-10", "--outcome", "not-upheld")
-    complaints.ok(
-        "reopen", "CSC-T-1", "--on", "2024-05-20", "--reason", "point 2 not answered"
-    )
+    complaints.ok("reopen", "CSC-T-1", "--on", "2024-05-20", "--reason", "point 2 not answered")
 
     stage = complaints.json("show", "CSC-T-1")["stages"][0]
     assert stage["responded_on"] is None
