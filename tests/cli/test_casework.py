@@ -298,3 +298,43 @@ def test_a_new_issue_raised_during_a_case_is_a_new_linked_complaint(
     report = annual(complaints)
     assert report["stage1"]["received"] == 2
     assert report["casework"]["new_issues"] == 1
+
+
+def test_reopening_statutory_stage_3_is_refused(
+    complaints: Complaints, unchanged: Unchanged
+) -> None:
+    statutory_case(complaints, "CSC-T-1")
+    for line in (
+        "respond CSC-T-1 --on 2024-05-10 --outcome not-upheld",
+        "escalate CSC-T-1 --on 2024-05-13",
+        "respond CSC-T-1 --on 2024-06-20 --outcome not-upheld",
+        "escalate CSC-T-1 --on 2024-06-24",
+        "panel CSC-T-1 --on 2024-07-15",
+        "respond CSC-T-1 --on 2024-07-30 --outcome not-upheld",
+    ):
+        complaints.ok(*line.split())
+    unchanged(
+        "CSC-T-1", "reopen", "CSC-T-1", "--on", "2024-08-01", "--reason", "x",
+        rule="reopen-refused",
+    )  # fmt: skip
+
+
+def test_a_reopened_stage_may_be_extended_from_its_new_clock(complaints: Complaints) -> None:
+    statutory_case(complaints, "CSC-T-1")
+    complaints.ok("respond", "CSC-T-1", "--on", "2024-05-10", "--outcome", "upheld")
+    complaints.ok("reopen", "CSC-T-1", "--on", "2024-05-13", "--reason", "x")
+    complaints.ok("extend", "CSC-T-1", "--on", "2024-05-20", "--reason", "complex")
+    # 20 working days from Monday 13 May, 27 May a bank holiday: Tuesday 11 June.
+    assert complaints.json("show", "CSC-T-1")["stages"][0]["response_due"] == "2024-06-11"
+
+
+def test_voiding_a_merge_counts_the_duplicate_again(complaints: Complaints) -> None:
+    statutory_case(complaints, "CSC-T-1")
+    statutory_case(complaints, "CSC-T-2")
+    complaints.ok("merge", "CSC-T-2", "--into", "CSC-T-1", "--reason", "dup", "--on", "2024-05-03")
+    version = complaints.history("CSC-T-2")[-1]["version"]
+    complaints.ok("void", "CSC-T-2", str(version), "--reason", "not a duplicate after all")
+    assert complaints.json("show", "CSC-T-2")["status"] == "stage1-open"
+    report = annual(complaints)
+    assert report["stage1"]["received"] == 2
+    assert report["casework"]["merged_duplicates"] == 0
