@@ -338,3 +338,35 @@ def test_voiding_a_merge_counts_the_duplicate_again(complaints: Complaints) -> N
     report = annual(complaints)
     assert report["stage1"]["received"] == 2
     assert report["casework"]["merged_duplicates"] == 0
+
+
+def test_linking_to_a_merged_duplicate_is_refused(
+    complaints: Complaints, unchanged: Unchanged
+) -> None:
+    for ref in ("CSC-T-1", "CSC-T-2", "CSC-T-3"):
+        statutory_case(complaints, ref)
+    complaints.ok("merge", "CSC-T-2", "--into", "CSC-T-1", "--reason", "dup", "--on", "2024-05-02")
+    unchanged(
+        "CSC-T-3", "link", "CSC-T-3", "CSC-T-2", "--kind", "same-issue", "--on", "2024-05-03",
+        rule="link-refused",
+    )  # fmt: skip
+
+
+def test_merging_into_a_withdrawn_case_is_refused(
+    complaints: Complaints, unchanged: Unchanged
+) -> None:
+    statutory_case(complaints, "CSC-T-1")
+    statutory_case(complaints, "CSC-T-2")
+    complaints.ok("withdraw", "CSC-T-1", "--on", "2024-05-02")
+    unchanged(
+        "CSC-T-2", "merge", "CSC-T-2", "--into", "CSC-T-1", "--reason", "dup",
+        "--on", "2024-05-03", rule="merge-refused",
+    )  # fmt: skip
+
+
+def test_a_new_issue_on_a_withdrawn_case_is_refused(
+    complaints: Complaints, unchanged: Unchanged
+) -> None:
+    statutory_case(complaints, "CSC-T-1")
+    complaints.ok("withdraw", "CSC-T-1", "--on", "2024-05-02")
+    unchanged("CSC-T-1", "new-issue", "CSC-T-1", "--on", "2024-05-03", rule="case-ended")
