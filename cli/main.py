@@ -69,11 +69,11 @@ COMMAND_MODULES = {
     "governing-response": "code",
     "remind": "reminders",
     "calendar": "reminders",
-    "link": "casework",
-    "merge": "casework",
-    "split": "casework",
-    "new-issue": "casework",
-    "reopen": "casework",
+    "link": "case_links",
+    "merge": "case_links",
+    "split": "case_links",
+    "new-issue": "case_links",
+    "reopen": "case_links",
 }
 
 

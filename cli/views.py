@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 import click
 
 from cli.base import command
-from cli.casework_views import casework_keys, casework_lines
+from cli.case_links_views import case_link_keys, case_link_lines
 from cli.failures import printable, printable_values
 from cli.options import (
     COUNT,
@@ -152,7 +152,7 @@ def case_document(facts: CaseFacts) -> dict[str, Any]:
         ],
         "from_feedback": facts.from_feedback,
         "amendments": _amendments(facts.amendments),
-        **casework_keys(facts),
+        **case_link_keys(facts),
     }
 
 
@@ -265,7 +265,7 @@ def _text(view: dict[str, Any], personal: dict[str, str]) -> str:
             f"  Ombudsman enquiry {enquiry['enquiry_on']}: "
             f"{enquiry['decision'] or 'awaiting decision'}"
         )
-    lines.extend(casework_lines(view))
+    lines.extend(case_link_lines(view))
     lines.extend(_personal_lines(personal))
     return "\n".join(lines)
 

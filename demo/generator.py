@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from eventsourcing.domain import Aggregate
 
-from demo import casework
+from demo import case_links
 from domain import errors
 from domain.complaint import Complaint
 from domain.procedure import CHILD_ROLES, CORPORATE, STATUTORY, ProcedurePolicy
@@ -360,7 +360,7 @@ class _World:
     #: Who every event is recorded as acting; ``None``: the role that would act.
     actor: str | None = None
     #: The next complaint reference for a day, and the complaints a case's casework
-    #: created (duplicates, split parts, new issues: see :mod:`demo.casework`).
+    #: created (duplicates, split parts, new issues: see :mod:`demo.case_links`).
     issue: Callable[[date], str] | None = None
     extra: list[Aggregate] = field(default_factory=list)
 
@@ -416,7 +416,7 @@ class _Case:
         self.sequence = 0
         self.now = received
         self.fate = _pick(rng, FATES)
-        #: Draws for its casework (demo.casework), apart from the case's own steps.
+        #: Draws for its casework (demo.case_links), apart from the case's own steps.
         self.casework_rng = random.Random(f"casework {ref} {received} {area} {team}")
         role_table = ROLES.get(area, ROLES["default"])
         self.role = _pick(rng, role_table)
@@ -493,7 +493,7 @@ class _Case:
             decision=procedure,
             late_reason=self.late_reason,
         )
-        casework.plan_casework(self, procedure, day)
+        case_links.plan_casework(self, procedure, day)
         if rng.random() < 0.01:
             self.at(self.world.add(day, rng.randint(2, 10)), self._amend)
         day = yield from self._acknowledge(day)
@@ -509,7 +509,7 @@ class _Case:
             if closed is None:
                 return
             day, outcome = closed
-            day, outcome = yield from casework.reopen(self, procedure, number, day, outcome)
+            day, outcome = yield from case_links.reopen(self, procedure, number, day, outcome)
             chance = ESCALATION.get((procedure, number), {}).get(outcome, 0.0)
             if rng.random() < chance:
                 day = yield from self._escalate(day)
@@ -954,7 +954,7 @@ def generate(
     ``years`` financial years from 1 April ``first_year``, about ``cases_per_year``
     complaints a year (exactly ``years * cases_per_year`` arrivals, and the duplicates,
     split parts, new issues and relatives' complaints their casework adds, a few per
-    cent: :mod:`demo.casework`), with compliments and councillor and MP enquiries beside
+    cent: :mod:`demo.case_links`), with compliments and councillor and MP enquiries beside
     them. Nothing is dated after 31 March of the last
     year (the demo's today), so cases received near the end are still open. The last
     chunk ends with the reference sequences, so that references issued later by the

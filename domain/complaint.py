@@ -24,7 +24,7 @@ from eventsourcing.domain import Aggregate
 
 from domain import errors
 from domain.calendar import ClockStopped, Pause
-from domain.casework import ALL_LINK_KINDS, MERGED, REOPENING
+from domain.case_links import ALL_LINK_KINDS, MERGED, REOPENING
 from domain.procedure import (
     ACKNOWLEDGEMENT,
     APPOINTMENT_ROLES,
@@ -463,7 +463,7 @@ class Complaint(Aggregate):
 
     class CaseLinked(Event):
         """This case was linked to case ``other``: related (same family, same issue), or
-        by a merge, a split or a new issue (see :mod:`domain.casework`)."""
+        by a merge, a split or a new issue (see :mod:`domain.case_links`)."""
 
         other: str
         kind: str

@@ -111,7 +111,7 @@ from reports.council import CouncilSettings
 from reports.document import annual_document
 
 if TYPE_CHECKING:
-    from ledger.casework import CaseworkService
+    from ledger.case_links import CaseLinkService
     from ledger.learning import CodeService
     from ledger.store.checkpoints import Signer
 
@@ -835,15 +835,15 @@ class Ledger(Application[UUID]):
             service = self.__dict__["_code_service"] = CodeService(self)
         return service
 
-    # ------------------------- linked, merged, split and re-opened (ledger/casework.py)
+    # ------------------------- linked, merged, split and re-opened (ledger/case_links.py)
     @property
-    def casework(self) -> CaseworkService:
+    def case_links(self) -> CaseLinkService:
         """Links between cases, merges, splits, new issues and re-opened stages."""
-        from ledger.casework import CaseworkService
+        from ledger.case_links import CaseLinkService
 
-        service: CaseworkService | None = self.__dict__.get("_casework_service")
+        service: CaseLinkService | None = self.__dict__.get("_case_link_service")
         if service is None:
-            service = self.__dict__["_casework_service"] = CaseworkService(self)
+            service = self.__dict__["_case_link_service"] = CaseLinkService(self)
         return service
 
     # --------------------------------------------------------------- loading

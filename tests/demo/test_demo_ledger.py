@@ -210,7 +210,7 @@ def test_the_demo_report_shows_merged_split_linked_and_reopened_cases(
     built: tuple[str, dict[str, Any]],
 ) -> None:
     _, report = built
-    now, before = report["casework"], report["previous"]["casework"]
+    now, before = report["case_links"], report["previous"]["case_links"]
     for measure in ("merged_duplicates", "split_into_other_procedure", "new_issues"):
         assert now[measure] + before[measure] > 0, measure
     assert now["reopened"]["total"] + before["reopened"]["total"] > 0

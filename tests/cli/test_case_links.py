@@ -43,7 +43,7 @@ def test_a_merged_duplicate_ends_points_at_its_original_and_is_counted_once(
 
     report = annual(complaints)
     assert report["stage1"]["received"] == 1
-    assert report["casework"]["merged_duplicates"] == 1
+    assert report["case_links"]["merged_duplicates"] == 1
     duplicate = complaints.json("show", "CSC-T-2")
     assert duplicate["status"] == "merged"
     assert duplicate["merged_into"] == "CSC-T-1"
@@ -127,8 +127,8 @@ def test_a_split_complaint_appears_once_in_each_procedures_report_with_its_own_c
     statutory, corporate = annual(complaints), annual(complaints, "corporate")
     assert statutory["stage1"]["received"] == 1
     assert corporate["stage1"]["received"] == 1
-    assert statutory["casework"]["split_into_other_procedure"] == 1
-    assert corporate["casework"]["split_from_other_procedure"] == 1
+    assert statutory["case_links"]["split_into_other_procedure"] == 1
+    assert corporate["case_links"]["split_from_other_procedure"] == 1
     shown = complaints.json("show", "CSC-T-1A")
     assert shown["procedure"] == "corporate"
     assert shown["reasons"] == ["poor-communication"]
@@ -193,7 +193,7 @@ def test_a_reopened_stage_is_counted_and_its_new_deadline_counted_from_the_reope
 
     complaints.ok("respond", "CSC-T-1", "--on", "2024-06-04", "--outcome", "partly-upheld")
     report = annual(complaints)
-    assert report["casework"]["reopened"] == {"total": 1, "by_stage": {"1": 1, "2": 0}}
+    assert report["case_links"]["reopened"] == {"total": 1, "by_stage": {"1": 1, "2": 0}}
     assert report["stage1"]["received"] == 1
     assert report["stage1"]["responded"] == 1
     assert report["stage1"]["on_time"] == 1
@@ -244,7 +244,7 @@ def test_voiding_a_reopening_brings_back_the_response_it_set_aside(
     version = complaints.history("CSC-T-1")[-1]["version"]
     complaints.ok("void", "CSC-T-1", str(version), "--reason", "wrong case")
     assert complaints.json("show", "CSC-T-1")["stages"][0]["responded_on"] == "2024-05-10"
-    assert annual(complaints)["casework"]["reopened"]["total"] == 0
+    assert annual(complaints)["case_links"]["reopened"]["total"] == 0
 
 
 # ------------------------------------------------------------- link, new issue
@@ -258,7 +258,7 @@ def test_linked_cases_show_each_other_and_a_second_link_of_that_kind_is_refused(
         {"on": "2024-05-02", "ref": "CSC-T-1", "kind": "same-family"}
     ]
     assert "same family as CSC-T-2" in complaints.ok("show", "CSC-T-1")
-    assert annual(complaints)["casework"]["linked_cases"] == 2
+    assert annual(complaints)["case_links"]["linked_cases"] == 2
     unchanged(
         "CSC-T-1", "link", "CSC-T-1", "CSC-T-2", "--kind", "same-family", "--on", "2024-05-03",
         rule="already-linked",
@@ -297,7 +297,7 @@ def test_a_new_issue_raised_during_a_case_is_a_new_linked_complaint(
     }  # fmt: skip
     report = annual(complaints)
     assert report["stage1"]["received"] == 2
-    assert report["casework"]["new_issues"] == 1
+    assert report["case_links"]["new_issues"] == 1
 
 
 def test_reopening_statutory_stage_3_is_refused(
@@ -337,7 +337,7 @@ def test_voiding_a_merge_counts_the_duplicate_again(complaints: Complaints) -> N
     assert complaints.json("show", "CSC-T-2")["status"] == "stage1-open"
     report = annual(complaints)
     assert report["stage1"]["received"] == 2
-    assert report["casework"]["merged_duplicates"] == 0
+    assert report["case_links"]["merged_duplicates"] == 0
 
 
 def test_linking_to_a_merged_duplicate_is_refused(

@@ -19,8 +19,8 @@ if TYPE_CHECKING:
 REOPENABLE = {"statutory": (1, 2), "corporate": (1, 2)}
 
 
-def casework_figures(session: Session, procedure: str, period: Period) -> dict[str, Any]:
-    """The ``casework`` section of the annual report for ``procedure`` and ``period``."""
+def case_link_figures(session: Session, procedure: str, period: Period) -> dict[str, Any]:
+    """The ``case_links`` section of the annual report for ``procedure`` and ``period``."""
     r = t.reopenings
     by_stage = {str(stage): 0 for stage in REOPENABLE[procedure]}
     rows = session.execute(
@@ -88,11 +88,11 @@ _ROWS: tuple[tuple[str, Any], ...] = (
 )
 
 
-def casework_tables(report: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any]]]]:
+def case_link_tables(report: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any]]]]:
     """The report's "Linked, merged, split and re-opened cases" table, with last year."""
-    figures = report.get("casework")
+    figures = report.get("case_links")
     if not figures:
         return []
-    before = (report.get("previous") or {}).get("casework")
+    before = (report.get("previous") or {}).get("case_links")
     rows = [[label, read(figures), read(before) if before else "-"] for label, read in _ROWS]
     return [("Linked, merged, split and re-opened cases", ["measure", "count", "last year"], rows)]

@@ -19,7 +19,7 @@ from cli.options import (
     on_option,
     split_names,
 )
-from domain.casework import LINK_KINDS
+from domain.case_links import LINK_KINDS
 from domain.procedure import PROCEDURES
 
 
@@ -46,7 +46,7 @@ def link(ctx: click.Context, ref: str, other: str, kind: str, on: date) -> None:
         complaints link CSC-2025-0001 CSC-2025-0042 --kind same-family --on 2025-05-12
     """
     app = ledger(ctx)
-    app.casework.link(ref, other, on=on, actor=actor(ctx), kind=kind)
+    app.case_links.link(ref, other, on=on, actor=actor(ctx), kind=kind)
     announce_recorded(ref, app)
 
 
@@ -70,7 +70,7 @@ def merge(ctx: click.Context, duplicate: str, original: str, reason: str, on: da
             --reason "same letter sent twice"
     """
     app = ledger(ctx)
-    app.casework.merge(duplicate, original, on=on, actor=actor(ctx), reason=reason)
+    app.case_links.merge(duplicate, original, on=on, actor=actor(ctx), reason=reason)
     announce_recorded(duplicate, app)
 
 
@@ -98,7 +98,9 @@ def split(ctx: click.Context, ref: str, procedure: str, part_ref: str | None, on
         complaints split CSC-2025-0001 --procedure corporate --on 2025-04-10
     """
     app = ledger(ctx)
-    part = app.casework.split(ref, on=on, actor=actor(ctx), procedure=procedure, part_ref=part_ref)
+    part = app.case_links.split(
+        ref, on=on, actor=actor(ctx), procedure=procedure, part_ref=part_ref
+    )
     click.echo(part)
     announce_recorded(part, app)
 
@@ -141,7 +143,7 @@ def new_issue(
         complaints new-issue CSC-2025-0001 --on 2025-04-20 --reason delays-in-service
     """
     app = ledger(ctx)
-    issue = app.casework.new_issue(
+    issue = app.case_links.new_issue(
         ref,
         on=on,
         actor=actor(ctx),
@@ -175,7 +177,7 @@ def reopen(ctx: click.Context, ref: str, reason: str, stage: int | None, on: dat
         complaints reopen CSC-2025-0001 --on 2025-05-06 --reason "point 2 not answered"
     """
     app = ledger(ctx)
-    app.casework.reopen(ref, on=on, actor=actor(ctx), reason=reason, stage=stage)
+    app.case_links.reopen(ref, on=on, actor=actor(ctx), reason=reason, stage=stage)
     announce_recorded(ref, app)
 
 

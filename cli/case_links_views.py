@@ -18,7 +18,7 @@ LINK_WORDS = {
 }
 
 
-def casework_keys(facts: CaseFacts) -> dict[str, Any]:
+def case_link_keys(facts: CaseFacts) -> dict[str, Any]:
     """The keys ``show --format json`` adds for links, a merge and re-opened stages."""
     return {
         "links": [{"on": k.on.isoformat(), "ref": k.ref, "kind": k.kind} for k in facts.links],
@@ -38,7 +38,7 @@ def casework_keys(facts: CaseFacts) -> dict[str, Any]:
     }
 
 
-def casework_lines(view: dict[str, Any]) -> list[str]:
+def case_link_lines(view: dict[str, Any]) -> list[str]:
     """The lines ``show`` prints for them."""
     lines = []
     if view.get("merged_into"):

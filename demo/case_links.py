@@ -18,7 +18,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from domain import errors
-from domain.casework import (
+from domain.case_links import (
     MERGED_DUPLICATE,
     NEW_ISSUE,
     RAISED_DURING,

@@ -14,7 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from domain import errors
-from domain.casework import (
+from domain.case_links import (
     LINK_KINDS,
     MERGED_DUPLICATE,
     NEW_ISSUE,
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from ledger.application import Ledger
 
 
-class CaseworkService:
+class CaseLinkService:
     """Links, merges, splits, new issues and re-opened stages, for one ledger."""
 
     def __init__(self, app: Ledger) -> None:

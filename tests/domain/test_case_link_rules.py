@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from domain import errors
-from domain.casework import MERGED, REOPENING, SAME_FAMILY
+from domain.case_links import MERGED, REOPENING, SAME_FAMILY
 from domain.complaint import Complaint
 from domain.procedure import CORPORATE, STATUTORY, ProcedurePolicy
 
