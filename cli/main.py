@@ -74,6 +74,11 @@ COMMAND_MODULES = {
     "joint": "casework",
     "cost": "casework",
     "survey": "casework",
+    "link": "case_links",
+    "merge": "case_links",
+    "split": "case_links",
+    "new-issue": "case_links",
+    "reopen": "case_links",
 }
 
 

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 import click
 
 from cli.base import command
+from cli.case_links_views import case_link_keys, case_link_lines
 from cli.casework_view import casework_document, casework_lines
 from cli.failures import printable, printable_values
 from cli.options import (
@@ -88,6 +89,7 @@ def case_document(facts: CaseFacts) -> dict[str, Any]:
                 "working_days_taken": stage.working_days_taken,
                 "withdrawn_on": _iso(stage.withdrawn_on),
                 "late_reason": stage.late_reason,
+                "reopened_on": _iso(stage.reopened_on),
             }
         )
     return {
@@ -152,6 +154,7 @@ def case_document(facts: CaseFacts) -> dict[str, Any]:
         "from_feedback": facts.from_feedback,
         "amendments": _amendments(facts.amendments),
         "casework": casework_document(facts.casework),
+        **case_link_keys(facts),
     }
 
 
@@ -265,6 +268,7 @@ def _text(view: dict[str, Any], personal: dict[str, str]) -> str:
             f"{enquiry['decision'] or 'awaiting decision'}"
         )
     lines.extend(casework_lines(view["casework"]))
+    lines.extend(case_link_lines(view))
     lines.extend(_personal_lines(personal))
     return "\n".join(lines)
 

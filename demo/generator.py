@@ -23,7 +23,7 @@ from __future__ import annotations
 import heapq
 import random
 from collections.abc import Callable, Generator, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import partial
@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from eventsourcing.domain import Aggregate
 
-from demo import casework
+from demo import case_links, casework
 from domain import errors
 from domain.complaint import Complaint
 from domain.procedure import CHILD_ROLES, CORPORATE, STATUTORY, ProcedurePolicy
@@ -359,6 +359,10 @@ class _World:
     today: date
     #: Who every event is recorded as acting; ``None``: the role that would act.
     actor: str | None = None
+    #: The next complaint reference for a day, and the complaints a case's casework
+    #: created (duplicates, split parts, new issues: see :mod:`demo.case_links`).
+    issue: Callable[[date], str] | None = None
+    extra: list[Aggregate] = field(default_factory=list)
 
     def who(self, role: str) -> str:
         return self.actor or role
@@ -412,6 +416,8 @@ class _Case:
         self.sequence = 0
         self.now = received
         self.fate = _pick(rng, FATES)
+        #: Draws for its links, merges, splits and re-openings (demo.case_links).
+        self.link_rng = random.Random(f"casework {ref} {received} {area} {team}")
         role_table = ROLES.get(area, ROLES["default"])
         self.role = _pick(rng, role_table)
         is_child = self.role in CHILD_ROLES
@@ -489,6 +495,7 @@ class _Case:
             decision=procedure,
             late_reason=self.late_reason,
         )
+        case_links.plan_casework(self, procedure, day)
         if rng.random() < 0.01:
             self.at(self.world.add(day, rng.randint(2, 10)), self._amend)
         day = yield from self._acknowledge(day)
@@ -504,6 +511,7 @@ class _Case:
             if closed is None:
                 return
             day, outcome = closed
+            day, outcome = yield from case_links.reopen(self, procedure, number, day, outcome)
             chance = ESCALATION.get((procedure, number), {}).get(outcome, 0.0)
             if rng.random() < chance:
                 day = yield from self._escalate(day)
@@ -947,8 +955,10 @@ def generate(
     """New aggregates with their pending events, in chunks, in order of receipt.
 
     ``years`` financial years from 1 April ``first_year``, about ``cases_per_year``
-    complaints a year (exactly ``years * cases_per_year`` in all), with compliments and
-    councillor and MP enquiries beside them. Nothing is dated after 31 March of the last
+    complaints a year (exactly ``years * cases_per_year`` arrivals, and the duplicates,
+    split parts, new issues and relatives' complaints their casework adds, a few per
+    cent: :mod:`demo.case_links`), with compliments and councillor and MP enquiries beside
+    them. Nothing is dated after 31 March of the last
     year (the demo's today), so cases received near the end are still open. The last
     chunk ends with the reference sequences, so that references issued later by the
     ledger carry on from the demo's. Events are recorded as done by ``actor``, or by
@@ -966,6 +976,14 @@ def generate(
     }
     issued: dict[tuple[str, int], int] = {}
     chunk: list[Aggregate] = []
+
+    def issue(day: date) -> str:
+        prefix = policy.reference_prefix
+        number = issued.get((prefix, day.year), 0) + 1
+        issued[(prefix, day.year)] = number
+        return format_reference(prefix, day.year, number)
+
+    world.issue = issue
     for arrival in _arrivals(rng, world, first_year, years, cases_per_year):
         prefix = prefixes[arrival.kind]
         number = issued.get((prefix, arrival.day.year), 0) + 1
@@ -974,6 +992,8 @@ def generate(
         # Each record draws its own generator, so one case's steps never shift another's.
         local = random.Random(rng.getrandbits(64))
         chunk.append(_record(world, local, arrival, ref))
+        chunk.extend(world.extra)
+        world.extra.clear()
         if len(chunk) >= chunk_size:
             yield chunk
             chunk = []

@@ -24,6 +24,7 @@ from eventsourcing.domain import Aggregate
 
 from domain import errors
 from domain.calendar import ClockStopped, Pause
+from domain.case_links import ALL_LINK_KINDS, MERGED, REOPENING
 from domain.casework import (
     CaseworkState,
     Cost,
@@ -62,9 +63,11 @@ from domain.registers import PROVIDER
 from domain.state import (
     Amendment,
     Appointment,
+    Link,
     OmbudsmanState,
     Payment,
     RecommendationState,
+    Reopening,
     StageState,
 )
 
@@ -522,6 +525,47 @@ class Complaint(Aggregate):
             if c.casework.survey is not None:
                 c.casework.survey.answered_on = self.on
                 c.casework.survey.scores = dict(self.scores)
+    class CaseLinked(Event):
+        """This case was linked to case ``other``: related (same family, same issue), or
+        by a merge, a split or a new issue (see :mod:`domain.case_links`)."""
+
+        other: str
+        kind: str
+
+        def effect(self, c: Complaint) -> None:
+            c.links.append(Link(self.on, self.other, self.kind))
+
+    class MergedInto(Event):
+        """This case was a duplicate of ``original`` and was merged into it: it ends, and
+        its figures are the original's."""
+
+        original: str
+        reason: str
+
+        def effect(self, c: Complaint) -> None:
+            c.merged_into = self.original
+            c.ended = MERGED
+            c.ended_on = self.on
+
+    class StageReopened(Event):
+        """Stage ``stage``'s response was found incomplete: the stage is open again and
+        its clock (``working_days``) runs again from this day."""
+
+        stage: int
+        reason: str
+        working_days: int
+
+        def effect(self, c: Complaint) -> None:
+            stage = c.stage_numbered(self.stage)
+            c.reopenings.append(
+                Reopening(self.stage, self.on, self.reason, stage.responded_on, stage.outcome)
+            )
+            stage.responded_on = None
+            stage.outcome = None
+            stage.remedies = []
+            stage.reopened_on = self.on
+            stage.working_days = self.working_days
+            stage.extensions = 0
 
     # ------------------------------------------------------------ bookkeeping
     def _take(self, event: Complaint.Event) -> None:
@@ -614,6 +658,9 @@ class Complaint(Aggregate):
         self.ombudsman: list[OmbudsmanState] = []
         self.amendments: list[Amendment] = []
         self.casework = CaseworkState()
+        self.links: list[Link] = []
+        self.merged_into: str | None = None
+        self.reopenings: list[Reopening] = []
 
     def _amended(self, event: Complaint.DetailAmended) -> None:
         attribute = event.field.replace("-", "_")
@@ -719,7 +766,10 @@ class Complaint(Aggregate):
     def clock_basis(self, stage: StageState, policy: ProcedurePolicy) -> str:
         """What the stage's clock counts from: ``receipt`` (Stage 1), ``request`` (later
         stages), ``statement`` (the agreed statement at Stage 2 where the council counts
-        from it) or ``acknowledgement`` (the Complaint Handling Code)."""
+        from it) or ``acknowledgement`` (the Complaint Handling Code); ``re-opening``
+        once the stage was re-opened (ADR 0038)."""
+        if stage.reopened_on is not None:
+            return REOPENING
         if stage.counts_from == ACKNOWLEDGEMENT:
             return ACKNOWLEDGEMENT
         if stage.number == 1:
@@ -734,6 +784,8 @@ class Complaint(Aggregate):
 
     def _clock_start(self, stage: StageState, policy: ProcedurePolicy) -> date:
         basis = self.clock_basis(stage, policy)
+        if stage.reopened_on is not None:
+            return stage.reopened_on
         if basis == ACKNOWLEDGEMENT:
             # Unacknowledged, the clock starts when the acknowledgement was due.
             return stage.acknowledged_on or self._acknowledgement_due(stage, policy)
@@ -2018,6 +2070,143 @@ class Complaint(Aggregate):
             comment = None
         self.trigger_event(self.SurveyAnswered, on=on, actor=actor, scores=scores, comment=comment)
 
+    # ------------------------------------------------ linked, merged, re-opened
+    def linked_to(self, other: str, kind: str) -> Link | None:
+        """The link of ``kind`` to case ``other``, if recorded."""
+        return next((k for k in self.links if k.ref == other and k.kind == kind), None)
+
+    @step
+    def link(self, *, on: date, actor: str, policy: ProcedurePolicy, other: str, kind: str) -> None:
+        """Link this case to case ``other`` (one side of the link: the service records
+        the other side in the same unit of work)."""
+        check_name("link", kind, ALL_LINK_KINDS)
+        if other == self.ref:
+            raise errors.LinkRefused(f"case {self.ref} cannot be linked to itself")
+        self._check_date(on, policy)
+        done = self.linked_to(other, kind)
+        if done is not None:
+            raise errors.AlreadyLinked(
+                f"case {self.ref} was already linked to {other} ({kind}) on {done.on.isoformat()}"
+            )
+        self.trigger_event(self.CaseLinked, on=on, actor=actor, other=other, kind=kind)
+
+    @step
+    def merge_into(
+        self, *, on: date, actor: str, policy: ProcedurePolicy, original: Complaint, reason: str
+    ) -> None:
+        """This case duplicates ``original``: it ends, merged into it. Refused once the
+        duplicate has gone further than a Stage 1 not yet answered (link it instead)."""
+        if not reason.strip():
+            raise errors.BadData("a merge needs a reason")
+        if original.ref == self.ref:
+            raise errors.MergeRefused(f"case {self.ref} cannot be merged into itself")
+        self._check_not_ended()
+        if original.merged_into is not None:
+            raise errors.MergeRefused(
+                f"{original.ref} was itself merged into {original.merged_into}: merge into that"
+            )
+        if original.ended is not None:
+            raise errors.MergeRefused(
+                f"the original {original.ref} was {original.ended}: a duplicate is merged "
+                "only into a case still in the ledger's figures"
+            )
+        if (
+            self.procedure is not None
+            and original.procedure is not None
+            and self.procedure != original.procedure
+        ):
+            raise errors.MergeRefused(
+                f"{self.ref} is under the {self.procedure} procedure and {original.ref} under "
+                f"the {original.procedure}: split or link them instead"
+            )
+        progressed = (
+            [s for s in self.stages if s.number > 1 or not s.is_open]
+            or self.payments
+            or self.recommendations
+            or self.ombudsman
+        )
+        if progressed:
+            raise errors.MergeRefused(
+                f"{self.ref} has gone beyond an unanswered Stage 1 (responses, payments, "
+                "recommendations or the Ombudsman): link it to the original instead"
+            )
+        self._check_date(on, policy)
+        self.trigger_event(
+            self.MergedInto, on=on, actor=actor, original=original.ref, reason=reason
+        )
+
+    def check_split(self, procedure: str) -> None:
+        """Refuse (:class:`~domain.errors.SplitRefused`) a split of this case into a part
+        under ``procedure``."""
+        check_name("procedure", procedure, TRIAGE_INTO_PROCEDURE)
+        self._check_not_ended()
+        if self.procedure is None:
+            raise errors.NotTriaged(
+                f"cannot split: case {self.ref} has not been triaged into a procedure"
+            )
+        if procedure == self.procedure:
+            raise errors.SplitRefused(
+                f"case {self.ref} is already under the {procedure} procedure: its part must "
+                "go under the other one"
+            )
+        done = next((k for k in self.links if k.kind == "split-part"), None)
+        if done is not None:
+            raise errors.SplitRefused(
+                f"case {self.ref} was already split on {done.on.isoformat()} (part {done.ref})"
+            )
+
+    @step
+    def reopen_stage(
+        self,
+        *,
+        on: date,
+        actor: str,
+        policy: ProcedurePolicy,
+        reason: str,
+        stage: int | None = None,
+    ) -> None:
+        """Re-open the current stage, whose response was found incomplete: it is open
+        again with its timescale counted afresh from ``on``."""
+        if not reason.strip():
+            raise errors.BadData("re-opening a stage needs a reason")
+        self._check_not_ended()
+        current = self.stage
+        if current is None:
+            raise errors.NotTriaged(
+                f"cannot re-open: case {self.ref} has not been triaged into a procedure"
+            )
+        if stage is not None and stage != current.number:
+            raise errors.ReopenRefused(
+                f"Stage {stage} is not the current stage of case {self.ref} (Stage "
+                f"{current.number}): only the current stage can be re-opened"
+            )
+        if current.is_open:
+            raise errors.ReopenRefused(
+                f"Stage {current.number} of case {self.ref} is still open: nothing to re-open"
+            )
+        assert self.procedure is not None
+        if self.procedure == STATUTORY and current.number == 3:
+            raise errors.ReopenRefused(
+                "Stage 3 follows the review panel and cannot be re-opened: the "
+                "complainant may go to the Ombudsman"
+            )
+        assert current.responded_on is not None
+        if on < current.responded_on:
+            raise errors.DateOutOfOrder(
+                f"{on.isoformat()} is before the Stage {current.number} response "
+                f"({current.responded_on.isoformat()}) it re-opens"
+            )
+        self._check_date(on, policy)
+        timescale = self.timescales(policy).for_stage(self.procedure, current.number)
+        self.trigger_event(
+            self.StageReopened,
+            on=on,
+            actor=actor,
+            stage=current.number,
+            reason=reason,
+            working_days=timescale.working_days,
+        )
+
     def _first_step_on(self) -> date | None:
         candidates = [
             d for d in (self.triaged_on, self.acknowledged_before_triage, self.ended_on) if d
@@ -2144,4 +2333,5 @@ _CHECK_AGAIN: dict[type[Any], Callable[[Complaint, Any, ProcedurePolicy], None]]
     Complaint.CostIncurred: _again("record_cost", "kind", "amount", "stage"),
     Complaint.SurveySent: _again("send_survey"),
     Complaint.SurveyAnswered: _again("answer_survey", "scores", "comment"),
+    Complaint.StageReopened: _again("reopen_stage", "reason", "stage"),
 }

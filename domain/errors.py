@@ -288,3 +288,33 @@ class CaseworkRule(Refused):
     """A joint complaint, cost or survey recorded out of turn (ADR 0039)."""
 
     rule = "casework"
+# ------------------------------------------- linked, merged, split, re-opened (ADR 0038)
+class LinkRefused(Refused):
+    """A link that cannot stand: a case linked to itself, or to a merged duplicate."""
+
+    rule = "link-refused"
+
+
+class AlreadyLinked(LinkRefused):
+    """The two cases are already linked that way."""
+
+    rule = "already-linked"
+
+
+class MergeRefused(Refused):
+    """A merge that cannot stand: the duplicate has gone further than its original
+    could absorb, or the original is itself a merged duplicate."""
+
+    rule = "merge-refused"
+
+
+class SplitRefused(Refused):
+    """A split into a procedure the case is already under, or a second split."""
+
+    rule = "split-refused"
+
+
+class ReopenRefused(Refused):
+    """A stage that cannot be re-opened: still open, not the current stage, or Stage 3."""
+
+    rule = "reopen-refused"

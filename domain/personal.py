@@ -60,6 +60,8 @@ FREE_TEXT: dict[type, tuple[str, ...]] = {
     Complaint.HoldPlaced: ("reason",),
     Complaint.HoldLifted: ("reason",),
     Complaint.SurveyAnswered: ("comment",),
+    Complaint.MergedInto: ("reason",),
+    Complaint.StageReopened: ("reason",),
 }
 _BASE64 = r"[A-Za-z0-9+/]+=*"
 _MARKER = re.compile(

@@ -45,6 +45,8 @@ class StageState:
     acknowledge_days: int | None = None
     #: The officer handling the stage, by their id in the council's staff register.
     handler: str | None = None
+    #: The day the stage was last re-opened (its clock runs again from it, ADR 0038).
+    reopened_on: date | None = None
 
     @property
     def is_open(self) -> bool:
@@ -102,3 +104,24 @@ class Amendment:
     old: object
     new: object
     reason: str
+
+
+@dataclass
+class Link:
+    """Another case this one is linked to, and how (ADR 0038)."""
+
+    on: date
+    ref: str
+    kind: str
+
+
+@dataclass
+class Reopening:
+    """A stage re-opened because its response was found incomplete: the response it
+    set aside and the new clock (ADR 0038)."""
+
+    stage: int
+    on: date
+    reason: str
+    set_aside_response_on: date | None
+    set_aside_outcome: str | None

@@ -119,6 +119,7 @@ from reports.council import CouncilSettings
 from reports.document import annual_document
 
 if TYPE_CHECKING:
+    from ledger.case_links import CaseLinkService
     from ledger.casework import CaseworkService
     from ledger.learning import CodeService
     from ledger.store.checkpoints import Signer
@@ -960,6 +961,17 @@ class Ledger(Application[UUID]):
         service: CaseworkService | None = self.__dict__.get("_casework_service")
         if service is None:
             service = self.__dict__["_casework_service"] = CaseworkService(self)
+        return service
+
+    # ------------------------- linked, merged, split and re-opened (ledger/case_links.py)
+    @property
+    def case_links(self) -> CaseLinkService:
+        """Links between cases, merges, splits, new issues and re-opened stages."""
+        from ledger.case_links import CaseLinkService
+
+        service: CaseLinkService | None = self.__dict__.get("_case_link_service")
+        if service is None:
+            service = self.__dict__["_case_link_service"] = CaseLinkService(self)
         return service
 
     # --------------------------------------------------------------- loading

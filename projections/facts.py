@@ -75,6 +75,8 @@ class StageFacts:
     working_days_taken: int | None
     withdrawn_on: date | None
     late_reason: str | None
+    #: The day the stage was last re-opened, its clock counted afresh from it.
+    reopened_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,22 @@ class AmendmentFacts:
 
 
 @dataclass(frozen=True)
+class LinkFacts:
+    on: date
+    ref: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class ReopeningFacts:
+    stage: int
+    on: date
+    reason: str
+    set_aside_response_on: date | None
+    set_aside_outcome: str | None
+
+
+@dataclass(frozen=True)
 class CaseFacts:
     case_id: str
     ref: str
@@ -152,6 +170,10 @@ class CaseFacts:
     ombudsman: tuple[OmbudsmanFacts, ...]
     amendments: tuple[AmendmentFacts, ...]
     casework: CaseworkFacts = field(default_factory=CaseworkFacts)
+    #: Linked cases, the original a merged duplicate points at, re-opened stages (ADR 0038).
+    links: tuple[LinkFacts, ...] = ()
+    merged_into: str | None = None
+    reopenings: tuple[ReopeningFacts, ...] = ()
 
 
 def case_status(complaint: Complaint) -> str:
@@ -211,6 +233,7 @@ def _stage_facts(
         working_days_taken=complaint.working_days_to_response(stage, policy),
         withdrawn_on=stage.withdrawn_on,
         late_reason=stage.late_reason,
+        reopened_on=stage.reopened_on,
     )
 
 
@@ -282,6 +305,12 @@ def case_facts(complaint: Complaint, policy: ProcedurePolicy) -> CaseFacts:
             AmendmentFacts(a.on, a.field, a.old, a.new, a.reason) for a in complaint.amendments
         ),
         casework=casework_facts(complaint.casework),
+        links=tuple(LinkFacts(k.on, k.ref, k.kind) for k in complaint.links),
+        merged_into=complaint.merged_into,
+        reopenings=tuple(
+            ReopeningFacts(r.stage, r.on, r.reason, r.set_aside_response_on, r.set_aside_outcome)
+            for r in complaint.reopenings
+        ),
     )
 
 

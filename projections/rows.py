@@ -151,6 +151,32 @@ def complaint_rows(complaint: Complaint, policy: ProcedurePolicy) -> Rows:
                         }
                     )
     rows.update(casework_rows(case_id, procedure, facts.received_on, facts.casework))
+    rows["rm_reopening"] = [
+        {
+            "case_id": case_id,
+            "seq": seq,
+            "procedure": procedure,
+            "stage": reopening.stage,
+            "reopened_on": reopening.on,
+            "set_aside_response_on": reopening.set_aside_response_on,
+        }
+        for seq, reopening in enumerate(facts.reopenings, start=1)
+    ]
+    rows["rm_link"] = [
+        {
+            "case_id": case_id,
+            "seq": seq,
+            "procedure": procedure,
+            "kind": link.kind,
+            "other_ref": link.ref,
+            "linked_on": link.on,
+        }
+        for seq, link in enumerate(facts.links, start=1)
+    ]
+    if facts.merged_into is not None:
+        # A merged duplicate's figures are its original's: it counts as no complaint.
+        for table in ("rm_stage", "rm_point", "rm_remedy", "rm_reopening", "rm_casework"):
+            rows[table] = []
     return rows
 
 

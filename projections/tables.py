@@ -184,6 +184,31 @@ learning = Table(
     Column("wording_version", Integer),
 )
 
+#: A stage re-opened because its response was found incomplete (ADR 0038); the stage's
+#: own row then holds the response that followed.
+reopenings = Table(
+    "rm_reopening",
+    metadata,
+    Column("case_id", CASE, primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("procedure", String(20), nullable=False),
+    Column("stage", Integer, nullable=False),
+    Column("reopened_on", Date, nullable=False),
+    Column("set_aside_response_on", Date),
+)
+
+#: A link between two cases, one row on each case (ADR 0038): its kind and the other case.
+links = Table(
+    "rm_link",
+    metadata,
+    Column("case_id", CASE, primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("procedure", String(20)),
+    Column("kind", String(30), nullable=False),
+    Column("other_ref", String(40), nullable=False),
+    Column("linked_on", Date, nullable=False),
+)
+
 # The report's questions: "which stages were entered / closed in this period?"
 for _column in ("started_on", "responded_on", "withdrawn_on", "panel_met_on"):
     Index(f"rm_stage_by_{_column}", stages.c.procedure, stages.c.stage, stages.c[_column])
@@ -254,6 +279,8 @@ CASE_TABLES = (
     casework,
     costs,
     survey_scores,
+    reopenings,
+    links,
 )
 READ_MODEL_TABLES = (*CASE_TABLES, representations, learning)
 #: The tables of records other than cases, each keyed by its record's reference.

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from domain.errors import BadData
 from domain.procedure import FINAL_STAGE, OMBUDSMAN_UPHELD, POINT_FINDINGS, PROCEDURES
 from projections import tables as t
+from reports.case_links import case_link_figures
 from reports.casework import casework_sections
 
 NOT_RECORDED = "not recorded"
@@ -959,6 +960,7 @@ class AnnualReport:
         # Providers, joint complaints, expenditure, satisfaction (ADR 0039).
         document.update(casework_sections(self.session, self.procedure, period, with_previous))
         document["trend"] = self.trend(period)
+        document["case_links"] = case_link_figures(self.session, self.procedure, period)
         if with_previous:
             # Last year's figures, counted the same way, for every table's comparison.
             previous = self.build(period.previous(), with_previous=False)

@@ -14,6 +14,7 @@ from decimal import Decimal
 from html import escape
 from typing import Any
 
+from reports.case_links import case_link_tables
 from reports.casework import casework_tables
 from reports.csv_cells import safe_row
 
@@ -492,6 +493,7 @@ def sections(
         )
     )
     tables.extend(_representation_tables(report, say))
+    tables.extend(case_link_tables(report))  # linked, merged, split, re-opened (ADR 0038)
     said = report.get("you_said_we_did") or []
     if said:  # learning statements' wordings approved for publication (ADR 0030)
         tables.append(

@@ -205,6 +205,7 @@ NEEDS: dict[tuple[str, ...], str] = {
     ("survey",): "stage1-responded",
     ("survey", "sent"): "stage1-responded",
     ("survey", "answered"): "survey-sent",
+    ("reopen",): "stage1-responded",
 }
 
 #: Examples that do not exit 0 against an SQLite ledger, with why: (exit status, text

@@ -214,3 +214,17 @@ def test_the_code_demo_fills_every_part_of_report_code(db_url: str) -> None:
     assert sections[5]["compliance"] == "partly"  # answered again: the later stands
     assert document["governing_response"]["text"]
     assert _json(again) == _json(document)
+
+
+def test_the_demo_report_shows_merged_split_linked_and_reopened_cases(
+    built: tuple[str, dict[str, Any]],
+) -> None:
+    _, report = built
+    now, before = report["case_links"], report["previous"]["case_links"]
+    for measure in ("merged_duplicates", "split_into_other_procedure", "new_issues"):
+        assert now[measure] + before[measure] > 0, measure
+    assert now["reopened"]["total"] + before["reopened"]["total"] > 0
+    # A few per cent of Stage 1 complaints, not more.
+    received = report["stage1"]["received"] + report["previous"]["stage1"]["received"]
+    assert now["merged_duplicates"] + before["merged_duplicates"] < 0.08 * received
+    assert now["reopened"]["by_stage"]["1"] + before["reopened"]["by_stage"]["1"] < 0.08 * received

@@ -53,12 +53,16 @@ def test_show_and_the_read_model_rows_hold_the_same_facts(clock: str) -> None:
     policy = ProcedurePolicy(timescales=replace(Timescales(), stage2_clock=clock))
     records = generated(policy)
     complaints = [r for r in records if isinstance(r, Complaint)]
-    assert len(complaints) == 120
+    # 120 arrivals, and the duplicates, split parts and new issues of their casework.
+    assert 120 < len(complaints) < 120 * 1.2
     counted_from_statement = 0
     for complaint in complaints:
         shown = case_document(case_facts(complaint, policy))
         rows = complaint_rows(complaint, policy)
         assert shown["status"] == case_facts(complaint, policy).status
+        if complaint.merged_into is not None:  # its figures are its original's (ADR 0038)
+            assert rows["rm_stage"] == [] and shown["status"] == "merged"
+            continue
         assert len(shown["stages"]) == len(rows["rm_stage"])
         for stage, row in zip(shown["stages"], rows["rm_stage"], strict=True):
             assert stage["stage"] == row["stage"]

@@ -1,0 +1,98 @@
+"""The annual report's figures of casework that ties complaints together (ADR 0038):
+stages re-opened because their response was found incomplete, duplicates merged into
+their original (counted once, as the original), complaints split between the two
+procedures, new issues raised during a case, and related cases linked."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from projections import tables as t
+
+if TYPE_CHECKING:
+    from reports.annual import Period
+
+#: Stages of each procedure that can be re-opened (statutory Stage 3 cannot).
+REOPENABLE = {"statutory": (1, 2), "corporate": (1, 2)}
+
+
+def case_link_figures(session: Session, procedure: str, period: Period) -> dict[str, Any]:
+    """The ``case_links`` section of the annual report for ``procedure`` and ``period``."""
+    r = t.reopenings
+    by_stage = {str(stage): 0 for stage in REOPENABLE[procedure]}
+    rows = session.execute(
+        select(r.c.stage, func.count())
+        .where(
+            and_(
+                r.c.procedure == procedure,
+                r.c.reopened_on >= period.start,
+                r.c.reopened_on <= period.end,
+            )
+        )
+        .group_by(r.c.stage)
+    )
+    for stage, count in rows:
+        by_stage[str(stage)] = int(count)
+    c = t.cases
+    merged = session.execute(
+        select(func.count())
+        .select_from(c)
+        .where(
+            and_(
+                c.c.procedure == procedure,
+                c.c.ended == "merged",
+                c.c.ended_on >= period.start,
+                c.c.ended_on <= period.end,
+            )
+        )
+    ).scalar_one()
+    links = t.links
+
+    def linked(*kinds: str) -> int:
+        query = (
+            select(func.count(func.distinct(links.c.case_id)))
+            .select_from(links)
+            .where(
+                and_(
+                    links.c.procedure == procedure,
+                    links.c.kind.in_(kinds),
+                    links.c.linked_on >= period.start,
+                    links.c.linked_on <= period.end,
+                )
+            )
+        )
+        return int(session.execute(query).scalar_one())
+
+    return {
+        "reopened": {"total": sum(by_stage.values()), "by_stage": by_stage},
+        "merged_duplicates": int(merged),
+        "split_into_other_procedure": linked("split-part"),
+        "split_from_other_procedure": linked("split-from"),
+        "new_issues": linked("raised-during"),
+        "linked_cases": linked("same-family", "same-issue"),
+    }
+
+
+#: The rows of the report's table, in order: (label, how to read the figure).
+_ROWS: tuple[tuple[str, Any], ...] = (
+    ("Stage 1 re-opened (response found incomplete)", lambda f: f["reopened"]["by_stage"]["1"]),
+    ("Stage 2 re-opened (response found incomplete)", lambda f: f["reopened"]["by_stage"]["2"]),
+    ("Duplicates merged into their original (counted once)", lambda f: f["merged_duplicates"]),
+    ("Split: part passed to the other procedure", lambda f: f["split_into_other_procedure"]),
+    ("Split: part received from the other procedure", lambda f: f["split_from_other_procedure"]),
+    ("New issues raised during a case", lambda f: f["new_issues"]),
+    ("Cases linked to a related case", lambda f: f["linked_cases"]),
+)
+
+
+def case_link_tables(report: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any]]]]:
+    """The report's "Linked, merged, split and re-opened cases" table, with last year."""
+    figures = report.get("case_links")
+    if not figures:
+        return []
+    before = (report.get("previous") or {}).get("case_links")
+    rows = [[label, read(figures), read(before) if before else "-"] for label, read in _ROWS]
+    return [("Linked, merged, split and re-opened cases", ["measure", "count", "last year"], rows)]
