@@ -69,6 +69,9 @@ COMMAND_MODULES = {
     "governing-response": "code",
     "remind": "reminders",
     "calendar": "reminders",
+    "restriction": "casework",
+    "adjustment": "casework",
+    "access-request": "casework",
 }
 
 

@@ -276,3 +276,29 @@ class UnknownCodeSection(BadData):
 
 class SelfAssessmentRule(Refused):
     rule = "self-assessment"
+
+
+class RestrictionRule(Refused):
+    """An unreasonable-actions restriction or a reasonable adjustment that the rules
+    refuse (no scope or reason, a review date before the decision, ...) (ADR 0040)."""
+
+    rule = "restriction-rule"
+
+
+class RestrictionEnded(Refused):
+    """A review of a restriction that was lifted already."""
+
+    rule = "restriction-ended"
+
+
+class AccessRequestRule(Refused):
+    """A subject access request step the rules refuse (ADR 0040)."""
+
+    rule = "access-request-rule"
+
+
+class AccessRequestExtendedLate(Refused):
+    """An extension after the request's one-month deadline had passed (UK GDPR Art. 12(3):
+    the requester must be told within the first month)."""
+
+    rule = "access-request-extended-late"

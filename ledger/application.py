@@ -111,6 +111,7 @@ from reports.council import CouncilSettings
 from reports.document import annual_document
 
 if TYPE_CHECKING:
+    from ledger.casework import CaseworkService
     from ledger.learning import CodeService
     from ledger.store.checkpoints import Signer
 
@@ -832,6 +833,17 @@ class Ledger(Application[UUID]):
         service: CodeService | None = self.__dict__.get("_code_service")
         if service is None:
             service = self.__dict__["_code_service"] = CodeService(self)
+        return service
+
+    # -------------------- contact registers, subject access requests (ledger/casework.py)
+    @property
+    def casework(self) -> CaseworkService:
+        """Restrictions, reasonable adjustments and subject access requests (ADR 0040)."""
+        from ledger.casework import CaseworkService
+
+        service: CaseworkService | None = self.__dict__.get("_casework_service")
+        if service is None:
+            service = self.__dict__["_casework_service"] = CaseworkService(self)
         return service
 
     # --------------------------------------------------------------- loading
@@ -2125,6 +2137,7 @@ class Ledger(Application[UUID]):
             details = self._get(personal_details_id(complaint.id))
             sealed = isinstance(details, PersonalDetails) and bool(details.sealed)
             learnt = self.code.sealed_for_case(ref)  # learning statements' words (ADR 0030)
+            learnt = learnt or self.casework.sealed_for_case(ref)  # its register (ADR 0040)
             return complaint.id, sealed or learnt or bool(self._typed_texts(complaint.id))
 
         owner, sealed = self.read(check)

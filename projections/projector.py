@@ -22,6 +22,7 @@ from uuid import UUID
 from sqlalchemy import delete, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
+from domain.casework import AccessRequest, ContactRegister
 from domain.complaint import Complaint
 from domain.errors import LedgerTampered
 from domain.learning import LearningStatement
@@ -29,18 +30,31 @@ from domain.procedure import ProcedurePolicy
 from domain.representations import Representation
 from domain.stored_names import stored_kind
 from projections import tables
-from projections.rows import complaint_rows, learning_row, representation_row
+from projections.rows import (
+    access_request_row,
+    complaint_rows,
+    learning_row,
+    representation_row,
+    restriction_rows,
+)
 
 #: Bump when the rows a projection writes change; a different stored version makes
 #: the next catch-up rebuild the read models from the first event.
-CODE_VERSION = "case-facts-6"
+CODE_VERSION = "case-facts-7"
 NAME = "case_facts"
 
 #: The kinds of record (domain/stored_names.py) the read models are built from.
 COMPLAINT, REPRESENTATION, LEARNING = "complaint", "representation", "learning"
-PROJECTED_KINDS = (COMPLAINT, REPRESENTATION, LEARNING)
+#: Unreasonable-actions registers and subject access requests (ADR 0040).
+CONTACT_REGISTER, ACCESS_REQUEST = "contact-register", "access-request"
+PROJECTED_KINDS = (COMPLAINT, REPRESENTATION, LEARNING, CONTACT_REGISTER, ACCESS_REQUEST)
 #: The read-model table of each kind of record keyed by its reference.
-TABLE_OF_KIND = {REPRESENTATION: tables.representations, LEARNING: tables.learning}
+TABLE_OF_KIND = {
+    REPRESENTATION: tables.representations,
+    LEARNING: tables.learning,
+    CONTACT_REGISTER: tables.restrictions,
+    ACCESS_REQUEST: tables.access_requests,
+}
 #: Keys in one ``DELETE ... WHERE key IN (...)`` (SQLite allows 999 parameters).
 KEYS_PER_STATEMENT = 500
 #: Records a catch-up keeps folded in memory between its batches; past this many it
@@ -267,6 +281,8 @@ class CaseFactsProjection:
                         {str(tables.learning.name): [learning_row(aggregate)]},
                     )
                 )
+            elif kinds[aggregate_id] in (CONTACT_REGISTER, ACCESS_REQUEST):
+                changes.append(_casework_change(aggregate_id, kinds[aggregate_id], aggregate))
             else:
                 assert isinstance(aggregate, Representation)
                 row = representation_row(aggregate, self.policy)
@@ -279,6 +295,16 @@ class CaseFactsProjection:
                     )
                 )
         return changes
+
+
+def _casework_change(aggregate_id: UUID, kind: str, aggregate: Any) -> Change:
+    """The rows of a contact register (keyed by its case) or an access request."""
+    if isinstance(aggregate, ContactRegister):
+        table, key, rows = tables.restrictions, aggregate.case_ref, restriction_rows(aggregate)
+    else:
+        assert isinstance(aggregate, AccessRequest)
+        table, key, rows = tables.access_requests, aggregate.ref, [access_request_row(aggregate)]
+    return Change(str(aggregate_id), kind, key, {str(table.name): rows})
 
 
 def _folded(source: EventSource, notification: Notification, aggregate: Any) -> Any:

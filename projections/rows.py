@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain.casework import AccessRequest, ContactRegister
 from domain.complaint import Complaint
 from domain.learning import LearningStatement
 from domain.procedure import ProcedurePolicy
@@ -185,4 +186,38 @@ def learning_row(statement: LearningStatement) -> dict[str, Any]:
         "done_on": statement.done_on,
         "approved_on": statement.approved_on,
         "wording_version": statement.approved_version,
+    }
+
+
+def restriction_rows(register: ContactRegister) -> list[dict[str, Any]]:
+    """The read-model rows of a register's restrictions: kinds and dates, never words."""
+    return [
+        {
+            "ref": register.case_ref,
+            "number": r["number"],
+            "kind": r["kind"],
+            "decided_on": r["decided_on"],
+            "review_on": r["review_on"],
+            "reviews": r["reviews"],
+            "last_reviewed_on": r["last_reviewed_on"],
+            "lifted_on": r["lifted_on"],
+        }
+        for r in register.restrictions.values()
+    ]
+
+
+def access_request_row(request: AccessRequest) -> dict[str, Any]:
+    """The read-model row of a subject access request."""
+    return {
+        "ref": request.ref,
+        "service_area": request.service_area,
+        "requester": request.requester,
+        "received_on": request.received_on,
+        "due": request.due,
+        "extended_on": request.extended_on,
+        "responded_on": request.responded_on,
+        "outcome": request.outcome,
+        "review_requested_on": request.review_requested_on,
+        "reviewed_on": request.reviewed_on,
+        "review_outcome": request.review_outcome,
     }

@@ -184,6 +184,38 @@ learning = Table(
     Column("wording_version", Integer),
 )
 
+# An unreasonable-actions register's restrictions (ADR 0040): ``ref`` is the case whose
+# complainant the register is of; kinds and dates only, never the sealed words.
+restrictions = Table(
+    "rm_restriction",
+    metadata,
+    Column("ref", String(40), primary_key=True),
+    Column("number", Integer, primary_key=True),
+    Column("kind", NAME, nullable=False),
+    Column("decided_on", Date, nullable=False),
+    Column("review_on", Date),
+    Column("reviews", Integer, nullable=False),
+    Column("last_reviewed_on", Date),
+    Column("lifted_on", Date),
+)
+
+# Subject access requests received by children's services (ADR 0040).
+access_requests = Table(
+    "rm_access_request",
+    metadata,
+    Column("ref", String(40), primary_key=True),
+    Column("service_area", NAME, nullable=False),
+    Column("requester", NAME, nullable=False),
+    Column("received_on", Date, nullable=False),
+    Column("due", Date, nullable=False),
+    Column("extended_on", Date),
+    Column("responded_on", Date),
+    Column("outcome", NAME),
+    Column("review_requested_on", Date),
+    Column("reviewed_on", Date),
+    Column("review_outcome", NAME),
+)
+
 # The report's questions: "which stages were entered / closed in this period?"
 for _column in ("started_on", "responded_on", "withdrawn_on", "panel_met_on"):
     Index(f"rm_stage_by_{_column}", stages.c.procedure, stages.c.stage, stages.c[_column])
@@ -200,6 +232,6 @@ Index("rm_representation_by_team", representations.c.team)
 Index("rm_representation_by_service_area", representations.c.service_area)
 
 CASE_TABLES = (cases, case_reasons, stages, points, remedies, recommendations, payments, ombudsman)
-READ_MODEL_TABLES = (*CASE_TABLES, representations, learning)
+READ_MODEL_TABLES = (*CASE_TABLES, representations, learning, restrictions, access_requests)
 #: The tables of records other than cases, each keyed by its record's reference.
-REFERENCE_TABLES = (representations, learning)
+REFERENCE_TABLES = (representations, learning, restrictions, access_requests)
