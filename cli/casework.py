@@ -151,7 +151,7 @@ def register(
     """
     app = ledger(ctx)
     shown = app.casework.register(case_ref, on or app.today(), personal=not no_personal)
-    if not no_personal and (shown["restrictions"] or shown["adjustments"]):
+    if not no_personal and (shown["restrictions"] or shown["reasonable_adjustments"]):
         ledger(ctx, write=True).record_access(
             [case_ref], actor=actor(ctx), purpose="restriction register"
         )
@@ -177,7 +177,7 @@ def register_lines(register: dict[str, Any]) -> list[str]:
             then = f", next {rv['next_review_on']}" if rv["next_review_on"] else ""
             notes = f": {rv['notes']}" if "notes" in rv else ""
             lines.append(f"    reviewed {rv['on']} {rv['outcome']}{then}{notes}")
-    for a in register["adjustments"]:
+    for a in register["reasonable_adjustments"]:
         detail = f": {a['detail']}" if "detail" in a else ""
         lines.append(f"  reasonable adjustment {a['kind']} agreed {a['agreed_on']}{detail}")
     return lines
@@ -196,7 +196,7 @@ def due(ctx: click.Context, on: date | None, output_format: str) -> None:
     \b
         complaints restriction due --on 2026-03-31 --format csv
     """
-    from ledger.casework import restrictions_due
+    from reports.casework import restrictions_due
 
     app = ledger(ctx)
     day = on or app.today()

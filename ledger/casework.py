@@ -18,9 +18,6 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from domain import errors
 from domain.casework import (
     ACCESS_REQUEST_PREFIX,
@@ -43,7 +40,6 @@ from domain.personal import (
     text_note_key,
 )
 from domain.vocabulary import check_text
-from projections import tables
 
 if TYPE_CHECKING:
     from domain.procedure import ProcedurePolicy
@@ -182,7 +178,7 @@ class CaseworkService:
         def work() -> dict[str, Any]:
             found = self.app._get(contact_register_id(case_ref))
             if not isinstance(found, ContactRegister):
-                return {"restrictions": [], "adjustments": []}
+                return {"restrictions": [], "reasonable_adjustments": []}
             return self._register_view(found, on, personal)
 
         result: dict[str, Any] = self.app.read(work)
@@ -226,7 +222,7 @@ class CaseworkService:
             {"kind": a["kind"], "agreed_on": a["agreed_on"].isoformat(), **words[a["version"]]}
             for a in register.adjustments
         ]
-        return {"restrictions": restrictions, "adjustments": adjustments}
+        return {"restrictions": restrictions, "reasonable_adjustments": adjustments}
 
     def sealed_for_case(self, case_ref: str) -> bool:
         """Whether the register of ``case_ref`` holds words sealed under its case's keys
@@ -307,29 +303,6 @@ class CaseworkService:
 
         result: dict[str, Any] = self.app.read(work)
         return result
-
-
-def restrictions_due(session: Session, day: date) -> list[dict[str, Any]]:
-    """Restrictions in force on ``day`` whose review date has come: the register's case
-    reference, the restriction's number and kind, and dates (no personal data)."""
-    t = tables.restrictions
-    query = (
-        select(t.c.ref, t.c.number, t.c.kind, t.c.decided_on, t.c.review_on, t.c.reviews)
-        .where(t.c.decided_on <= day, t.c.lifted_on.is_(None), t.c.review_on <= day)
-        .order_by(t.c.review_on, t.c.ref, t.c.number)
-    )
-    return [
-        {
-            "register": row.ref,
-            "restriction": row.number,
-            "kind": row.kind,
-            "decided_on": row.decided_on.isoformat(),
-            "review_on": row.review_on.isoformat(),
-            "days_overdue": (day - row.review_on).days,
-            "reviews": row.reviews,
-        }
-        for row in session.execute(query)
-    ]
 
 
 def _iso(value: date | None) -> str | None:
