@@ -339,15 +339,13 @@ def respond(ctx: click.Context, ref: str, on: date, outcome: str) -> None:
 )
 @click.pass_context
 def review_request(ctx: click.Context, ref: str, on: date, outcome: str | None) -> None:
-    """Record that an internal review of the response was asked for, or (with
-    --outcome) what it decided.
+    """Record that an internal review of the response was asked for; later, the same
+    command with --outcome records what the review decided.
 
     Example:
 
     \b
         complaints access-request review SAR-2025-0001 --on 2025-05-20
-        complaints access-request review SAR-2025-0001 --on 2025-06-10 \\
-            --outcome further-disclosure
     """
     who = actor(ctx)
     if outcome is None:

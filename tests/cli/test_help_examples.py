@@ -163,6 +163,21 @@ STATES: dict[str, tuple[str | None, list[str]]] = {
         "stage1",
         ["adr offer CSC-2025-0001 --on 2025-04-28 --method mediation"],
     ),
+    "restricted": (
+        "stage1",
+        [
+            "restriction decide CSC-2025-0001 --on 2025-06-02 --kind written-contact-only "
+            "--scope 'all contact' --reason 'daily calls' --review-on 2025-12-02"
+        ],
+    ),
+    "access-request": (
+        "stage1",
+        ["access-request receive --on 2025-04-07 --service-area 'Children in Need'"],
+    ),
+    "access-request-answered": (
+        "access-request",
+        ["access-request respond SAR-2025-0001 --on 2025-05-06 --outcome disclosed-in-full"],
+    ),
 }
 
 #: The state of CSC-2025-0001 an example needs, by command (default: "stage1").
@@ -195,6 +210,12 @@ NEEDS: dict[tuple[str, ...], str] = {
     ("learning", "show"): "learning",
     ("learning", "erase"): "learning-theme",
     ("demo",): "empty",  # it builds a ledger of its own: an empty one
+    ("restriction", "review"): "restricted",
+    ("access-request",): "access-request",
+    ("access-request", "extend"): "access-request",
+    ("access-request", "respond"): "access-request",
+    ("access-request", "show"): "access-request",
+    ("access-request", "review"): "access-request-answered",
 }
 
 #: Examples that do not exit 0 against an SQLite ledger, with why: (exit status, text
