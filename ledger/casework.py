@@ -274,6 +274,14 @@ class CaseworkService:
 
         app.unit_of_work(work)
 
+    def record_access_requests(self, requests: list[AccessRequest], sequences: list[Any]) -> None:
+        """Record many access requests built elsewhere (the demo), their words sealed
+        first, with the reference sequences that issued them, in one transaction."""
+        self.app._ready_to_seal({"text": "-"})
+        for request in requests:
+            self._seal(request, request.id, CASE_SUBJECT, ACCESS_REQUEST_TEXT)
+        self.app.record_many([*sequences, *requests])
+
     def access_request(self, ref: str, on: date) -> dict[str, Any]:
         """A subject access request as ``access-request show`` prints it."""
 
