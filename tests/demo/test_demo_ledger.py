@@ -204,3 +204,15 @@ def test_the_code_demo_fills_every_part_of_report_code(db_url: str) -> None:
     assert sections[5]["compliance"] == "partly"  # answered again: the later stands
     assert document["governing_response"]["text"]
     assert _json(again) == _json(document)
+
+
+def test_the_demo_fills_the_restrictions_and_subject_access_sections(
+    built: tuple[str, dict[str, Any]],
+) -> None:
+    _, report = built
+    restrictions, requests = report["restrictions"], report["subject_access_requests"]
+    assert restrictions["in_force_at_end"] > 0 and restrictions["decided"] > 0
+    assert requests["received"] > 0 and requests["by_service_area"]
+    assert requests["by_outcome"] and requests["extended"] > 0
+    assert 0 < requests["on_time"] < requests["responded"]
+    assert report["previous"]["subject_access_requests"]["received"] > 0
