@@ -178,6 +178,7 @@ class CaseworkService:
         def work() -> dict[str, Any]:
             found = self.app._get(contact_register_id(case_ref))
             if not isinstance(found, ContactRegister):
+                self.app.require_complaint(case_ref, "the register")
                 return {"restrictions": [], "reasonable_adjustments": []}
             return self._register_view(found, on, personal)
 
