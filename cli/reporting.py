@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from datetime import date, datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -186,21 +187,27 @@ def open_cases(
     \b
         complaints report open --as-of 2025-06-06
     """
+    from reports.casework import restrictions_due, with_adjustments
     from reports.operational import open_cases as listing
 
     app = ledger(ctx)
     day = judging_day(on, as_of)
-    from reports.casework import restrictions_due
-
-    due = recorded_rows(app, lambda session: restrictions_due(session, day), as_of)
     if restrictions:
+        due = recorded_rows(app, lambda session: restrictions_due(session, day), as_of)
         emit_rows(due, output_format, empty=f"no restrictions due for review on {day}")
         return
-    rows = recorded_rows(app, lambda session: listing(session, day, app.policy.calendar), as_of)
+    rows = recorded_rows(
+        app,
+        lambda session: with_adjustments(session, listing(session, day, app.policy.calendar)),
+        as_of,
+    )
     emit_rows(rows, output_format, empty=f"no cases open on {day.isoformat()}")
-    if output_format == "text" and due:  # by the register's reference, no personal data
-        click.echo(f"\nrestrictions due for review on {day.isoformat()} (ADR 0040):")
-        emit_rows(due, output_format)
+    if output_format == "text":  # by the register's reference, no personal data
+        question = partial(restrictions_due, day=day)
+        due = app.query(question) if as_of is None else app.query_as_of(question, as_of)[0]
+        if due:
+            click.echo(f"\nrestrictions due for review on {day.isoformat()} (ADR 0040):")
+            emit_rows(due, output_format)
 
 
 @report.command("recommendations")

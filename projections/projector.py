@@ -32,6 +32,7 @@ from domain.stored_names import stored_kind
 from projections import tables
 from projections.rows import (
     access_request_row,
+    adjustment_rows,
     complaint_rows,
     learning_row,
     representation_row,
@@ -55,6 +56,8 @@ TABLE_OF_KIND = {
     CONTACT_REGISTER: tables.restrictions,
     ACCESS_REQUEST: tables.access_requests,
 }
+#: Further tables of a kind keyed by its reference (a register's adjustments).
+MORE_TABLES_OF_KIND = {CONTACT_REGISTER: (tables.adjustments,)}
 #: Keys in one ``DELETE ... WHERE key IN (...)`` (SQLite allows 999 parameters).
 KEYS_PER_STATEMENT = 500
 #: Records a catch-up keeps folded in memory between its batches; past this many it
@@ -300,11 +303,14 @@ class CaseFactsProjection:
 def _casework_change(aggregate_id: UUID, kind: str, aggregate: Any) -> Change:
     """The rows of a contact register (keyed by its case) or an access request."""
     if isinstance(aggregate, ContactRegister):
-        table, key, rows = tables.restrictions, aggregate.case_ref, restriction_rows(aggregate)
-    else:
-        assert isinstance(aggregate, AccessRequest)
-        table, key, rows = tables.access_requests, aggregate.ref, [access_request_row(aggregate)]
-    return Change(str(aggregate_id), kind, key, {str(table.name): rows})
+        rows = {
+            str(tables.restrictions.name): restriction_rows(aggregate),
+            str(tables.adjustments.name): adjustment_rows(aggregate),
+        }
+        return Change(str(aggregate_id), kind, aggregate.case_ref, rows)
+    assert isinstance(aggregate, AccessRequest)
+    rows = {str(tables.access_requests.name): [access_request_row(aggregate)]}
+    return Change(str(aggregate_id), kind, aggregate.ref, rows)
 
 
 def _folded(source: EventSource, notification: Notification, aggregate: Any) -> Any:
@@ -363,7 +369,8 @@ class ProjectionStatements:
             refs = [c.key for c in changes if c.kind == kind]
             for offset in range(0, len(refs), KEYS_PER_STATEMENT):
                 some = refs[offset : offset + KEYS_PER_STATEMENT]
-                session.execute(delete(table).where(table.c.ref.in_(some)))
+                for each in (table, *MORE_TABLES_OF_KIND.get(kind, ())):
+                    session.execute(delete(each).where(each.c.ref.in_(some)))
         for table_name, table_rows in rows.items():
             if table_rows:
                 session.execute(insert(tables.metadata.tables[table_name]), table_rows)

@@ -221,3 +221,11 @@ def access_request_row(request: AccessRequest) -> dict[str, Any]:
         "reviewed_on": request.reviewed_on,
         "review_outcome": request.review_outcome,
     }
+
+
+def adjustment_rows(register: ContactRegister) -> list[dict[str, Any]]:
+    """The read-model rows of a register's reasonable adjustments: kinds and dates."""
+    return [
+        {"ref": register.case_ref, "number": n, "kind": a["kind"], "agreed_on": a["agreed_on"]}
+        for n, a in enumerate(register.adjustments, start=1)
+    ]

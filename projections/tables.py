@@ -199,6 +199,16 @@ restrictions = Table(
     Column("lifted_on", Date),
 )
 
+# The reasonable adjustments agreed in a register (ADR 0040): kinds and dates only.
+adjustments = Table(
+    "rm_adjustment",
+    metadata,
+    Column("ref", String(40), primary_key=True),
+    Column("number", Integer, primary_key=True),
+    Column("kind", NAME, nullable=False),
+    Column("agreed_on", Date, nullable=False),
+)
+
 # Subject access requests received by children's services (ADR 0040).
 access_requests = Table(
     "rm_access_request",
@@ -232,6 +242,13 @@ Index("rm_representation_by_team", representations.c.team)
 Index("rm_representation_by_service_area", representations.c.service_area)
 
 CASE_TABLES = (cases, case_reasons, stages, points, remedies, recommendations, payments, ombudsman)
-READ_MODEL_TABLES = (*CASE_TABLES, representations, learning, restrictions, access_requests)
+READ_MODEL_TABLES = (
+    *CASE_TABLES,
+    representations,
+    learning,
+    restrictions,
+    access_requests,
+    adjustments,
+)
 #: The tables of records other than cases, each keyed by its record's reference.
-REFERENCE_TABLES = (representations, learning, restrictions, access_requests)
+REFERENCE_TABLES = (representations, learning, restrictions, access_requests, adjustments)

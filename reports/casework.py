@@ -129,6 +129,26 @@ def restrictions_due(session: Session, day: date) -> list[dict[str, Any]]:
     ]
 
 
+def with_adjustments(session: Session, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The open list's rows (by case ``ref``) with the kinds of reasonable adjustment
+    agreed for each case's complainant (``adjustments``, comma-separated; ``None``)."""
+    t = tables.adjustments
+    refs = sorted({str(row["ref"]) for row in rows})
+    kinds: dict[str, list[str]] = {}
+    for offset in range(0, len(refs), 500):
+        query = (
+            select(t.c.ref, t.c.kind)
+            .where(t.c.ref.in_(refs[offset : offset + 500]))
+            .order_by(t.c.ref, t.c.number)
+        )
+        for ref, kind in session.execute(query):
+            kinds.setdefault(ref, []).append(kind)
+    return [
+        {**row, "adjustments": ", ".join(dict.fromkeys(kinds.get(row["ref"], []))) or None}
+        for row in rows
+    ]
+
+
 def casework_tables(
     report: dict[str, Any],
 ) -> list[tuple[str, list[str], list[list[Any]]]]:

@@ -42,6 +42,7 @@ from projections.projector import (
     COMPLAINT,
     CONTACT_REGISTER,
     LEARNING,
+    MORE_TABLES_OF_KIND,
     NAME,
     PROJECTED_KINDS,
     TABLE_OF_KIND,
@@ -120,13 +121,16 @@ def _function_sql(schema: str) -> list[str]:
         for t in case_tables
     )
     casework_branches = "".join(  # ADR 0040: registers' restrictions, access requests
-        f"""    ELSIF change.value->>'kind' = '{kind}' THEN
-      DELETE FROM {t.name} WHERE ref = change.value->>'key';
+        f"    ELSIF change.value->>'kind' = '{kind}' THEN\n"
+        + "".join(
+            f"""      DELETE FROM {t.name} WHERE ref = change.value->>'key';
       INSERT INTO {t.name} SELECT * FROM jsonb_populate_recordset(
         NULL::{t.name}, coalesce(change.value->'rows'->'{t.name}', '[]'))
         r WHERE r.ref = change.value->>'key';
 """
-        for kind, t in TABLE_OF_KIND.items()
+            for t in (table, *MORE_TABLES_OF_KIND.get(kind, ()))
+        )
+        for kind, table in TABLE_OF_KIND.items()
         if kind in (CONTACT_REGISTER, ACCESS_REQUEST)
     )
     return [

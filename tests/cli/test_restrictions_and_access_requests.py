@@ -141,6 +141,8 @@ def test_reasonable_adjustments_are_shown_wherever_the_case_is_shown(
     assert "reasonable adjustment interpreter agreed 2025-04-09" in history
     assert "Polish" not in history
     assert "Polish interpreter" in complaints.ok("history", case, "--personal")
+    [open_row] = complaints.json("report", "open", "--on", "2025-04-10")
+    assert (open_row["ref"], open_row["adjustments"]) == (case, "interpreter")
 
 
 def test_the_annual_report_counts_restrictions_in_force_by_kind(
