@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-from domain.casework import add_months
 from tests.cli.conftest import Complaints
 
 
@@ -172,16 +171,6 @@ def test_the_annual_report_counts_restrictions_in_force_by_kind(
                        "--format", "md")  # fmt: skip
     assert "## Unreasonable actions: restrictions" in md
     assert "threats" not in md and "Okafor" not in md
-
-
-@pytest.mark.parametrize(
-    ("received", "due"),
-    [("2025-01-03", "2025-02-03"), ("2025-01-31", "2025-02-28"), ("2024-01-31", "2024-02-29")],
-)
-def test_a_month_is_the_same_date_next_month_or_its_last_day(received: str, due: str) -> None:
-    from datetime import date
-
-    assert add_months(date.fromisoformat(received), 1) == date.fromisoformat(due)
 
 
 def sar(complaints: Complaints, on: str, area: str = "Children in Need") -> str:
