@@ -4,8 +4,9 @@ under a restriction on contact, reviewed every six months; reasonable adjustment
 for about one in twenty-five; subject access requests about a third as many as
 complaints, most from care leavers and people who were in care, one in seven extended
 as complex, about four in five answered in time, one in twelve reviewed. Recorded after
-the complaints, deterministic by the seed; restrictions and adjustments through the
-ledger's own use cases, so their words are sealed like any user's."""
+the complaints, deterministic by the seed; built on the aggregates (so every rule is
+checked) and recorded in one transaction each, their words sealed by the ledger as any
+user's are."""
 
 from __future__ import annotations
 
@@ -13,14 +14,11 @@ import random
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from domain.casework import (
-    ACCESS_REQUEST_PREFIX,
-    AccessRequest,
-    add_months,
-)
+from domain.casework import ACCESS_REQUEST_PREFIX, AccessRequest, ContactRegister, add_months
 from domain.references import ReferenceSequence
 
 if TYPE_CHECKING:
+    from domain.procedure import ProcedurePolicy
     from ledger.application import Ledger
 
 Weighted = tuple[tuple[Any, float], ...]
@@ -90,26 +88,43 @@ def _received_cases(session: Any) -> list[Any]:
 
 
 def _registers(ledger: Ledger, rng: random.Random, today: date, who: str) -> None:
+    policy = ledger.policy_for_today()
+    registers = []
     for case in ledger.query(_received_cases):
         draw = rng.random()
+        register = ContactRegister.open(case.ref)
         if draw < 1 / 25:
             kind, detail = _pick(rng, ADJUSTMENTS)
             on = min(case.received_on + timedelta(days=rng.randint(0, 10)), today)
-            ledger.casework.agree_adjustment(case.ref, on=on, actor=who, kind=kind, detail=detail)
+            register.agree_adjustment(on=on, actor=who, policy=policy, kind=kind, detail=detail)
         elif draw < 1 / 25 + 1 / 60:
-            _restriction(ledger, rng, today, who, case.ref, case.received_on)
+            _restriction(register, rng, today, who, policy, case.received_on)
+        if len(register.pending_events) > 1:
+            registers.append(register)
+    ledger.casework.record_registers(registers)
 
 
 def _restriction(
-    ledger: Ledger, rng: random.Random, today: date, who: str, ref: str, received: date
+    register: ContactRegister,
+    rng: random.Random,
+    today: date,
+    who: str,
+    policy: ProcedurePolicy,
+    received: date,
 ) -> None:
     kind, scope, reason = _pick(rng, RESTRICTIONS)
     on = received + timedelta(days=rng.randint(20, 90))
     if on > today:
         return
     review_on = add_months(on, 6)
-    ledger.casework.decide_restriction(
-        ref, on=on, actor=who, kind=kind, scope=scope, reason=reason, review_on=review_on
+    register.decide_restriction(
+        on=on,
+        actor=who,
+        policy=policy,
+        kind=kind,
+        scope=scope,
+        reason=reason,
+        review_on=review_on,
     )
     last = on
     while True:
@@ -124,8 +139,14 @@ def _restriction(
             "varied": "calls allowed again once a week",
             "lifted": "contact has been reasonable for six months",
         }[outcome]
-        ledger.casework.review_restriction(
-            ref, 1, on=held, actor=who, outcome=outcome, next_review_on=next_review, notes=notes
+        register.review_restriction(
+            on=held,
+            actor=who,
+            policy=policy,
+            number=1,
+            outcome=outcome,
+            next_review_on=next_review,
+            notes=notes,
         )
         if next_review is None:
             return

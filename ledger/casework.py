@@ -59,11 +59,16 @@ class CaseworkService:
 
     # ------------------------------------------------------------ sealing the words
     def _seal(
-        self, record: ContactRegister | AccessRequest, owner: UUID, subject: str, fields: Any
+        self,
+        record: ContactRegister | AccessRequest,
+        owner: UUID,
+        subject: str,
+        fields: Any,
+        key_id: str | None = None,
     ) -> None:
-        """Seal the words of the record's pending steps inside the steps."""
+        """Seal the words of the record's pending steps inside the steps (under
+        ``key_id`` when known, else the owner's key of ``subject``, made if need be)."""
         app = self.app
-        key_id: str | None = None
         bound_to = personal_details_id(record.id)
         for step in record.pending_events:
             for name in fields.get(type(step), ()):
@@ -275,12 +280,27 @@ class CaseworkService:
 
         app.unit_of_work(work)
 
+    def record_registers(self, registers: list[ContactRegister]) -> None:
+        """Record many new registers built elsewhere (the demo), each one's words sealed
+        under its case's complainant key first, in one transaction."""
+        self.app._ready_to_seal({"text": "-"})
+        owners = {r.id: str(case_id(r.case_ref)) for r in registers}
+        keys = self.app.keys.keys_for([(o, REGISTER_SUBJECT) for o in owners.values()])
+        for register in registers:
+            owner = owners[register.id]
+            key_id = keys[(owner, REGISTER_SUBJECT)]
+            self._seal(register, UUID(owner), REGISTER_SUBJECT, REGISTER_TEXT, key_id)
+        self.app.record_many(registers)
+
     def record_access_requests(self, requests: list[AccessRequest], sequences: list[Any]) -> None:
         """Record many access requests built elsewhere (the demo), their words sealed
         first, with the reference sequences that issued them, in one transaction."""
         self.app._ready_to_seal({"text": "-"})
-        for request in requests:
-            self._seal(request, request.id, CASE_SUBJECT, ACCESS_REQUEST_TEXT)
+        extended = [r for r in requests if r.extended_on is not None]
+        keys = self.app.keys.keys_for([(str(r.id), CASE_SUBJECT) for r in extended])
+        for request in extended:
+            key_id = keys[(str(request.id), CASE_SUBJECT)]
+            self._seal(request, request.id, CASE_SUBJECT, ACCESS_REQUEST_TEXT, key_id)
         self.app.record_many([*sequences, *requests])
 
     def access_request(self, ref: str, on: date) -> dict[str, Any]:
