@@ -14,6 +14,7 @@ from cli.failures import printable_values
 from cli.options import (
     DATE,
     FixedName,
+    NameChoice,
     actor,
     emit_json,
     emit_rows,
@@ -379,6 +380,34 @@ def show(ctx: click.Context, ref: str, on: date | None, output_format: str) -> N
         return
     for key, value in printable_values(shown).items():
         click.echo(f"{key.replace('_', ' ')}: {'-' if value is None else value}")
+
+
+@access_request.command("list")
+@ledger_options
+@click.option(
+    "--status",
+    type=NameChoice(["open", "overdue", "answered"]),
+    help="Only those open (not yet due), overdue or answered.",
+)
+@click.option("--on", "on", type=DATE, default=None, help="Judge overdue on this day (today).")
+@format_option("text", "json", "csv")
+@click.pass_context
+def list_requests(
+    ctx: click.Context, status: str | None, on: date | None, output_format: str
+) -> None:
+    """Subject access requests with their service area, deadline and status.
+
+    Example:
+
+    \b
+        complaints access-request list --status overdue --format csv
+    """
+    from reports.casework import access_request_rows
+
+    app = ledger(ctx)
+    day = on or app.today()
+    rows = app.query(lambda session: access_request_rows(session, day, status))
+    emit_rows(rows, output_format, empty="no subject access requests")
 
 
 COMMANDS = [restriction, adjustment, access_request]

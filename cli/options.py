@@ -354,7 +354,12 @@ READ_ONLY_COMMANDS = frozenset(
 
 #: Commands of a group that records which only read (ADR 0040).
 READ_ONLY_SUBCOMMANDS = frozenset(
-    {("restriction", "register"), ("restriction", "due"), ("access-request", "show")}
+    {
+        ("restriction", "register"),
+        ("restriction", "due"),
+        ("access-request", "show"),
+        ("access-request", "list"),
+    }
 )
 
 

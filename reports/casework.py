@@ -129,6 +129,40 @@ def restrictions_due(session: Session, day: date) -> list[dict[str, Any]]:
     ]
 
 
+#: What ``access-request list --status`` selects on a day.
+ACCESS_REQUEST_STATUSES = ("open", "overdue", "answered")
+
+
+def access_request_rows(
+    session: Session, day: date, status: str | None = None
+) -> list[dict[str, Any]]:
+    """Subject access requests received by ``day`` with their deadline and status on it
+    (``open``: not answered, not yet due; ``overdue``; ``answered``), oldest first."""
+    t = tables.access_requests
+    query = select(t).where(t.c.received_on <= day).order_by(t.c.received_on, t.c.ref)
+    answered = and_(t.c.responded_on.is_not(None), t.c.responded_on <= day)
+    if status == "answered":
+        query = query.where(answered)
+    elif status is not None:
+        query = query.where(~answered, (t.c.due < day) if status == "overdue" else t.c.due >= day)
+    rows = []
+    for row in session.execute(query):
+        done = row.responded_on is not None and row.responded_on <= day
+        rows.append(
+            {
+                "ref": row.ref,
+                "service_area": row.service_area,
+                "received_on": row.received_on.isoformat(),
+                "due": row.due.isoformat(),
+                "extended": row.extended_on is not None and row.extended_on <= day,
+                "status": "answered" if done else ("overdue" if row.due < day else "open"),
+                "responded_on": row.responded_on.isoformat() if done else None,
+                "outcome": row.outcome if done else None,
+            }
+        )
+    return rows
+
+
 def with_adjustments(session: Session, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The open list's rows (by case ``ref``) with the kinds of reasonable adjustment
     agreed for each case's complainant (``adjustments``, comma-separated; ``None``)."""

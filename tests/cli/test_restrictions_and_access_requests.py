@@ -241,3 +241,21 @@ def test_the_annual_report_counts_subject_access_requests_by_service_area_and_ou
     assert (found["open_at_end"], found["overdue_at_end"]) == (1, 1)
     csv_text = complaints.ok("report", "annual", "--year", "2025", "--format", "csv")
     assert "Subject access requests" in csv_text
+
+
+def test_access_requests_are_listed_open_overdue_and_answered_on_a_day(
+    complaints: Complaints,
+) -> None:
+    answered = sar(complaints, "2025-04-01")
+    complaints.ok("access-request", "respond", answered, "--on", "2025-04-20", "--outcome",
+                  "withheld")  # fmt: skip
+    overdue = sar(complaints, "2025-04-02")
+    still_open = sar(complaints, "2025-05-20")
+    listed = complaints.json("access-request", "list", "--on", "2025-06-01")
+    assert [(r["ref"], r["status"]) for r in listed] == [
+        (answered, "answered"),
+        (overdue, "overdue"),
+        (still_open, "open"),
+    ]
+    [row] = complaints.json("access-request", "list", "--on", "2025-06-01", "--status", "overdue")
+    assert (row["ref"], row["due"]) == (overdue, "2025-05-02")
