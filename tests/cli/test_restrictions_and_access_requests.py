@@ -4,6 +4,9 @@ command line on both engines (ADR 0040)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import orjson
 import pytest
 
 from tests.cli.conftest import Complaints
@@ -259,3 +262,16 @@ def test_access_requests_are_listed_open_overdue_and_answered_on_a_day(
     ]
     [row] = complaints.json("access-request", "list", "--on", "2025-06-01", "--status", "overdue")
     assert (row["ref"], row["due"]) == (overdue, "2025-05-02")
+
+
+def test_a_subject_access_export_for_the_complainant_holds_their_register(
+    complaints: Complaints, case: str, tmp_path: Path
+) -> None:
+    restrict(complaints, case)
+    complaints.ok("subject-access", case, "--subject", "complainant", "--out", str(tmp_path))
+    stem = tmp_path / f"{case}-complainant"
+    document = orjson.loads(stem.with_suffix(".json").read_bytes())
+    assert document["register"]["restrictions"][0]["scope"] == "all contact about the complaint"
+    assert "restriction 1: single-point-of-contact" in stem.with_suffix(".md").read_text()
+    complaints.ok("subject-access", case, "--subject", "child", "--out", str(tmp_path))
+    assert orjson.loads((tmp_path / f"{case}-child.json").read_bytes())["register"] is None
