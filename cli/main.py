@@ -69,9 +69,9 @@ COMMAND_MODULES = {
     "governing-response": "code",
     "remind": "reminders",
     "calendar": "reminders",
-    "restriction": "casework",
-    "adjustment": "casework",
-    "access-request": "casework",
+    "restriction": "contact_registers",
+    "adjustment": "contact_registers",
+    "access-request": "contact_registers",
 }
 
 

@@ -115,7 +115,9 @@ def subject_access(ctx: click.Context, ref: str, subject: str, out: Path, on: da
         ],
         "case": case_view(complaint, app.policy_for_today()),
         # The complainant's contact register, words opened (ADR 0040).
-        "register": app.casework.register(ref, on) if subject in ("complainant", "all") else None,
+        "register": (
+            app.contact_registers.register(ref, on) if subject in ("complainant", "all") else None
+        ),
         "history": [
             {
                 "version": e.version,
@@ -190,7 +192,7 @@ def _markdown(document: dict[str, Any]) -> str:
                 f"{erasure['actor']} ({erasure['basis']})"
             )
     if document.get("register"):
-        from cli.casework import register_lines
+        from cli.contact_registers import register_lines
 
         lines += ["", "## Restrictions and reasonable adjustments", ""]
         lines += ["- " + line.strip() for line in register_lines(document["register"])] or [

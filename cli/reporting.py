@@ -187,7 +187,7 @@ def open_cases(
     \b
         complaints report open --as-of 2025-06-06
     """
-    from reports.casework import restrictions_due, with_adjustments
+    from reports.contact_registers import restrictions_due, with_adjustments
     from reports.operational import open_cases as listing
 
     app = ledger(ctx)

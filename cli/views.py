@@ -370,7 +370,7 @@ def show(
             + (typed_lines if typed else "")
         )
         if register:
-            from cli.casework import register_lines
+            from cli.contact_registers import register_lines
 
             click.echo("\n".join(register_lines(printable_values(register))))
 
@@ -384,7 +384,7 @@ def _register(
     if not isinstance(found, Complaint) or as_of is not None:
         return {}
     app = ledger(ctx)
-    register = app.casework.register(ref, app.today(), personal=opened)
+    register = app.contact_registers.register(ref, app.today(), personal=opened)
     if not register["restrictions"] and not register["reasonable_adjustments"]:
         return {}
     if opened:
@@ -464,7 +464,7 @@ def history(
     if events and as_of is None:
         register = _register(ctx, app.record(ref), ref, as_of, opened=personal)
         if register:
-            from cli.casework import register_lines
+            from cli.contact_registers import register_lines
 
             click.echo("register of the complainant (ADR 0040):")
             click.echo("\n".join(register_lines(printable_values(register))))

@@ -13,8 +13,8 @@ from __future__ import annotations
 from eventsourcing.domain import Aggregate
 from eventsourcing.utils import get_topic, register_topic
 
-from domain.casework import AccessRequest, ContactRegister
 from domain.complaint import Complaint
+from domain.contact_registers import AccessRequest, ContactRegister
 from domain.learning import LearningStatement, SelfAssessment
 from domain.personal import AccessLog, PersonalDetails
 from domain.references import ReferenceSequence

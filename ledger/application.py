@@ -111,7 +111,7 @@ from reports.council import CouncilSettings
 from reports.document import annual_document
 
 if TYPE_CHECKING:
-    from ledger.casework import CaseworkService
+    from ledger.contact_registers import ContactRegisterService
     from ledger.learning import CodeService
     from ledger.store.checkpoints import Signer
 
@@ -835,15 +835,15 @@ class Ledger(Application[UUID]):
             service = self.__dict__["_code_service"] = CodeService(self)
         return service
 
-    # -------------------- contact registers, subject access requests (ledger/casework.py)
+    # -------------------- contact registers, subject access requests (ledger/contact_registers.py)
     @property
-    def casework(self) -> CaseworkService:
+    def contact_registers(self) -> ContactRegisterService:
         """Restrictions, reasonable adjustments and subject access requests (ADR 0040)."""
-        from ledger.casework import CaseworkService
+        from ledger.contact_registers import ContactRegisterService
 
-        service: CaseworkService | None = self.__dict__.get("_casework_service")
+        service: ContactRegisterService | None = self.__dict__.get("_contact_register_service")
         if service is None:
-            service = self.__dict__["_casework_service"] = CaseworkService(self)
+            service = self.__dict__["_contact_register_service"] = ContactRegisterService(self)
         return service
 
     # --------------------------------------------------------------- loading
@@ -2137,7 +2137,8 @@ class Ledger(Application[UUID]):
             details = self._get(personal_details_id(complaint.id))
             sealed = isinstance(details, PersonalDetails) and bool(details.sealed)
             learnt = self.code.sealed_for_case(ref)  # learning statements' words (ADR 0030)
-            learnt = learnt or self.casework.sealed_for_case(ref)  # its register (ADR 0040)
+            # Its contact register (ADR 0040).
+            learnt = learnt or self.contact_registers.sealed_for_case(ref)
             return complaint.id, sealed or learnt or bool(self._typed_texts(complaint.id))
 
         owner, sealed = self.read(check)

@@ -22,8 +22,8 @@ from uuid import UUID
 from sqlalchemy import delete, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
-from domain.casework import AccessRequest, ContactRegister
 from domain.complaint import Complaint
+from domain.contact_registers import AccessRequest, ContactRegister
 from domain.errors import LedgerTampered
 from domain.learning import LearningStatement
 from domain.procedure import ProcedurePolicy
@@ -285,7 +285,7 @@ class CaseFactsProjection:
                     )
                 )
             elif kinds[aggregate_id] in (CONTACT_REGISTER, ACCESS_REQUEST):
-                changes.append(_casework_change(aggregate_id, kinds[aggregate_id], aggregate))
+                changes.append(_register_change(aggregate_id, kinds[aggregate_id], aggregate))
             else:
                 assert isinstance(aggregate, Representation)
                 row = representation_row(aggregate, self.policy)
@@ -300,7 +300,7 @@ class CaseFactsProjection:
         return changes
 
 
-def _casework_change(aggregate_id: UUID, kind: str, aggregate: Any) -> Change:
+def _register_change(aggregate_id: UUID, kind: str, aggregate: Any) -> Change:
     """The rows of a contact register (keyed by its case) or an access request."""
     if isinstance(aggregate, ContactRegister):
         rows = {

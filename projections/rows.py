@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from domain.casework import AccessRequest, ContactRegister
 from domain.complaint import Complaint
+from domain.contact_registers import AccessRequest, ContactRegister
 from domain.learning import LearningStatement
 from domain.procedure import ProcedurePolicy
 from domain.representations import Representation

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from domain.errors import BadData
 from domain.procedure import FINAL_STAGE, OMBUDSMAN_UPHELD, POINT_FINDINGS, PROCEDURES
 from projections import tables as t
-from reports.casework import casework_sections
+from reports.contact_registers import contact_register_sections
 
 NOT_RECORDED = "not recorded"
 TREND_YEARS = 5
@@ -619,7 +619,7 @@ class AnnualReport:
         document["advocacy"] = self.advocacy(period)
         document["profile"] = self.profile(period)
         document["trend"] = self.trend(period)
-        document.update(casework_sections(self.session, period))  # ADR 0040
+        document.update(contact_register_sections(self.session, period))  # ADR 0040
         if with_previous:
             # Last year's figures, counted the same way, for every table's comparison.
             previous = self.build(period.previous(), with_previous=False)

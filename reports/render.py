@@ -14,7 +14,7 @@ from decimal import Decimal
 from html import escape
 from typing import Any
 
-from reports.casework import casework_tables
+from reports.contact_registers import contact_register_tables
 from reports.csv_cells import safe_row
 
 STAGE_TITLES = {"stage1": "Stage 1", "stage2": "Stage 2", "stage3": "Stage 3"}
@@ -501,7 +501,7 @@ def sections(
                 [[w["team"], say(w["theme"]) if w["theme"] else "-", w["wording"]] for w in said],
             )
         )
-    tables.extend(casework_tables(report))  # restrictions, subject access (ADR 0040)
+    tables.extend(contact_register_tables(report))  # restrictions, subject access (ADR 0040)
     tables.append(
         (
             "Five-year trend (received)",

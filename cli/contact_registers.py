@@ -23,7 +23,7 @@ from cli.options import (
     ledger_options,
     on_option,
 )
-from domain.casework import (
+from domain.contact_registers import (
     ACCESS_OUTCOMES,
     ACCESS_REVIEW_OUTCOMES,
     ADJUSTMENT_KINDS,
@@ -78,7 +78,7 @@ def decide(
             --kind single-point-of-contact --scope "all contact about the complaint" \\
             --reason "daily calls to several teams" --review-on 2025-12-02
     """
-    number = ledger(ctx).casework.decide_restriction(
+    number = ledger(ctx).contact_registers.decide_restriction(
         case_ref,
         on=on,
         actor=actor(ctx),
@@ -121,7 +121,7 @@ def review(
         complaints restriction review CSC-2025-0001 1 --on 2025-12-01 \\
             --outcome continued --next-review-on 2026-06-01 --notes "calls continue"
     """
-    ledger(ctx).casework.review_restriction(
+    ledger(ctx).contact_registers.review_restriction(
         case_ref,
         number,
         on=on,
@@ -151,7 +151,7 @@ def register(
         complaints restriction register CSC-2025-0001 --format json
     """
     app = ledger(ctx)
-    shown = app.casework.register(case_ref, on or app.today(), personal=not no_personal)
+    shown = app.contact_registers.register(case_ref, on or app.today(), personal=not no_personal)
     if not no_personal and (shown["restrictions"] or shown["reasonable_adjustments"]):
         ledger(ctx, write=True).record_access(
             [case_ref], actor=actor(ctx), purpose="restriction register"
@@ -197,7 +197,7 @@ def due(ctx: click.Context, on: date | None, output_format: str) -> None:
     \b
         complaints restriction due --on 2026-03-31 --format csv
     """
-    from reports.casework import restrictions_due
+    from reports.contact_registers import restrictions_due
 
     app = ledger(ctx)
     day = on or app.today()
@@ -237,7 +237,7 @@ def agree(ctx: click.Context, case_ref: str, on: date, kind: str, detail: str) -
         complaints adjustment agree CSC-2025-0001 --on 2025-04-09 --kind interpreter \\
             --detail "Polish interpreter at every meeting"
     """
-    ledger(ctx).casework.agree_adjustment(
+    ledger(ctx).contact_registers.agree_adjustment(
         case_ref, on=on, actor=actor(ctx), kind=kind, detail=detail
     )
 
@@ -276,7 +276,7 @@ def receive(ctx: click.Context, on: date, service_area: str, requester: str) -> 
         complaints access-request receive --on 2025-04-07 \\
             --service-area "Children Looked After" --requester data-subject
     """
-    ref = ledger(ctx).casework.receive_access_request(
+    ref = ledger(ctx).contact_registers.receive_access_request(
         on=on, actor=actor(ctx), service_area=service_area, requester=requester
     )
     click.echo(ref)
@@ -298,7 +298,7 @@ def extend(ctx: click.Context, ref: str, on: date, reason: str) -> None:
             --reason "records held over fifteen years by three teams"
     """
     app = ledger(ctx)
-    app.casework.act_on_request(
+    app.contact_registers.act_on_request(
         ref, lambda r, policy: r.extend(on=on, actor=actor(ctx), policy=policy, reason=reason)
     )
 
@@ -323,7 +323,7 @@ def respond(ctx: click.Context, ref: str, on: date, outcome: str) -> None:
         complaints access-request respond SAR-2025-0001 --on 2025-05-06 \\
             --outcome disclosed-in-part
     """
-    ledger(ctx).casework.act_on_request(
+    ledger(ctx).contact_registers.act_on_request(
         ref, lambda r, policy: r.respond(on=on, actor=actor(ctx), policy=policy, outcome=outcome)
     )
 
@@ -350,11 +350,11 @@ def review_request(ctx: click.Context, ref: str, on: date, outcome: str | None) 
     """
     who = actor(ctx)
     if outcome is None:
-        ledger(ctx).casework.act_on_request(
+        ledger(ctx).contact_registers.act_on_request(
             ref, lambda r, policy: r.request_review(on=on, actor=who, policy=policy)
         )
     else:
-        ledger(ctx).casework.act_on_request(
+        ledger(ctx).contact_registers.act_on_request(
             ref, lambda r, policy: r.decide_review(on=on, actor=who, policy=policy, outcome=outcome)
         )
 
@@ -374,7 +374,7 @@ def show(ctx: click.Context, ref: str, on: date | None, output_format: str) -> N
         complaints access-request show SAR-2025-0001 --format json
     """
     app = ledger(ctx)
-    shown = app.casework.access_request(ref, on or app.today())
+    shown = app.contact_registers.access_request(ref, on or app.today())
     if output_format == "json":
         emit_json(shown)
         return
@@ -402,7 +402,7 @@ def list_requests(
     \b
         complaints access-request list --status overdue --format csv
     """
-    from reports.casework import access_request_rows
+    from reports.contact_registers import access_request_rows
 
     app = ledger(ctx)
     day = on or app.today()

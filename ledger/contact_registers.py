@@ -4,8 +4,8 @@ reasonable adjustments agreed, the register shown (words opened with the key sto
 restrictions due for review; subject access requests received, extended, answered and
 reviewed.
 
-The ledger holds one :class:`CaseworkService` as ``Ledger.casework``. Each use case is
-one unit of work of the ledger, checked, written, chained and projected like every other.
+The ledger holds one :class:`ContactRegisterService` as ``Ledger.contact_registers``. Each use
+case is one unit of work of the ledger, checked, written, chained and projected like every other.
 A register's words are sealed inside its steps (as a complaint's typed text is, ADR
 0028) under the **complainant's** key of the case: ``erase REF --subject complainant``
 (or ``all``) shreds them, and the kinds and dates that the figures count stay.
@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from domain import errors
-from domain.casework import (
+from domain.complaint import case_id
+from domain.contact_registers import (
     ACCESS_REQUEST_PREFIX,
     ACCESS_REQUEST_TEXT,
     REGISTER_TEXT,
@@ -29,7 +30,6 @@ from domain.casework import (
     contact_register_id,
     restriction_status,
 )
-from domain.complaint import case_id
 from domain.personal import (
     CASE_SUBJECT,
     SealedNote,
@@ -51,7 +51,7 @@ REGISTER_SUBJECT = "complainant"
 ERASED = "[erased]"
 
 
-class CaseworkService:
+class ContactRegisterService:
     """Contact registers and subject access requests, for one ledger."""
 
     def __init__(self, app: Ledger) -> None:

@@ -98,7 +98,7 @@ def subject_access_requests(session: Session, period: Period) -> dict[str, Any]:
     }
 
 
-def casework_sections(session: Session, period: Period) -> dict[str, Any]:
+def contact_register_sections(session: Session, period: Period) -> dict[str, Any]:
     """The new sections of the annual report's document, by their keys."""
     return {
         "restrictions": restrictions(session, period),
@@ -183,7 +183,7 @@ def with_adjustments(session: Session, rows: list[dict[str, Any]]) -> list[dict[
     ]
 
 
-def casework_tables(
+def contact_register_tables(
     report: dict[str, Any],
 ) -> list[tuple[str, list[str], list[list[Any]]]]:
     """The sections' tables for Markdown, CSV and HTML (with last year beside)."""

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from domain import errors
-from domain.casework import AccessRequest, ContactRegister, add_months, restriction_status
+from domain.contact_registers import AccessRequest, ContactRegister, add_months, restriction_status
 from domain.procedure import ProcedurePolicy
 
 POLICY = ProcedurePolicy(today=date(2027, 1, 1))

@@ -14,7 +14,12 @@ import random
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from domain.casework import ACCESS_REQUEST_PREFIX, AccessRequest, ContactRegister, add_months
+from domain.contact_registers import (
+    ACCESS_REQUEST_PREFIX,
+    AccessRequest,
+    ContactRegister,
+    add_months,
+)
 from domain.references import ReferenceSequence
 
 if TYPE_CHECKING:
@@ -71,7 +76,9 @@ def _pick(rng: random.Random, weighted: Weighted) -> Any:
     return rng.choices([v for v, _ in weighted], [w for _, w in weighted])[0]
 
 
-def record_casework_demo(ledger: Ledger, seed: int, first_year: int, years: int, who: str) -> None:
+def record_contact_register_demo(
+    ledger: Ledger, seed: int, first_year: int, years: int, who: str
+) -> None:
     rng = random.Random(seed * 104729 + 3)
     today = date(first_year + years, 3, 31)
     _registers(ledger, rng, today, who)
@@ -101,7 +108,7 @@ def _registers(ledger: Ledger, rng: random.Random, today: date, who: str) -> Non
             _restriction(register, rng, today, who, policy, case.received_on)
         if len(register.pending_events) > 1:
             registers.append(register)
-    ledger.casework.record_registers(registers)
+    ledger.contact_registers.record_registers(registers)
 
 
 def _restriction(
@@ -206,4 +213,4 @@ def _access_requests(
                         on=decided, actor=who, policy=policy, outcome=_pick(rng, REVIEW_OUTCOMES)
                     )
         requests.append(request)
-    ledger.casework.record_access_requests(requests, list(sequences.values()))
+    ledger.contact_registers.record_access_requests(requests, list(sequences.values()))
