@@ -79,6 +79,9 @@ COMMAND_MODULES = {
     "split": "case_links",
     "new-issue": "case_links",
     "reopen": "case_links",
+    "restriction": "contact_registers",
+    "adjustment": "contact_registers",
+    "access-request": "contact_registers",
 }
 
 

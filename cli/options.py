@@ -352,11 +352,24 @@ READ_ONLY_COMMANDS = frozenset(
 )
 
 
+#: Commands of a group that records which only read (ADR 0040).
+READ_ONLY_SUBCOMMANDS = frozenset(
+    {
+        ("restriction", "register"),
+        ("restriction", "due"),
+        ("access-request", "show"),
+        ("access-request", "list"),
+    }
+)
+
+
 def reads_only(ctx: click.Context) -> bool:
     """Whether the running command only reads (see :data:`READ_ONLY_COMMANDS`)."""
     words = ctx.command_path.split()[1:]
     return bool(words) and (
-        words[0] in READ_ONLY_COMMANDS or words[:2] == ["projections", "status"]
+        words[0] in READ_ONLY_COMMANDS
+        or words[:2] == ["projections", "status"]
+        or tuple(words[:2]) in READ_ONLY_SUBCOMMANDS
     )
 
 

@@ -114,6 +114,10 @@ def subject_access(ctx: click.Context, ref: str, subject: str, out: Path, on: da
             for e in complaint.erasures
         ],
         "case": case_view(complaint, app.policy_for_today()),
+        # The complainant's contact register, words opened (ADR 0040).
+        "register": (
+            app.contact_registers.register(ref, on) if subject in ("complainant", "all") else None
+        ),
         "history": [
             {
                 "version": e.version,
@@ -187,6 +191,13 @@ def _markdown(document: dict[str, Any]) -> str:
                 f"- {erasure['subject']}: erased on {_text(erasure['on'])} by "
                 f"{erasure['actor']} ({erasure['basis']})"
             )
+    if document.get("register"):
+        from cli.contact_registers import register_lines
+
+        lines += ["", "## Restrictions and reasonable adjustments", ""]
+        lines += ["- " + line.strip() for line in register_lines(document["register"])] or [
+            "None are recorded."
+        ]
     case = document["case"]
     lines += ["", "## The case", ""]
     for key in ("status", "procedure", "received_on", "service_area", "team", "ended"):

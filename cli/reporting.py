@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from datetime import date, datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -160,27 +161,53 @@ def period_report(ctx: click.Context, /, start: date, end: date, **choices: Any)
 @judge_on_option("open, due-soon and overdue")
 @as_of_option()
 @format_option("text", "json", "csv")
+@click.option(
+    "--restrictions",
+    is_flag=True,
+    help="List the unreasonable-actions restrictions due for review instead (the text "
+    "list shows them after the cases).",
+)
 @click.pass_context
 def open_cases(
-    ctx: click.Context, on: date | None, as_of: datetime | None, output_format: str
+    ctx: click.Context,
+    on: date | None,
+    as_of: datetime | None,
+    output_format: str,
+    restrictions: bool,
 ) -> None:
     """The weekly list: cases open on a day, by service area, with what is due in the
     next five working days (due-soon), what is overdue and what is on hold.
 
     The day is --on (default today); with --as-of, the cases as they had been recorded
-    by then, judged on that day unless --on says otherwise.
+    by then, judged on that day unless --on says otherwise. The text list ends with the
+    unreasonable-actions restrictions due for review (--restrictions: only those).
 
     Example:
 
     \b
         complaints report open --as-of 2025-06-06
     """
+    from reports.contact_registers import restrictions_due, with_adjustments
     from reports.operational import open_cases as listing
 
     app = ledger(ctx)
     day = judging_day(on, as_of)
-    rows = recorded_rows(app, lambda session: listing(session, day, app.policy.calendar), as_of)
+    if restrictions:
+        due = recorded_rows(app, lambda session: restrictions_due(session, day), as_of)
+        emit_rows(due, output_format, empty=f"no restrictions due for review on {day}")
+        return
+    rows = recorded_rows(
+        app,
+        lambda session: with_adjustments(session, listing(session, day, app.policy.calendar)),
+        as_of,
+    )
     emit_rows(rows, output_format, empty=f"no cases open on {day.isoformat()}")
+    if output_format == "text":  # by the register's reference, no personal data
+        question = partial(restrictions_due, day=day)
+        due = app.query(question) if as_of is None else app.query_as_of(question, as_of)[0]
+        if due:
+            click.echo(f"\nrestrictions due for review on {day.isoformat()} (ADR 0040):")
+            emit_rows(due, output_format)
 
 
 @report.command("recommendations")

@@ -359,11 +359,13 @@ def show(
     # by the note that holds it, so "personal" keeps the notes it always had.
     typed = {k: v for k, v in personal.items() if k.startswith("text:")}
     personal = {k: v for k, v in personal.items() if k not in typed}
+    register = _register(ctx, found, ref, as_of, opened=not no_personal)
     if output_format == "json":
         if personal:
             view["personal"] = personal
         if typed:
             view["typed_text"] = typed
+        view.update(register)
         emit_json(view)
     else:
         # Text a user typed is printed with its control characters escaped: a newline
@@ -374,6 +376,27 @@ def show(
             render(printable_values(view), printable_values(personal))
             + (typed_lines if typed else "")
         )
+        if register:
+            from cli.contact_registers import register_lines
+
+            click.echo("\n".join(register_lines(printable_values(register))))
+
+
+def _register(
+    ctx: click.Context, found: Any, ref: str, as_of: datetime | None, opened: bool
+) -> dict[str, Any]:
+    """The case's complainant's contact register (restrictions, reasonable adjustments:
+    ADR 0040) for ``show`` and ``history``; empty for another record, as of a moment, or
+    when the complainant has none. Its words are opened (and logged) when ``opened``."""
+    if not isinstance(found, Complaint) or as_of is not None:
+        return {}
+    app = ledger(ctx)
+    register = app.contact_registers.register(ref, app.today(), personal=opened)
+    if not register["restrictions"] and not register["reasonable_adjustments"]:
+        return {}
+    if opened:
+        ledger(ctx, write=True).record_access([ref], actor=actor(ctx), purpose="register")
+    return register
 
 
 @command()
@@ -445,6 +468,13 @@ def history(
                 f"{e.voided['by_version']}: {e.voided['reason']}]"
             )
         click.echo(line)
+    if events and as_of is None:
+        register = _register(ctx, app.record(ref), ref, as_of, opened=personal)
+        if register:
+            from cli.contact_registers import register_lines
+
+            click.echo("register of the complainant (ADR 0040):")
+            click.echo("\n".join(register_lines(printable_values(register))))
 
 
 def unseal(value: T, personal: dict[str, str]) -> tuple[T, dict[str, str]]:

@@ -1071,6 +1071,11 @@ def build_demo_ledger(
             progress(sum(1 for aggregate in chunk if isinstance(aggregate, Complaint)))
     if code:
         record_code_demo(ledger, seed, first_year, years, actor)
+    from demo.contact_registers import (
+        record_contact_register_demo,  # registers, subject access (ADR 0040)
+    )
+
+    record_contact_register_demo(ledger, seed, first_year, years, actor or TEAM)
     # Every event stored (typed reasons are sealed inside their steps, ADR 0028).
     return ledger.read(ledger.last_position)
 

@@ -288,6 +288,8 @@ class CaseworkRule(Refused):
     """A joint complaint, cost or survey recorded out of turn (ADR 0039)."""
 
     rule = "casework"
+
+
 # ------------------------------------------- linked, merged, split, re-opened (ADR 0038)
 class LinkRefused(Refused):
     """A link that cannot stand: a case linked to itself, or to a merged duplicate."""
@@ -318,3 +320,29 @@ class ReopenRefused(Refused):
     """A stage that cannot be re-opened: still open, not the current stage, or Stage 3."""
 
     rule = "reopen-refused"
+
+
+class RestrictionRule(Refused):
+    """An unreasonable-actions restriction or a reasonable adjustment that the rules
+    refuse (no scope or reason, a review date before the decision, ...) (ADR 0040)."""
+
+    rule = "restriction-rule"
+
+
+class RestrictionEnded(Refused):
+    """A review of a restriction that was lifted already."""
+
+    rule = "restriction-ended"
+
+
+class AccessRequestRule(Refused):
+    """A subject access request step the rules refuse (ADR 0040)."""
+
+    rule = "access-request-rule"
+
+
+class AccessRequestExtendedLate(Refused):
+    """An extension after the request's one-month deadline had passed (UK GDPR Art. 12(3):
+    the requester must be told within the first month)."""
+
+    rule = "access-request-extended-late"

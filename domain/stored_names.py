@@ -14,6 +14,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.utils import get_topic, register_topic
 
 from domain.complaint import Complaint
+from domain.contact_registers import AccessRequest, ContactRegister
 from domain.learning import LearningStatement, SelfAssessment
 from domain.personal import AccessLog, PersonalDetails
 from domain.references import ReferenceSequence
@@ -30,6 +31,8 @@ KINDS: dict[str, tuple[type[Aggregate], ...]] = {
     "learning": (LearningStatement,),
     "self-assessment": (SelfAssessment,),
     "reminders": (ReminderLog,),
+    "contact-register": (ContactRegister,),
+    "access-request": (AccessRequest,),
 }
 
 #: Stored names of event classes that have since moved or been renamed: the old topic

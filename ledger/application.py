@@ -121,6 +121,7 @@ from reports.document import annual_document
 if TYPE_CHECKING:
     from ledger.case_links import CaseLinkService
     from ledger.casework import CaseworkService
+    from ledger.contact_registers import ContactRegisterService
     from ledger.learning import CodeService
     from ledger.store.checkpoints import Signer
 
@@ -972,6 +973,17 @@ class Ledger(Application[UUID]):
         service: CaseLinkService | None = self.__dict__.get("_case_link_service")
         if service is None:
             service = self.__dict__["_case_link_service"] = CaseLinkService(self)
+        return service
+
+    # ------------ contact registers, subject access requests (ledger/contact_registers.py)
+    @property
+    def contact_registers(self) -> ContactRegisterService:
+        """Restrictions, reasonable adjustments and subject access requests (ADR 0040)."""
+        from ledger.contact_registers import ContactRegisterService
+
+        service: ContactRegisterService | None = self.__dict__.get("_contact_register_service")
+        if service is None:
+            service = self.__dict__["_contact_register_service"] = ContactRegisterService(self)
         return service
 
     # --------------------------------------------------------------- loading
@@ -2270,6 +2282,8 @@ class Ledger(Application[UUID]):
             details = self._get(personal_details_id(complaint.id))
             sealed = isinstance(details, PersonalDetails) and bool(details.sealed)
             learnt = self.code.sealed_for_case(ref)  # learning statements' words (ADR 0030)
+            # Its contact register (ADR 0040).
+            learnt = learnt or self.contact_registers.sealed_for_case(ref)
             return complaint.id, sealed or learnt or bool(self._typed_texts(complaint.id))
 
         owner, sealed = self.read(check)

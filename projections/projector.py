@@ -23,13 +23,21 @@ from sqlalchemy import delete, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
 from domain.complaint import Complaint
+from domain.contact_registers import AccessRequest, ContactRegister
 from domain.errors import LedgerTampered
 from domain.learning import LearningStatement
 from domain.procedure import ProcedurePolicy
 from domain.representations import Representation
 from domain.stored_names import stored_kind
 from projections import tables
-from projections.rows import complaint_rows, learning_row, representation_row
+from projections.rows import (
+    access_request_row,
+    adjustment_rows,
+    complaint_rows,
+    learning_row,
+    representation_row,
+    restriction_rows,
+)
 
 #: Bump when the rows a projection writes change; a different stored version makes
 #: the next catch-up rebuild the read models from the first event.
@@ -38,9 +46,18 @@ NAME = "case_facts"
 
 #: The kinds of record (domain/stored_names.py) the read models are built from.
 COMPLAINT, REPRESENTATION, LEARNING = "complaint", "representation", "learning"
-PROJECTED_KINDS = (COMPLAINT, REPRESENTATION, LEARNING)
+#: Unreasonable-actions registers and subject access requests (ADR 0040).
+CONTACT_REGISTER, ACCESS_REQUEST = "contact-register", "access-request"
+PROJECTED_KINDS = (COMPLAINT, REPRESENTATION, LEARNING, CONTACT_REGISTER, ACCESS_REQUEST)
 #: The read-model table of each kind of record keyed by its reference.
-TABLE_OF_KIND = {REPRESENTATION: tables.representations, LEARNING: tables.learning}
+TABLE_OF_KIND = {
+    REPRESENTATION: tables.representations,
+    LEARNING: tables.learning,
+    CONTACT_REGISTER: tables.restrictions,
+    ACCESS_REQUEST: tables.access_requests,
+}
+#: Further tables of a kind keyed by its reference (a register's adjustments).
+MORE_TABLES_OF_KIND = {CONTACT_REGISTER: (tables.adjustments,)}
 #: Keys in one ``DELETE ... WHERE key IN (...)`` (SQLite allows 999 parameters).
 KEYS_PER_STATEMENT = 500
 #: Records a catch-up keeps folded in memory between its batches; past this many it
@@ -267,6 +284,8 @@ class CaseFactsProjection:
                         {str(tables.learning.name): [learning_row(aggregate)]},
                     )
                 )
+            elif kinds[aggregate_id] in (CONTACT_REGISTER, ACCESS_REQUEST):
+                changes.append(_register_change(aggregate_id, kinds[aggregate_id], aggregate))
             else:
                 assert isinstance(aggregate, Representation)
                 row = representation_row(aggregate, self.policy)
@@ -279,6 +298,19 @@ class CaseFactsProjection:
                     )
                 )
         return changes
+
+
+def _register_change(aggregate_id: UUID, kind: str, aggregate: Any) -> Change:
+    """The rows of a contact register (keyed by its case) or an access request."""
+    if isinstance(aggregate, ContactRegister):
+        rows = {
+            str(tables.restrictions.name): restriction_rows(aggregate),
+            str(tables.adjustments.name): adjustment_rows(aggregate),
+        }
+        return Change(str(aggregate_id), kind, aggregate.case_ref, rows)
+    assert isinstance(aggregate, AccessRequest)
+    rows = {str(tables.access_requests.name): [access_request_row(aggregate)]}
+    return Change(str(aggregate_id), kind, aggregate.ref, rows)
 
 
 def _folded(source: EventSource, notification: Notification, aggregate: Any) -> Any:
@@ -337,7 +369,8 @@ class ProjectionStatements:
             refs = [c.key for c in changes if c.kind == kind]
             for offset in range(0, len(refs), KEYS_PER_STATEMENT):
                 some = refs[offset : offset + KEYS_PER_STATEMENT]
-                session.execute(delete(table).where(table.c.ref.in_(some)))
+                for each in (table, *MORE_TABLES_OF_KIND.get(kind, ())):
+                    session.execute(delete(each).where(each.c.ref.in_(some)))
         for table_name, table_rows in rows.items():
             if table_rows:
                 session.execute(insert(tables.metadata.tables[table_name]), table_rows)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from domain.complaint import Complaint
+from domain.contact_registers import AccessRequest, ContactRegister
 from domain.learning import LearningStatement
 from domain.procedure import ProcedurePolicy
 from domain.representations import Representation
@@ -214,3 +215,45 @@ def learning_row(statement: LearningStatement) -> dict[str, Any]:
         "approved_on": statement.approved_on,
         "wording_version": statement.approved_version,
     }
+
+
+def restriction_rows(register: ContactRegister) -> list[dict[str, Any]]:
+    """The read-model rows of a register's restrictions: kinds and dates, never words."""
+    return [
+        {
+            "ref": register.case_ref,
+            "number": r["number"],
+            "kind": r["kind"],
+            "decided_on": r["decided_on"],
+            "review_on": r["review_on"],
+            "reviews": r["reviews"],
+            "last_reviewed_on": r["last_reviewed_on"],
+            "lifted_on": r["lifted_on"],
+        }
+        for r in register.restrictions.values()
+    ]
+
+
+def access_request_row(request: AccessRequest) -> dict[str, Any]:
+    """The read-model row of a subject access request."""
+    return {
+        "ref": request.ref,
+        "service_area": request.service_area,
+        "requester": request.requester,
+        "received_on": request.received_on,
+        "due": request.due,
+        "extended_on": request.extended_on,
+        "responded_on": request.responded_on,
+        "outcome": request.outcome,
+        "review_requested_on": request.review_requested_on,
+        "reviewed_on": request.reviewed_on,
+        "review_outcome": request.review_outcome,
+    }
+
+
+def adjustment_rows(register: ContactRegister) -> list[dict[str, Any]]:
+    """The read-model rows of a register's reasonable adjustments: kinds and dates."""
+    return [
+        {"ref": register.case_ref, "number": n, "kind": a["kind"], "agreed_on": a["agreed_on"]}
+        for n, a in enumerate(register.adjustments, start=1)
+    ]

@@ -209,6 +209,48 @@ links = Table(
     Column("linked_on", Date, nullable=False),
 )
 
+# An unreasonable-actions register's restrictions (ADR 0040): ``ref`` is the case whose
+# complainant the register is of; kinds and dates only, never the sealed words.
+restrictions = Table(
+    "rm_restriction",
+    metadata,
+    Column("ref", String(40), primary_key=True),
+    Column("number", Integer, primary_key=True),
+    Column("kind", NAME, nullable=False),
+    Column("decided_on", Date, nullable=False),
+    Column("review_on", Date),
+    Column("reviews", Integer, nullable=False),
+    Column("last_reviewed_on", Date),
+    Column("lifted_on", Date),
+)
+
+# The reasonable adjustments agreed in a register (ADR 0040): kinds and dates only.
+adjustments = Table(
+    "rm_adjustment",
+    metadata,
+    Column("ref", String(40), primary_key=True),
+    Column("number", Integer, primary_key=True),
+    Column("kind", NAME, nullable=False),
+    Column("agreed_on", Date, nullable=False),
+)
+
+# Subject access requests received by children's services (ADR 0040).
+access_requests = Table(
+    "rm_access_request",
+    metadata,
+    Column("ref", String(40), primary_key=True),
+    Column("service_area", NAME, nullable=False),
+    Column("requester", NAME, nullable=False),
+    Column("received_on", Date, nullable=False),
+    Column("due", Date, nullable=False),
+    Column("extended_on", Date),
+    Column("responded_on", Date),
+    Column("outcome", NAME),
+    Column("review_requested_on", Date),
+    Column("reviewed_on", Date),
+    Column("review_outcome", NAME),
+)
+
 # The report's questions: "which stages were entered / closed in this period?"
 for _column in ("started_on", "responded_on", "withdrawn_on", "panel_met_on"):
     Index(f"rm_stage_by_{_column}", stages.c.procedure, stages.c.stage, stages.c[_column])
@@ -282,6 +324,13 @@ CASE_TABLES = (
     reopenings,
     links,
 )
-READ_MODEL_TABLES = (*CASE_TABLES, representations, learning)
+READ_MODEL_TABLES = (
+    *CASE_TABLES,
+    representations,
+    learning,
+    restrictions,
+    access_requests,
+    adjustments,
+)
 #: The tables of records other than cases, each keyed by its record's reference.
-REFERENCE_TABLES = (representations, learning)
+REFERENCE_TABLES = (representations, learning, restrictions, access_requests, adjustments)

@@ -26,6 +26,7 @@ from domain.procedure import FINAL_STAGE, OMBUDSMAN_UPHELD, POINT_FINDINGS, PROC
 from projections import tables as t
 from reports.case_links import case_link_figures
 from reports.casework import casework_sections
+from reports.contact_registers import contact_register_sections
 
 NOT_RECORDED = "not recorded"
 TREND_YEARS = 5
@@ -961,6 +962,7 @@ class AnnualReport:
         document.update(casework_sections(self.session, self.procedure, period, with_previous))
         document["trend"] = self.trend(period)
         document["case_links"] = case_link_figures(self.session, self.procedure, period)
+        document.update(contact_register_sections(self.session, period))  # ADR 0040
         if with_previous:
             # Last year's figures, counted the same way, for every table's comparison.
             previous = self.build(period.previous(), with_previous=False)

@@ -16,6 +16,7 @@ from typing import Any
 
 from reports.case_links import case_link_tables
 from reports.casework import casework_tables
+from reports.contact_registers import contact_register_tables
 from reports.csv_cells import safe_row
 
 STAGE_TITLES = {"stage1": "Stage 1", "stage2": "Stage 2", "stage3": "Stage 3"}
@@ -504,6 +505,7 @@ def sections(
             )
         )
     tables.extend(casework_tables(report))  # ADR 0039
+    tables.extend(contact_register_tables(report))  # restrictions, subject access (ADR 0040)
     tables.append(
         (
             "Five-year trend (received)",

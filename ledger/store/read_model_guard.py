@@ -37,7 +37,17 @@ from sqlalchemy.orm import Session
 
 from domain.stored_names import KIND_OF_TOPIC
 from projections import tables
-from projections.projector import COMPLAINT, LEARNING, NAME, PROJECTED_KINDS, Change
+from projections.projector import (
+    ACCESS_REQUEST,
+    COMPLAINT,
+    CONTACT_REGISTER,
+    LEARNING,
+    MORE_TABLES_OF_KIND,
+    NAME,
+    PROJECTED_KINDS,
+    TABLE_OF_KIND,
+    Change,
+)
 
 LOCK = "complaints_projection_lock"
 RESET = "complaints_projection_reset"
@@ -110,6 +120,19 @@ def _function_sql(schema: str) -> list[str]:
         f"'[]')) r WHERE r->>'case_id' IS DISTINCT FROM change.value->>'key')"
         for t in case_tables
     )
+    casework_branches = "".join(  # ADR 0040: registers' restrictions, access requests
+        f"    ELSIF change.value->>'kind' = '{kind}' THEN\n"
+        + "".join(
+            f"""      DELETE FROM {t.name} WHERE ref = change.value->>'key';
+      INSERT INTO {t.name} SELECT * FROM jsonb_populate_recordset(
+        NULL::{t.name}, coalesce(change.value->'rows'->'{t.name}', '[]'))
+        r WHERE r.ref = change.value->>'key';
+"""
+            for t in (table, *MORE_TABLES_OF_KIND.get(kind, ()))
+        )
+        for kind, table in TABLE_OF_KIND.items()
+        if kind in (CONTACT_REGISTER, ACCESS_REQUEST)
+    )
     return [
         f"CREATE OR REPLACE FUNCTION {LOCK}() "
         "RETURNS TABLE(held_position bigint, held_version text) "
@@ -168,7 +191,7 @@ BEGIN
       INSERT INTO {learning} SELECT * FROM jsonb_populate_recordset(
         NULL::{learning}, coalesce(change.value->'rows'->'{learning}', '[]'))
         r WHERE r.ref = change.value->>'key';
-    ELSE
+{casework_branches}    ELSE
       DELETE FROM {representation} WHERE ref = change.value->>'key';
       INSERT INTO {representation} SELECT * FROM jsonb_populate_recordset(
         NULL::{representation}, coalesce(change.value->'rows'->'{representation}', '[]'))

@@ -168,6 +168,21 @@ STATES: dict[str, tuple[str | None, list[str]]] = {
         ["joint record CSC-2025-0001 --on 2025-04-09 --with nhs --lead council"],
     ),
     "survey-sent": ("stage1-responded", ["survey sent CSC-2025-0001 --on 2025-05-01"]),
+    "restricted": (
+        "stage1",
+        [
+            "restriction decide CSC-2025-0001 --on 2025-06-02 --kind written-contact-only "
+            "--scope 'all contact' --reason 'daily calls' --review-on 2025-12-02"
+        ],
+    ),
+    "access-request": (
+        "stage1",
+        ["access-request receive --on 2025-04-07 --service-area 'Children in Need'"],
+    ),
+    "access-request-answered": (
+        "access-request",
+        ["access-request respond SAR-2025-0001 --on 2025-05-06 --outcome disclosed-in-full"],
+    ),
 }
 
 #: The state of CSC-2025-0001 an example needs, by command (default: "stage1").
@@ -206,6 +221,12 @@ NEEDS: dict[tuple[str, ...], str] = {
     ("survey", "sent"): "stage1-responded",
     ("survey", "answered"): "survey-sent",
     ("reopen",): "stage1-responded",
+    ("restriction", "review"): "restricted",
+    ("access-request",): "access-request",
+    ("access-request", "extend"): "access-request",
+    ("access-request", "respond"): "access-request",
+    ("access-request", "show"): "access-request",
+    ("access-request", "review"): "access-request-answered",
 }
 
 #: Examples that do not exit 0 against an SQLite ledger, with why: (exit status, text

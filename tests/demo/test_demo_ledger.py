@@ -228,3 +228,13 @@ def test_the_demo_report_shows_merged_split_linked_and_reopened_cases(
     received = report["stage1"]["received"] + report["previous"]["stage1"]["received"]
     assert now["merged_duplicates"] + before["merged_duplicates"] < 0.08 * received
     assert now["reopened"]["by_stage"]["1"] + before["reopened"]["by_stage"]["1"] < 0.08 * received
+def test_the_demo_fills_the_restrictions_and_subject_access_sections(
+    built: tuple[str, dict[str, Any]],
+) -> None:
+    _, report = built
+    restrictions, requests = report["restrictions"], report["subject_access_requests"]
+    assert restrictions["in_force_at_end"] > 0 and restrictions["decided"] > 0
+    assert requests["received"] > 0 and requests["by_service_area"]
+    assert requests["by_outcome"] and requests["extended"] > 0
+    assert 0 < requests["on_time"] < requests["responded"]
+    assert report["previous"]["subject_access_requests"]["received"] > 0

@@ -1,0 +1,239 @@
+"""The annual report's sections on unreasonable-actions restrictions and on subject
+access requests received by children's services, and the list of restrictions due for
+review (ADR 0040). Every figure is counted in SQL from the read models (kinds, service
+areas, outcomes and dates: never a word of a register, never a person).
+
+``restrictions``: restrictions in force at the end of the period by kind, decided and
+lifted in it, reviews held in it. ``subject_access_requests``: requests received in the
+period by service area; those answered in it by outcome, on time (by their deadline: one
+calendar month from receipt, three when extended as complex) and extended; those open
+and overdue at the period's end; internal reviews asked for and decided, by outcome.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from projections import tables
+
+if TYPE_CHECKING:
+    from reports.annual import Period
+
+
+def _between(column: Any, period: Period) -> Any:
+    return and_(column >= period.start, column <= period.end)
+
+
+def _counted(session: Session, column: Any, *where: Any) -> dict[str, int]:
+    query = select(column, func.count()).where(*where).group_by(column).order_by(column)
+    return {str(name): int(n) for name, n in session.execute(query)}
+
+
+def _count(session: Session, table: Any, *where: Any) -> int:
+    return int(session.execute(select(func.count()).select_from(table).where(*where)).scalar_one())
+
+
+def restrictions(session: Session, period: Period) -> dict[str, Any]:
+    """Restrictions on contact: in force at the period's end (by kind), decided, lifted
+    and reviewed in the period."""
+    t = tables.restrictions
+    in_force = (
+        t.c.decided_on <= period.end,
+        or_(t.c.lifted_on.is_(None), t.c.lifted_on > period.end),
+    )
+    by_kind = _counted(session, t.c.kind, *in_force)
+    return {
+        "in_force_at_end": sum(by_kind.values()),
+        "in_force_by_kind": by_kind,
+        "decided": _count(session, t, _between(t.c.decided_on, period)),
+        "lifted": _count(session, t, _between(t.c.lifted_on, period)),
+        "review_overdue_at_end": _count(session, t, *in_force, t.c.review_on < period.end),
+        "people_restricted_at_end": int(
+            session.execute(
+                select(func.count(func.distinct(t.c.ref))).where(*in_force)
+            ).scalar_one()
+        ),
+    }
+
+
+def subject_access_requests(session: Session, period: Period) -> dict[str, Any]:
+    """Subject access requests received by children's services, as seed reports publish
+    them beside complaints."""
+    t = tables.access_requests
+    received = _between(t.c.received_on, period)
+    answered = _between(t.c.responded_on, period)
+    on_time = _count(session, t, answered, t.c.responded_on <= t.c.due)
+    responded = _count(session, t, answered)
+    open_at_end = (
+        t.c.received_on <= period.end,
+        or_(t.c.responded_on.is_(None), t.c.responded_on > period.end),
+    )
+    return {
+        "received": _count(session, t, received),
+        "by_service_area": _counted(session, t.c.service_area, received),
+        "by_requester": _counted(session, t.c.requester, received),
+        "responded": responded,
+        "by_outcome": _counted(session, t.c.outcome, answered),
+        "by_service_area_and_outcome": {
+            f"{area}: {outcome}": int(n)
+            for area, outcome, n in session.execute(
+                select(t.c.service_area, t.c.outcome, func.count())
+                .where(answered)
+                .group_by(t.c.service_area, t.c.outcome)
+                .order_by(t.c.service_area, t.c.outcome)
+            )
+        },
+        "on_time": on_time,
+        "on_time_percent": None if not responded else round(100 * on_time / responded, 1),
+        "extended": _count(session, t, _between(t.c.extended_on, period)),
+        "open_at_end": _count(session, t, *open_at_end),
+        "overdue_at_end": _count(session, t, *open_at_end, t.c.due < period.end),
+        "reviews_requested": _count(session, t, _between(t.c.review_requested_on, period)),
+        "reviews_decided": _count(session, t, _between(t.c.reviewed_on, period)),
+        "review_outcomes": _counted(session, t.c.review_outcome, _between(t.c.reviewed_on, period)),
+    }
+
+
+def contact_register_sections(session: Session, period: Period) -> dict[str, Any]:
+    """The new sections of the annual report's document, by their keys."""
+    return {
+        "restrictions": restrictions(session, period),
+        "subject_access_requests": subject_access_requests(session, period),
+    }
+
+
+def restrictions_due(session: Session, day: date) -> list[dict[str, Any]]:
+    """Restrictions in force on ``day`` whose review date has come: the register's case
+    reference, the restriction's number and kind, and dates (no personal data)."""
+    t = tables.restrictions
+    query = (
+        select(t.c.ref, t.c.number, t.c.kind, t.c.decided_on, t.c.review_on, t.c.reviews)
+        .where(t.c.decided_on <= day, t.c.lifted_on.is_(None), t.c.review_on <= day)
+        .order_by(t.c.review_on, t.c.ref, t.c.number)
+    )
+    return [
+        {
+            "register": row.ref,
+            "restriction": row.number,
+            "kind": row.kind,
+            "decided_on": row.decided_on.isoformat(),
+            "review_on": row.review_on.isoformat(),
+            "days_overdue": (day - row.review_on).days,
+            "reviews": row.reviews,
+        }
+        for row in session.execute(query)
+    ]
+
+
+#: What ``access-request list --status`` selects on a day.
+ACCESS_REQUEST_STATUSES = ("open", "overdue", "answered")
+
+
+def access_request_rows(
+    session: Session, day: date, status: str | None = None
+) -> list[dict[str, Any]]:
+    """Subject access requests received by ``day`` with their deadline and status on it
+    (``open``: not answered, not yet due; ``overdue``; ``answered``), oldest first."""
+    t = tables.access_requests
+    query = select(t).where(t.c.received_on <= day).order_by(t.c.received_on, t.c.ref)
+    answered = and_(t.c.responded_on.is_not(None), t.c.responded_on <= day)
+    if status == "answered":
+        query = query.where(answered)
+    elif status is not None:
+        query = query.where(~answered, (t.c.due < day) if status == "overdue" else t.c.due >= day)
+    rows = []
+    for row in session.execute(query):
+        done = row.responded_on is not None and row.responded_on <= day
+        rows.append(
+            {
+                "ref": row.ref,
+                "service_area": row.service_area,
+                "received_on": row.received_on.isoformat(),
+                "due": row.due.isoformat(),
+                "extended": row.extended_on is not None and row.extended_on <= day,
+                "status": "answered" if done else ("overdue" if row.due < day else "open"),
+                "responded_on": row.responded_on.isoformat() if done else None,
+                "outcome": row.outcome if done else None,
+            }
+        )
+    return rows
+
+
+def with_adjustments(session: Session, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The open list's rows (by case ``ref``) with the kinds of reasonable adjustment
+    agreed for each case's complainant (``adjustments``, comma-separated; ``None``)."""
+    t = tables.adjustments
+    refs = sorted({str(row["ref"]) for row in rows})
+    kinds: dict[str, list[str]] = {}
+    for offset in range(0, len(refs), 500):
+        query = (
+            select(t.c.ref, t.c.kind)
+            .where(t.c.ref.in_(refs[offset : offset + 500]))
+            .order_by(t.c.ref, t.c.number)
+        )
+        for ref, kind in session.execute(query):
+            kinds.setdefault(ref, []).append(kind)
+    return [
+        {**row, "adjustments": ", ".join(dict.fromkeys(kinds.get(row["ref"], []))) or None}
+        for row in rows
+    ]
+
+
+def contact_register_tables(
+    report: dict[str, Any],
+) -> list[tuple[str, list[str], list[list[Any]]]]:
+    """The sections' tables for Markdown, CSV and HTML (with last year beside)."""
+    found: list[tuple[str, list[str], list[list[Any]]]] = []
+    prev = report.get("previous") or {}
+    now, before = report.get("restrictions"), prev.get("restrictions") or {}
+    if now is not None:
+        rows: list[list[Any]] = [
+            [label, now[key], before.get(key, "-")]
+            for key, label in (
+                ("in_force_at_end", "in force at the end of the year"),
+                ("people_restricted_at_end", "people under a restriction at year end"),
+                ("decided", "decided in the year"),
+                ("lifted", "lifted in the year"),
+                ("review_overdue_at_end", "review overdue at year end"),
+            )
+        ]
+        rows += [
+            [f"in force: {kind}", n, (before.get("in_force_by_kind") or {}).get(kind, 0)]
+            for kind, n in now["in_force_by_kind"].items()
+        ]
+        found.append(
+            ("Unreasonable actions: restrictions", ["measure", "count", "last year"], rows)
+        )
+    now, before = report.get("subject_access_requests"), prev.get("subject_access_requests") or {}
+    if now is not None:
+        rows = [
+            [label, now[key], before.get(key, "-")]
+            for key, label in (
+                ("received", "received"),
+                ("responded", "answered"),
+                ("on_time", "answered within the deadline"),
+                ("extended", "extended as complex"),
+                ("open_at_end", "open at year end"),
+                ("overdue_at_end", "overdue at year end"),
+                ("reviews_requested", "internal reviews asked for"),
+                ("reviews_decided", "internal reviews decided"),
+            )
+        ]
+        rows += [
+            [f"received: {area}", n, (before.get("by_service_area") or {}).get(area, 0)]
+            for area, n in now["by_service_area"].items()
+        ]
+        rows += [
+            [f"outcome: {outcome}", n, (before.get("by_outcome") or {}).get(outcome, 0)]
+            for outcome, n in now["by_outcome"].items()
+        ]
+        rows += [
+            [f"review: {outcome}", n, (before.get("review_outcomes") or {}).get(outcome, 0)]
+            for outcome, n in now["review_outcomes"].items()
+        ]
+        found.append(("Subject access requests", ["measure", "count", "last year"], rows))
+    return found
