@@ -90,8 +90,6 @@ from ledger.store.integrity import (
     install_append_only_triggers,
     linked_events,
 )
-from ledger.store.keystore import KeyStore, Sealed
-from ledger.store.read_model_check import read_model_problem
 from ledger.store.read_model_guard import GuardedRowStore, install_read_model_guard
 from ledger.store.storage import (
     WRITE_OPTION,
@@ -103,16 +101,16 @@ from ledger.store.storage import (
     schema_lock,
     storage_tables,
 )
-from ledger.store.time_travel import as_recorded_by, moment_text, read_models_as_of
 from projections import tables as read_models
 from projections.projector import CaseFactsProjection, RowStore, Status
-from reports.annual import AnnualReport, Period
 from reports.council import CouncilSettings
-from reports.document import annual_document
 
 if TYPE_CHECKING:
+    # Off the command path (ADR 0036): imported where they are used.
     from ledger.learning import CodeService
     from ledger.store.checkpoints import Signer
+    from ledger.store.keystore import KeyStore
+    from reports.annual import Period
 
 T = TypeVar("T")
 R = TypeVar("R", bound=Representation)
@@ -376,6 +374,8 @@ class Ledger(Application[UUID]):
                 reason = self.chain.missing(session, head)
                 if reason:
                     return Anchoring(verdict, reason, checked)
+            from ledger.store.read_model_check import read_model_problem
+
             return Anchoring(verdict, None, checked, read_model_problem(self, session))
 
         return self.read(work)
@@ -491,6 +491,8 @@ class Ledger(Application[UUID]):
     def keys(self) -> KeyStore:
         """The key store of this ledger's personal notes, opened on first need."""
         if self._keystore is None:
+            from ledger.store.keystore import KeyStore
+
             self._keystore = KeyStore(self.url)
         return self._keystore
 
@@ -766,6 +768,8 @@ class Ledger(Application[UUID]):
         and how many events were recorded later."""
 
         def work() -> tuple[T, int, int]:
+            from ledger.store.time_travel import as_recorded_by
+
             recorded = as_recorded_by(self, as_of)
             try:
                 return question(recorded.session), recorded.position, recorded.later
@@ -783,6 +787,9 @@ class Ledger(Application[UUID]):
     ) -> dict[str, Any]:
         """The annual report's document; with ``suppress_below``, the public version;
         with ``as_of``, exactly as the ledger stood at that moment."""
+        from reports.annual import AnnualReport
+        from reports.document import annual_document
+
         extracts = you_said_we_did = None
         if as_of is None:
             figures = self.query(lambda session: AnnualReport(session, procedure).build(period))
@@ -813,6 +820,9 @@ class Ledger(Application[UUID]):
     def _annual_report_as_of(
         self, period: Period, procedure: str, as_of: datetime
     ) -> tuple[dict[str, Any], int, str]:
+        from ledger.store.time_travel import read_models_as_of
+        from reports.annual import AnnualReport
+
         session, position = read_models_as_of(self, as_of)
         try:
             document = AnnualReport(session, procedure).build(period)
@@ -1093,6 +1103,8 @@ class Ledger(Application[UUID]):
     def _open(self, record: UUID, note: SealedNote) -> str | None:
         """A sealed note's text (a note of the personal details ``record``, or text
         sealed in a step of its case), or ``None`` when its key has been destroyed."""
+        from ledger.store.keystore import Sealed
+
         return self.keys.open(
             note.key_id, Sealed(note.nonce, note.ciphertext), _bound_to(record, note.key)
         )
@@ -1812,6 +1824,8 @@ class Ledger(Application[UUID]):
                 for domain_event in self._events_as_of(identity, as_of):
                     found = domain_event.mutate(found)
                 if found is None:
+                    from ledger.store.time_travel import moment_text
+
                     kind = self._identities(ref)[0][1]
                     later = len(self._events_as_of(identity, None))
                     raise errors.UnknownCase(
@@ -1910,6 +1924,8 @@ class Ledger(Application[UUID]):
         it has one), into a new SQLite key-store file ``out``; how many."""
         if out.exists():
             raise errors.BadData(f"{out} already exists: a key backup goes to a new file")
+        from ledger.store.keystore import KeyStore
+
         rows, check = self.keys.rows()
         backup = KeyStore.file(out)
         try:
@@ -1922,6 +1938,8 @@ class Ledger(Application[UUID]):
         never a key whose erasure the ledger records: (added, left out as erased)."""
         if not source.is_file():
             raise errors.BadData(f"no key-store file {source}")
+        from ledger.store.keystore import KeyStore
+
         backup = KeyStore.file(source)
         try:
             rows, check = backup.rows()
