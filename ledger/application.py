@@ -99,6 +99,7 @@ from ledger.store.storage import (
     is_transient,
     make_engine,
     schema_lock,
+    schema_names,
     storage_tables,
 )
 from projections import tables as read_models
@@ -454,10 +455,14 @@ class Ledger(Application[UUID]):
         tables += list(read_models.metadata.sorted_tables)
         try:
             with schema_lock(self.engine) as connection:
+                present = schema_names(connection)
                 for table in tables:
-                    table.create(connection, checkfirst=True)
+                    if table.name not in present:
+                        table.create(connection)
+                        present |= {str(index.name) for index in table.indexes}
                     for index in table.indexes:
-                        index.create(connection, checkfirst=True)
+                        if index.name is None or index.name not in present:
+                            index.create(connection, checkfirst=True)
                 install_append_only_triggers(connection)
                 install_read_model_guard(connection)
                 stored = StoredBankHolidays.load(connection)
