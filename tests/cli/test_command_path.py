@@ -7,9 +7,12 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import click
 import orjson
 import pytest
 
+from cli.main import COMMAND_MODULES, cli
+from cli.summaries import SUMMARIES
 from tests.cli.conftest import Complaints
 
 #: Run ``complaints`` with the words given, then print the top-level packages and our
@@ -101,6 +104,32 @@ def test_version_imports_no_command_module_and_no_ledger(one_case: Complaints) -
     modules = imported_by(one_case.db, "--version")
     assert not any(m.startswith(("ledger", "domain", "projections")) for m in modules)
     assert sorted(m for m in modules if m.startswith("cli.")) == sorted(_SHARED - {"cli"})
+
+
+def test_help_lists_every_command_without_importing_a_command_module(
+    one_case: Complaints,
+) -> None:
+    modules = imported_by(one_case.db, "--help")
+    assert sorted(m for m in modules if m.startswith("cli.")) == sorted(
+        (_SHARED - {"cli"}) | {"cli.summaries"}
+    )
+    assert not any(m.startswith(("ledger", "domain", "projections")) for m in modules)
+
+
+@pytest.mark.parametrize("limit", [20, 45, 60, 74, 200])
+def test_each_summary_is_shortened_as_its_command_shortens_its_own_help(limit: int) -> None:
+    ctx = click.Context(cli)
+    for name, summary in SUMMARIES.items():
+        command = cli.get_command(ctx, name)
+        assert command is not None and not command.hidden, name
+        stand_in = click.Command(name, help=summary)
+        assert stand_in.get_short_help_str(limit) == command.get_short_help_str(limit), name
+
+
+def test_every_command_listed_has_a_summary() -> None:
+    missing = sorted(set(COMMAND_MODULES) - set(SUMMARIES))
+    assert missing == [], "add each to cli/summaries.py: the first sentence of its help"
+    assert sorted(set(SUMMARIES) - set(COMMAND_MODULES)) == []
 
 
 #: The modules every command shares: the root group, its checks and its options.
