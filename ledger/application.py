@@ -850,6 +850,12 @@ class Ledger(Application[UUID]):
         return service
 
     # --------------------------------------------------------------- loading
+    def _has_events(self, aggregate_id: UUID) -> bool:
+        """Whether anything is recorded under ``aggregate_id``: its first event, its chain
+        link checked, without rebuilding the record as ``in self.repository`` does (ADR
+        0036: ``show`` of a long case rebuilt it five times)."""
+        return bool(self.recorder.select_events(aggregate_id, limit=1))
+
     def _get(self, aggregate_id: UUID) -> Aggregate | None:
         try:
             return self.repository.get(aggregate_id)
@@ -866,7 +872,7 @@ class Ledger(Application[UUID]):
     def require_complaint(self, ref: str, what: str = "the link") -> None:
         """Refuse (:class:`~domain.errors.UnknownCase`) a link to a complaint that is not
         in the ledger; called inside the unit of work that records the link."""
-        if case_id(ref) not in self.repository:
+        if not self._has_events(case_id(ref)):
             raise errors.UnknownCase(f"{what}: no complaint with reference {ref!r}")
 
     def policy_for_today(self) -> ProcedurePolicy:
@@ -922,7 +928,7 @@ class Ledger(Application[UUID]):
         if ref is None:
             generated, sequence = self._next_reference(on, policy.reference_prefix)
             return generated, [sequence]
-        if case_id(ref) in self.repository:
+        if self._has_events(case_id(ref)):
             raise errors.DuplicateReference(f"case {ref} already exists")
         return ref, []
 
@@ -943,7 +949,7 @@ class Ledger(Application[UUID]):
         return sequence.issue(number), sequence
 
     def _is_taken(self, ref: str) -> bool:
-        return case_id(ref) in self.repository or representation_id(ref) in self.repository
+        return self._has_events(case_id(ref)) or self._has_events(representation_id(ref))
 
     def record_representation(
         self,
@@ -1812,7 +1818,7 @@ class Ledger(Application[UUID]):
         """The aggregate id of the complaint or representation with reference ``ref``."""
         candidates = self._identities(ref)
         for identity, _ in candidates:
-            if identity in self.repository:
+            if self._has_events(identity):
                 return identity
         raise errors.UnknownCase(f"no {candidates[0][1]} with reference {ref!r}")
 
