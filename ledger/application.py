@@ -1856,22 +1856,26 @@ class Ledger(Application[UUID]):
             raise errors.UnknownCase(f"{ref} is a {type(found).KIND}, not a complaint")
         return found
 
-    def personal_details(self, ref: str) -> dict[str, str]:
+    def personal_details(
+        self, ref: str, record: Complaint | Representation | None = None
+    ) -> dict[str, str]:
         """The personal notes kept apart from the record with reference ``ref``, as text
-        (opened with the key store); an erased note says when and by whom it was erased."""
+        (opened with the key store); an erased note says when and by whom it was erased.
+        ``record``: the record itself, when the caller has just loaded it (not loaded
+        again)."""
 
         def work() -> dict[str, str]:
-            identity = self._locate(ref)
+            identity = self._locate(ref) if record is None else record.id
             notes_id = personal_details_id(identity)
             details = self._get(notes_id)
-            record = self._get(identity)
+            found = self._get(identity) if record is None else record
             texts: dict[str, str] = {}
             if isinstance(details, PersonalDetails):
-                erasure = record.erasure_of if isinstance(record, Complaint) else None
+                erasure = found.erasure_of if isinstance(found, Complaint) else None
                 texts = self._read_notes(details, erasure)
-            if isinstance(record, Complaint):
+            if isinstance(found, Complaint):
                 for _step, note in self._typed_texts(identity):
-                    texts[note.key] = self._note_text(notes_id, note, record.erasure_of)[0]
+                    texts[note.key] = self._note_text(notes_id, note, found.erasure_of)[0]
             return texts
 
         return self.read(work)
