@@ -98,6 +98,23 @@ class ComplaintsGroup(LedgerGroup):
                 self.commands.setdefault(str(command.name), command)
         return self.commands.get(cmd_name)
 
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The listing of ``--help`` as click writes it, each line from
+        :data:`cli.summaries.SUMMARIES` when it has one, so that no command module is
+        imported to list it (ADR 0036); a command it lacks is asked itself."""
+        from cli.summaries import SUMMARIES
+
+        listed: list[tuple[str, click.Command]] = []
+        for name in self.list_commands(ctx):
+            summary = SUMMARIES.get(name) if name not in self.commands else None
+            found = click.Command(name, help=summary) if summary else self.get_command(ctx, name)
+            if found is not None and not found.hidden:
+                listed.append((name, found))
+        if listed:
+            limit = formatter.width - 6 - max(len(name) for name, _ in listed)
+            with formatter.section("Commands"):
+                formatter.write_dl([(name, cmd.get_short_help_str(limit)) for name, cmd in listed])
+
     def main(
         self,
         args: Sequence[str] | None = None,

@@ -351,7 +351,7 @@ def show(
     else:
         view = representation_document(representation_facts(found, policy))
         render = _representation_text
-    personal = {} if no_personal or as_of else app.personal_details(ref)
+    personal = {} if no_personal or as_of else app.personal_details(ref, found)
     if personal:
         ledger(ctx, write=True).record_access([ref], actor=actor(ctx), purpose="show")
     view, personal = unseal(view, personal)

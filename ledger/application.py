@@ -97,8 +97,6 @@ from ledger.store.integrity import (
     install_append_only_triggers,
     linked_events,
 )
-from ledger.store.keystore import KeyStore, Sealed
-from ledger.store.read_model_check import read_model_problem
 from ledger.store.read_model_guard import GuardedRowStore, install_read_model_guard
 from ledger.store.storage import (
     WRITE_OPTION,
@@ -109,21 +107,23 @@ from ledger.store.storage import (
     is_transient,
     make_engine,
     schema_lock,
+    schema_names,
     storage_tables,
 )
-from ledger.store.time_travel import as_recorded_by, moment_text, read_models_as_of
 from projections import tables as read_models
 from projections.projector import CaseFactsProjection, RowStore, Status
-from reports.annual import AnnualReport, Period
 from reports.council import CouncilSettings
-from reports.document import annual_document
 
 if TYPE_CHECKING:
     from ledger.case_links import CaseLinkService
     from ledger.casework import CaseworkService
     from ledger.contact_registers import ContactRegisterService
+
+    # Off the command path (ADR 0036): imported where they are used.
     from ledger.learning import CodeService
     from ledger.store.checkpoints import Signer
+    from ledger.store.keystore import KeyStore
+    from reports.annual import Period
 
 T = TypeVar("T")
 R = TypeVar("R", bound=Representation)
@@ -406,6 +406,8 @@ class Ledger(Application[UUID]):
                 reason = self.chain.missing(session, head)
                 if reason:
                     return Anchoring(verdict, reason, checked)
+            from ledger.store.read_model_check import read_model_problem
+
             return Anchoring(verdict, None, checked, read_model_problem(self, session))
 
         return self.read(work)
@@ -484,10 +486,14 @@ class Ledger(Application[UUID]):
         tables += list(read_models.metadata.sorted_tables)
         try:
             with schema_lock(self.engine) as connection:
+                present = schema_names(connection)
                 for table in tables:
-                    table.create(connection, checkfirst=True)
+                    if table.name not in present:
+                        table.create(connection)
+                        present |= {str(index.name) for index in table.indexes}
                     for index in table.indexes:
-                        index.create(connection, checkfirst=True)
+                        if index.name is None or index.name not in present:
+                            index.create(connection, checkfirst=True)
                 install_append_only_triggers(connection)
                 install_read_model_guard(connection)
                 stored = StoredBankHolidays.load(connection)
@@ -521,6 +527,8 @@ class Ledger(Application[UUID]):
     def keys(self) -> KeyStore:
         """The key store of this ledger's personal notes, opened on first need."""
         if self._keystore is None:
+            from ledger.store.keystore import KeyStore
+
             self._keystore = KeyStore(self.url)
         return self._keystore
 
@@ -885,6 +893,8 @@ class Ledger(Application[UUID]):
         and how many events were recorded later."""
 
         def work() -> tuple[T, int, int]:
+            from ledger.store.time_travel import as_recorded_by
+
             recorded = as_recorded_by(self, as_of)
             try:
                 return question(recorded.session), recorded.position, recorded.later
@@ -902,6 +912,9 @@ class Ledger(Application[UUID]):
     ) -> dict[str, Any]:
         """The annual report's document; with ``suppress_below``, the public version;
         with ``as_of``, exactly as the ledger stood at that moment."""
+        from reports.annual import AnnualReport
+        from reports.document import annual_document
+
         extracts = you_said_we_did = None
         if as_of is None:
             figures = self.query(lambda session: AnnualReport(session, procedure).build(period))
@@ -932,6 +945,9 @@ class Ledger(Application[UUID]):
     def _annual_report_as_of(
         self, period: Period, procedure: str, as_of: datetime
     ) -> tuple[dict[str, Any], int, str]:
+        from ledger.store.time_travel import read_models_as_of
+        from reports.annual import AnnualReport
+
         session, position = read_models_as_of(self, as_of)
         try:
             document = AnnualReport(session, procedure).build(period)
@@ -987,6 +1003,12 @@ class Ledger(Application[UUID]):
         return service
 
     # --------------------------------------------------------------- loading
+    def _has_events(self, aggregate_id: UUID) -> bool:
+        """Whether anything is recorded under ``aggregate_id``: its first event, its chain
+        link checked, without rebuilding the record as ``in self.repository`` does (ADR
+        0036: ``show`` of a long case rebuilt it five times)."""
+        return bool(self.recorder.select_events(aggregate_id, limit=1))
+
     def _get(self, aggregate_id: UUID) -> Aggregate | None:
         if self._grouped:
             held = self._group_held(aggregate_id)
@@ -1007,7 +1029,7 @@ class Ledger(Application[UUID]):
     def require_complaint(self, ref: str, what: str = "the link") -> None:
         """Refuse (:class:`~domain.errors.UnknownCase`) a link to a complaint that is not
         in the ledger; called inside the unit of work that records the link."""
-        if case_id(ref) not in self.repository:
+        if not self._has_events(case_id(ref)):
             raise errors.UnknownCase(f"{what}: no complaint with reference {ref!r}")
 
     def policy_for_today(self) -> ProcedurePolicy:
@@ -1063,7 +1085,7 @@ class Ledger(Application[UUID]):
         if ref is None:
             generated, sequence = self._next_reference(on, policy.reference_prefix)
             return generated, [sequence]
-        if case_id(ref) in self.repository:
+        if self._has_events(case_id(ref)):
             raise errors.DuplicateReference(f"case {ref} already exists")
         return ref, []
 
@@ -1084,7 +1106,7 @@ class Ledger(Application[UUID]):
         return sequence.issue(number), sequence
 
     def _is_taken(self, ref: str) -> bool:
-        return case_id(ref) in self.repository or representation_id(ref) in self.repository
+        return self._has_events(case_id(ref)) or self._has_events(representation_id(ref))
 
     def record_representation(
         self,
@@ -1250,6 +1272,8 @@ class Ledger(Application[UUID]):
     def _open(self, record: UUID, note: SealedNote) -> str | None:
         """A sealed note's text (a note of the personal details ``record``, or text
         sealed in a step of its case), or ``None`` when its key has been destroyed."""
+        from ledger.store.keystore import Sealed
+
         return self.keys.open(
             note.key_id, Sealed(note.nonce, note.ciphertext), _bound_to(record, note.key)
         )
@@ -1952,7 +1976,7 @@ class Ledger(Application[UUID]):
         """The aggregate id of the complaint or representation with reference ``ref``."""
         candidates = self._identities(ref)
         for identity, _ in candidates:
-            if identity in self.repository:
+            if self._has_events(identity):
                 return identity
         raise errors.UnknownCase(f"no {candidates[0][1]} with reference {ref!r}")
 
@@ -1969,6 +1993,8 @@ class Ledger(Application[UUID]):
                 for domain_event in self._events_as_of(identity, as_of):
                     found = domain_event.mutate(found)
                 if found is None:
+                    from ledger.store.time_travel import moment_text
+
                     kind = self._identities(ref)[0][1]
                     later = len(self._events_as_of(identity, None))
                     raise errors.UnknownCase(
@@ -1988,22 +2014,26 @@ class Ledger(Application[UUID]):
             raise errors.UnknownCase(f"{ref} is a {type(found).KIND}, not a complaint")
         return found
 
-    def personal_details(self, ref: str) -> dict[str, str]:
+    def personal_details(
+        self, ref: str, record: Complaint | Representation | None = None
+    ) -> dict[str, str]:
         """The personal notes kept apart from the record with reference ``ref``, as text
-        (opened with the key store); an erased note says when and by whom it was erased."""
+        (opened with the key store); an erased note says when and by whom it was erased.
+        ``record``: the record itself, when the caller has just loaded it (not loaded
+        again)."""
 
         def work() -> dict[str, str]:
-            identity = self._locate(ref)
+            identity = self._locate(ref) if record is None else record.id
             notes_id = personal_details_id(identity)
             details = self._get(notes_id)
-            record = self._get(identity)
+            found = self._get(identity) if record is None else record
             texts: dict[str, str] = {}
             if isinstance(details, PersonalDetails):
-                erasure = record.erasure_of if isinstance(record, Complaint) else None
+                erasure = found.erasure_of if isinstance(found, Complaint) else None
                 texts = self._read_notes(details, erasure)
-            if isinstance(record, Complaint):
+            if isinstance(found, Complaint):
                 for _step, note in self._typed_texts(identity):
-                    texts[note.key] = self._note_text(notes_id, note, record.erasure_of)[0]
+                    texts[note.key] = self._note_text(notes_id, note, found.erasure_of)[0]
             return texts
 
         return self.read(work)
@@ -2067,6 +2097,8 @@ class Ledger(Application[UUID]):
         it has one), into a new SQLite key-store file ``out``; how many."""
         if out.exists():
             raise errors.BadData(f"{out} already exists: a key backup goes to a new file")
+        from ledger.store.keystore import KeyStore
+
         rows, check = self.keys.rows()
         backup = KeyStore.file(out)
         try:
@@ -2079,6 +2111,8 @@ class Ledger(Application[UUID]):
         never a key whose erasure the ledger records: (added, left out as erased)."""
         if not source.is_file():
             raise errors.BadData(f"no key-store file {source}")
+        from ledger.store.keystore import KeyStore
+
         backup = KeyStore.file(source)
         try:
             rows, check = backup.rows()

@@ -217,6 +217,20 @@ def schema_lock(engine: Engine) -> Iterator[Any]:
                 yield connection
 
 
+def schema_names(connection: Any) -> set[str]:
+    """The names of the tables and indexes the ledger's schema already holds, in one
+    query (ADR 0036): opening a ledger to write creates only what is missing, without
+    asking table by table and index by index."""
+    if connection.dialect.name == "postgresql":
+        query = (
+            "SELECT c.relname FROM pg_class c WHERE c.relkind IN ('r', 'p', 'i') "
+            "AND c.relnamespace = current_schema()::regnamespace"
+        )
+    else:
+        query = "SELECT name FROM sqlite_master WHERE type IN ('table', 'index')"
+    return {str(name) for name in connection.execute(text(query)).scalars()}
+
+
 # --------------------------------------------------------------------------- transcoder
 def _encode_default(value: Any) -> Any:
     if isinstance(value, datetime):
