@@ -87,6 +87,7 @@ from ledger.store.integrity import (
     chain_metadata,
     checkpoints,
     first_tampered,
+    first_unlinked,
     install_append_only_triggers,
     linked_events,
 )
@@ -105,7 +106,7 @@ from ledger.store.storage import (
 )
 from ledger.store.time_travel import as_recorded_by, moment_text, read_models_as_of
 from projections import tables as read_models
-from projections.projector import CaseFactsProjection, RowStore, Status
+from projections.projector import REBUILD_PAGE, CaseFactsProjection, RowStore, Status
 from reports.annual import AnnualReport, Period
 from reports.council import CouncilSettings
 from reports.document import annual_document
@@ -651,10 +652,9 @@ class Ledger(Application[UUID]):
                 .limit(bindparam("limit"))
             )
         rows = self.sessions().execute(query, {"position": position, "limit": limit}).all()
-        unchained = set(self._written)
-        for row in rows:
-            if first_tampered([row], None, unchained) is not None:
-                raise errors.LedgerTampered(int(row.id))
+        tampered = first_unlinked(rows, set(self._written))
+        if tampered is not None:
+            raise errors.LedgerTampered(tampered)
         return [
             Notification(
                 id=row.id,
@@ -724,7 +724,12 @@ class Ledger(Application[UUID]):
 
         def more() -> int:
             return self.projection.catch_up(
-                self.sessions(), self, max_batches=1, progress=progress, folded=folded
+                self.sessions(),
+                self,
+                batch_size=REBUILD_PAGE,
+                max_batches=1,
+                progress=progress,
+                folded=folded,
             )
 
         total = step = self.unit_of_work(first, catch_up=False)

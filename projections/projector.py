@@ -43,6 +43,9 @@ PROJECTED_KINDS = (COMPLAINT, REPRESENTATION, LEARNING)
 TABLE_OF_KIND = {REPRESENTATION: tables.representations, LEARNING: tables.learning}
 #: Keys in one ``DELETE ... WHERE key IN (...)`` (SQLite allows 999 parameters).
 KEYS_PER_STATEMENT = 500
+#: Events a rebuild reads and writes per committed page (a catch-up after a command
+#: reads ``batch_size``): fewer, larger transactions and statements per page.
+REBUILD_PAGE = 5000
 #: Records a catch-up keeps folded in memory between its batches; past this many it
 #: starts again (a record it no longer holds is loaded at its version once more).
 MAX_FOLDED = 50_000
@@ -89,6 +92,8 @@ class Change:
     kind: str
     key: str
     rows: dict[str, list[dict[str, Any]]]
+    #: The record has no rows yet (its first event is in this batch): nothing to delete.
+    fresh: bool = False
 
 
 class RowStore(Protocol):
@@ -233,16 +238,19 @@ class CaseFactsProjection:
         kinds: dict[UUID, str] = {}
         pending: dict[UUID, list[Notification]] = {}
         for notification in notifications:
-            aggregate_id = UUID(str(notification.originator_id))
             kind = stored_kind(notification.topic)
             if kind not in PROJECTED_KINDS:
                 continue  # personal details and reference sequences feed no figure
+            originator = notification.originator_id
+            aggregate_id = originator if isinstance(originator, UUID) else UUID(originator)
             kinds[aggregate_id] = kind
             latest[aggregate_id] = notification.originator_version
             pending.setdefault(aggregate_id, []).append(notification)
         changes = []
         for aggregate_id, version in latest.items():
             first = pending[aggregate_id][0]
+            # rows are written with the position, so a record created after it has none
+            fresh = first.originator_version == 1 and aggregate_id not in folded
             held = None if aggregate_id in folded else source.held(aggregate_id, version)
             if held is not None:
                 aggregate = held
@@ -256,7 +264,9 @@ class CaseFactsProjection:
             if kinds[aggregate_id] == COMPLAINT:
                 assert isinstance(aggregate, Complaint)
                 rows = complaint_rows(aggregate, self.policy)
-                changes.append(Change(str(aggregate_id), COMPLAINT, str(aggregate.id), rows))
+                changes.append(
+                    Change(str(aggregate_id), COMPLAINT, str(aggregate.id), rows, fresh)
+                )
             elif kinds[aggregate_id] == LEARNING:
                 assert isinstance(aggregate, LearningStatement)
                 changes.append(
@@ -265,6 +275,7 @@ class CaseFactsProjection:
                         LEARNING,
                         aggregate.ref,
                         {str(tables.learning.name): [learning_row(aggregate)]},
+                        fresh,
                     )
                 )
             else:
@@ -276,6 +287,7 @@ class CaseFactsProjection:
                         REPRESENTATION,
                         str(row["ref"]),
                         {str(tables.representations.name): [row]},
+                        fresh,
                     )
                 )
         return changes
@@ -324,7 +336,7 @@ class ProjectionStatements:
     def store(
         self, session: Session, start: int, through: int, version: str, changes: Sequence[Change]
     ) -> None:
-        cases = [c.key for c in changes if c.kind == COMPLAINT]
+        cases = [c.key for c in changes if c.kind == COMPLAINT and not c.fresh]
         rows: dict[str, list[dict[str, Any]]] = {}
         for change in changes:
             for table_name, table_rows in change.rows.items():
@@ -334,7 +346,7 @@ class ProjectionStatements:
             for table in tables.CASE_TABLES:
                 session.execute(delete(table).where(table.c.case_id.in_(some)))
         for kind, table in TABLE_OF_KIND.items():
-            refs = [c.key for c in changes if c.kind == kind]
+            refs = [c.key for c in changes if c.kind == kind and not c.fresh]
             for offset in range(0, len(refs), KEYS_PER_STATEMENT):
                 some = refs[offset : offset + KEYS_PER_STATEMENT]
                 session.execute(delete(table).where(table.c.ref.in_(some)))
