@@ -16,10 +16,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any, Protocol
 from uuid import UUID
 
-from sqlalchemy import delete, insert, inspect, select, update
+from sqlalchemy import Table, delete, insert, inspect, select, update
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
 from domain.complaint import Complaint
@@ -264,9 +266,7 @@ class CaseFactsProjection:
             if kinds[aggregate_id] == COMPLAINT:
                 assert isinstance(aggregate, Complaint)
                 rows = complaint_rows(aggregate, self.policy)
-                changes.append(
-                    Change(str(aggregate_id), COMPLAINT, str(aggregate.id), rows, fresh)
-                )
+                changes.append(Change(str(aggregate_id), COMPLAINT, str(aggregate.id), rows, fresh))
             elif kinds[aggregate_id] == LEARNING:
                 assert isinstance(aggregate, LearningStatement)
                 changes.append(
@@ -352,9 +352,55 @@ class ProjectionStatements:
                 session.execute(delete(table).where(table.c.ref.in_(some)))
         for table_name, table_rows in rows.items():
             if table_rows:
-                session.execute(insert(tables.metadata.tables[table_name]), table_rows)
+                insert_rows(session, tables.metadata.tables[table_name], table_rows)
         session.execute(
             update(tables.tracking)
             .where(tables.tracking.c.projection == NAME)
             .values(position=through, version=version)
         )
+
+
+def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """``rows`` into ``table`` in one ``executemany``. On SQLite the values go to the
+    driver as they are bound (each column's own conversion, worked out once per table),
+    without building SQLAlchemy's parameters row by row; elsewhere through Core."""
+    connection = session.connection()
+    dialect = connection.dialect
+    if dialect.name != "sqlite":
+        session.execute(insert(table), list(rows))
+        return
+    names = tuple(column.key for column in table.c if column.key in rows[0])
+    sql, processors = _bulk_insert(table, names, dialect)
+    pick = itemgetter(*names)
+    if len(names) == 1:
+        values: list[tuple[Any, ...]] = [(pick(row),) for row in rows]
+    else:
+        values = [pick(row) for row in rows]
+    if processors:
+        values = [
+            tuple(
+                value if convert is None else convert(value)
+                for convert, value in zip(processors, row, strict=True)
+            )
+            for row in values
+        ]
+    connection.exec_driver_sql(sql, values)
+
+
+_BULK_INSERTS: dict[tuple[str, tuple[str, ...], str], tuple[str, list[Any]]] = {}
+
+
+def _bulk_insert(table: Table, names: tuple[str, ...], dialect: Dialect) -> tuple[str, list[Any]]:
+    """The driver's INSERT for ``names`` of ``table`` and each column's conversion
+    (None for a value the driver takes as it is; an empty list when none needs one)."""
+    key = (table.name, names, dialect.name)
+    found = _BULK_INSERTS.get(key)
+    if found is None:
+        quote = dialect.identifier_preparer.quote
+        sql = (
+            f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
+            f"VALUES ({', '.join('?' for _ in names)})"
+        )
+        processors = [table.c[name].type.bind_processor(dialect) for name in names]
+        found = _BULK_INSERTS[key] = (sql, processors if any(processors) else [])
+    return found
