@@ -106,7 +106,7 @@ from ledger.store.storage import (
 )
 from ledger.store.time_travel import as_recorded_by, moment_text, read_models_as_of
 from projections import tables as read_models
-from projections.projector import REBUILD_PAGE, CaseFactsProjection, RowStore, Status
+from projections.projector import CaseFactsProjection, RowStore, Status
 from reports.annual import AnnualReport, Period
 from reports.council import CouncilSettings
 from reports.document import annual_document
@@ -724,12 +724,7 @@ class Ledger(Application[UUID]):
 
         def more() -> int:
             return self.projection.catch_up(
-                self.sessions(),
-                self,
-                batch_size=REBUILD_PAGE,
-                max_batches=1,
-                progress=progress,
-                folded=folded,
+                self.sessions(), self, max_batches=1, progress=progress, folded=folded
             )
 
         total = step = self.unit_of_work(first, catch_up=False)

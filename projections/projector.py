@@ -45,9 +45,10 @@ PROJECTED_KINDS = (COMPLAINT, REPRESENTATION, LEARNING)
 TABLE_OF_KIND = {REPRESENTATION: tables.representations, LEARNING: tables.learning}
 #: Keys in one ``DELETE ... WHERE key IN (...)`` (SQLite allows 999 parameters).
 KEYS_PER_STATEMENT = 500
-#: Events a rebuild reads and writes per committed page (a catch-up after a command
-#: reads ``batch_size``): fewer, larger transactions and statements per page.
-REBUILD_PAGE = 5000
+#: Events a catch-up reads, folds and writes at a time (a page); a rebuild commits
+#: each page. A command's catch-up reads the few events it wrote in one page; a
+#: rebuild, a restore or a bulk load write each read-model table once per page.
+PAGE = 5000
 #: Records a catch-up keeps folded in memory between its batches; past this many it
 #: starts again (a record it no longer holds is loaded at its version once more).
 MAX_FOLDED = 50_000
@@ -173,7 +174,7 @@ class CaseFactsProjection:
         self,
         session: Session,
         source: EventSource,
-        batch_size: int = 500,
+        batch_size: int = PAGE,
         max_batches: int | None = None,
         progress: Callable[[int], None] | None = None,
         folded: dict[UUID, Any] | None = None,

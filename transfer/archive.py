@@ -43,7 +43,6 @@ from domain.stored_names import MOVED, event_classes, stored_kind
 from ledger.store.integrity import GENESIS, chain, event_hash
 from ledger.store.storage import events_table
 from projections import tables as read_models
-from projections.projector import REBUILD_PAGE
 from reports.csv_cells import safe_cell
 
 if TYPE_CHECKING:
@@ -728,7 +727,7 @@ def _insert(
     folded: dict[UUID, Any],
 ) -> None:
     """One transaction: the rows at their positions in one statement; the chain, then
-    the read models follow, a page of ``REBUILD_PAGE`` events at a time, folding on
+    the read models follow a page at a time (``projections.projector.PAGE``), folding on
     the records of the earlier transactions (``folded``) instead of reloading them.
 
     Writers already take turns (ADR 0012), so no table lock is needed; on PostgreSQL
@@ -747,7 +746,7 @@ def _insert(
         if connection.dialect.name == "postgresql":
             _draw_sequence_past(connection, events.name, rows[-1]["id"])
         ledger.chain.extend(session, [row["id"] for row in rows])
-        ledger.projection.catch_up(session, ledger, batch_size=REBUILD_PAGE, folded=folded)
+        ledger.projection.catch_up(session, ledger, folded=folded)
 
     ledger.unit_of_work(work, attempts=1, catch_up=False)
 
