@@ -16,12 +16,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from operator import itemgetter
 from typing import Any, Protocol
 from uuid import UUID
 
-from sqlalchemy import Table, delete, insert, inspect, select, update
-from sqlalchemy.engine import Dialect
+from sqlalchemy import delete, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
 from domain.complaint import Complaint
@@ -31,6 +29,7 @@ from domain.procedure import ProcedurePolicy
 from domain.representations import Representation
 from domain.stored_names import stored_kind
 from projections import tables
+from projections.bulk import insert_rows
 from projections.rows import complaint_rows, learning_row, representation_row
 
 #: Bump when the rows a projection writes change; a different stored version makes
@@ -360,48 +359,3 @@ class ProjectionStatements:
             .values(position=through, version=version)
         )
 
-
-def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """``rows`` into ``table`` in one ``executemany``. On SQLite the values go to the
-    driver as they are bound (each column's own conversion, worked out once per table),
-    without building SQLAlchemy's parameters row by row; elsewhere through Core."""
-    connection = session.connection()
-    dialect = connection.dialect
-    if dialect.name != "sqlite":
-        session.execute(insert(table), list(rows))
-        return
-    names = tuple(column.key for column in table.c if column.key in rows[0])
-    sql, processors = _bulk_insert(table, names, dialect)
-    pick = itemgetter(*names)
-    if len(names) == 1:
-        values: list[tuple[Any, ...]] = [(pick(row),) for row in rows]
-    else:
-        values = [pick(row) for row in rows]
-    if processors:
-        values = [
-            tuple(
-                value if convert is None else convert(value)
-                for convert, value in zip(processors, row, strict=True)
-            )
-            for row in values
-        ]
-    connection.exec_driver_sql(sql, values)
-
-
-_BULK_INSERTS: dict[tuple[str, tuple[str, ...], str], tuple[str, list[Any]]] = {}
-
-
-def _bulk_insert(table: Table, names: tuple[str, ...], dialect: Dialect) -> tuple[str, list[Any]]:
-    """The driver's INSERT for ``names`` of ``table`` and each column's conversion
-    (None for a value the driver takes as it is; an empty list when none needs one)."""
-    key = (table.name, names, dialect.name)
-    found = _BULK_INSERTS.get(key)
-    if found is None:
-        quote = dialect.identifier_preparer.quote
-        sql = (
-            f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
-            f"VALUES ({', '.join('?' for _ in names)})"
-        )
-        processors = [table.c[name].type.bind_processor(dialect) for name in names]
-        found = _BULK_INSERTS[key] = (sql, processors if any(processors) else [])
-    return found

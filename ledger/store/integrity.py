@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session
 
 from domain.stored_names import MOVED, event_classes
 from ledger.store.storage import events_table
+from projections.bulk import insert_rows
 
 GENESIS = bytes(32)
 BATCH = 2000
@@ -406,7 +407,7 @@ class HashChain:
         if len(rows) != len(wanted):
             raise RuntimeError("events written in this transaction could not be read back")
         for offset in range(0, len(rows), BATCH):
-            session.execute(chain.insert(), rows[offset : offset + BATCH])
+            insert_rows(session, chain, rows[offset : offset + BATCH])
         return len(rows)
 
     def verify(self, session: Session) -> Verdict:
