@@ -12,14 +12,18 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import insert
+import pytest
+import sqlalchemy
+from sqlalchemy import insert, text
 from sqlalchemy.orm import Session
 
 from demo.generator import generate
+from domain.errors import LedgerTampered
 from domain.procedure import ProcedurePolicy
 from ledger.application import Ledger
 from projections import tables
 from projections.projector import Change, ProjectionStatements
+from tests.ledger.store.test_integrity import disable_triggers
 from tests.projections.test_rebuild_equals_incremental import snapshot
 from transfer.archive import export_events, read_archive, restore
 
@@ -143,3 +147,25 @@ def test_rows_written_through_the_driver_are_stored_as_core_stores_them(tmp_path
     through_core = _stored(path)
     assert through_core == through_the_driver
     assert through_core["rm_case"] and through_core["rm_stage"] and through_core["rm_payment"]
+
+
+def test_a_rebuild_refuses_an_event_altered_inside_its_page_at_its_position(
+    db_url: str,
+) -> None:
+    ledger = _generated(db_url)
+    try:
+        engine = sqlalchemy.create_engine(db_url)
+        with engine.begin() as connection:
+            disable_triggers(connection, "ledger_events")
+            state = connection.execute(
+                text("SELECT state FROM ledger_events WHERE id = 40")
+            ).scalar_one()
+            connection.execute(
+                text("UPDATE ledger_events SET state = :s WHERE id = 40"),
+                {"s": bytes(state).replace(b"}", b' ,"x": 1}', 1)},
+            )
+        engine.dispose()
+        with pytest.raises(LedgerTampered, match="tampered with at position 40"):
+            ledger.rebuild_projections()
+    finally:
+        ledger.close()
