@@ -106,6 +106,7 @@ from ledger.store.storage import (
 )
 from ledger.store.time_travel import as_recorded_by, moment_text, read_models_as_of
 from projections import tables as read_models
+from projections.bulk import collector_paused
 from projections.projector import CaseFactsProjection, RowStore, Status
 from reports.annual import AnnualReport, Period
 from reports.council import CouncilSettings
@@ -631,7 +632,8 @@ class Ledger(Application[UUID]):
         The read models catch up in the same transaction.
         """
         try:
-            self.unit_of_work(lambda: self.save(*aggregates) and None, attempts=1)
+            with collector_paused():  # a bulk load's objects make no cycles (ADR 0041)
+                self.unit_of_work(lambda: self.save(*aggregates) and None, attempts=1)
         except errors.ConcurrentChange:
             raise errors.DuplicateReference(
                 "some of these records already exist in the ledger; nothing was written"

@@ -29,7 +29,7 @@ from domain.procedure import ProcedurePolicy
 from domain.representations import Representation
 from domain.stored_names import stored_kind
 from projections import tables
-from projections.bulk import insert_rows
+from projections.bulk import collector_paused, insert_rows
 from projections.rows import complaint_rows, learning_row, representation_row
 
 #: Bump when the rows a projection writes change; a different stored version makes
@@ -191,14 +191,15 @@ class CaseFactsProjection:
         batches = 0
         folded = {} if folded is None else folded
         while max_batches is None or batches < max_batches:
-            notifications = source.notifications_after(position, batch_size)
-            if not notifications:
-                break
-            through = notifications[-1].id
-            if len(folded) > MAX_FOLDED:
-                folded.clear()
-            changes = self._changes(source, notifications, folded)
-            self.store.store(session, position, through, self.version, changes)
+            with collector_paused():
+                notifications = source.notifications_after(position, batch_size)
+                if not notifications:
+                    break
+                through = notifications[-1].id
+                if len(folded) > MAX_FOLDED:
+                    folded.clear()
+                changes = self._changes(source, notifications, folded)
+                self.store.store(session, position, through, self.version, changes)
             position = through
             read += len(notifications)
             batches += 1

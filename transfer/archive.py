@@ -43,6 +43,7 @@ from domain.stored_names import MOVED, event_classes, stored_kind
 from ledger.store.integrity import GENESIS, chain, event_hash
 from ledger.store.storage import events_table
 from projections import tables as read_models
+from projections.bulk import collector_paused, insert_rows
 from reports.csv_cells import safe_cell
 
 if TYPE_CHECKING:
@@ -277,7 +278,13 @@ def read_archive(path: Path, ledger: Ledger) -> Archive:
     Each line carries its chain link (the previous event's position and hash), so
     each line's hash is recomputed from the line itself, whatever was left out, and
     each link must join the line before it or an event the trailer says was left out.
-    The trailer (last line) must be there and match: event count, head, left out."""
+    The trailer (last line) must be there and match: event count, head, left out.
+    The rows it keeps make no cycles, so the cycle collector is paused meanwhile."""
+    with collector_paused():
+        return _read_archive(path, ledger)
+
+
+def _read_archive(path: Path, ledger: Ledger) -> Archive:
     archive = Archive()
     last, trailer = _last_line(path)
     if trailer is None:
@@ -708,7 +715,8 @@ def restore(
     folded: dict[UUID, Any] = {}  # each record folded once across the transactions
     for offset in range(start, len(archive.rows), chunk_size):
         rows = archive.rows[offset : offset + chunk_size]
-        _insert(ledger, events, rows, expected_head, folded)
+        with collector_paused():
+            _insert(ledger, events, rows, expected_head, folded)
         expected_head = rows[-1]["id"]
         written += len(rows)
         if progress is not None:
@@ -742,7 +750,7 @@ def _insert(
             raise errors.ConcurrentChange(
                 f"the ledger changed during the import (head {head}, expected {expected})"
             )
-        connection.execute(events.insert(), list(rows))
+        insert_rows(session, events, rows)
         if connection.dialect.name == "postgresql":
             _draw_sequence_past(connection, events.name, rows[-1]["id"])
         ledger.chain.extend(session, [row["id"] for row in rows])
