@@ -359,4 +359,3 @@ class ProjectionStatements:
             .where(tables.tracking.c.projection == NAME)
             .values(position=through, version=version)
         )
-
