@@ -94,6 +94,7 @@ from ledger.store.integrity import (
     chain_metadata,
     checkpoints,
     first_tampered,
+    first_unlinked,
     install_append_only_triggers,
     linked_events,
 )
@@ -111,6 +112,7 @@ from ledger.store.storage import (
     storage_tables,
 )
 from projections import tables as read_models
+from projections.bulk import collector_paused
 from projections.projector import CaseFactsProjection, RowStore, Status
 from reports.council import CouncilSettings
 
@@ -740,7 +742,8 @@ class Ledger(Application[UUID]):
         The read models catch up in the same transaction.
         """
         try:
-            self.unit_of_work(lambda: self.save(*aggregates) and None, attempts=1)
+            with collector_paused():  # a bulk load's objects make no cycles (ADR 0041)
+                self.unit_of_work(lambda: self.save(*aggregates) and None, attempts=1)
         except errors.ConcurrentChange:
             raise errors.DuplicateReference(
                 "some of these records already exist in the ledger; nothing was written"
@@ -761,10 +764,9 @@ class Ledger(Application[UUID]):
                 .limit(bindparam("limit"))
             )
         rows = self.sessions().execute(query, {"position": position, "limit": limit}).all()
-        unchained = set(self._written)
-        for row in rows:
-            if first_tampered([row], None, unchained) is not None:
-                raise errors.LedgerTampered(int(row.id))
+        tampered = first_unlinked(rows, set(self._written))
+        if tampered is not None:
+            raise errors.LedgerTampered(tampered)
         return [
             Notification(
                 id=row.id,

@@ -30,6 +30,7 @@ from domain.procedure import ProcedurePolicy
 from domain.representations import Representation
 from domain.stored_names import stored_kind
 from projections import tables
+from projections.bulk import collector_paused, insert_rows
 from projections.rows import (
     access_request_row,
     adjustment_rows,
@@ -60,6 +61,10 @@ TABLE_OF_KIND = {
 MORE_TABLES_OF_KIND = {CONTACT_REGISTER: (tables.adjustments,)}
 #: Keys in one ``DELETE ... WHERE key IN (...)`` (SQLite allows 999 parameters).
 KEYS_PER_STATEMENT = 500
+#: Events a catch-up reads, folds and writes at a time (a page); a rebuild commits
+#: each page. A command's catch-up reads the few events it wrote in one page; a
+#: rebuild, a restore or a bulk load write each read-model table once per page.
+PAGE = 5000
 #: Records a catch-up keeps folded in memory between its batches; past this many it
 #: starts again (a record it no longer holds is loaded at its version once more).
 MAX_FOLDED = 50_000
@@ -106,6 +111,8 @@ class Change:
     kind: str
     key: str
     rows: dict[str, list[dict[str, Any]]]
+    #: The record has no rows yet (its first event is in this batch): nothing to delete.
+    fresh: bool = False
 
 
 class RowStore(Protocol):
@@ -183,7 +190,7 @@ class CaseFactsProjection:
         self,
         session: Session,
         source: EventSource,
-        batch_size: int = 500,
+        batch_size: int = PAGE,
         max_batches: int | None = None,
         progress: Callable[[int], None] | None = None,
         folded: dict[UUID, Any] | None = None,
@@ -201,14 +208,15 @@ class CaseFactsProjection:
         batches = 0
         folded = {} if folded is None else folded
         while max_batches is None or batches < max_batches:
-            notifications = source.notifications_after(position, batch_size)
-            if not notifications:
-                break
-            through = notifications[-1].id
-            if len(folded) > MAX_FOLDED:
-                folded.clear()
-            changes = self._changes(source, notifications, folded)
-            self.store.store(session, position, through, self.version, changes)
+            with collector_paused():
+                notifications = source.notifications_after(position, batch_size)
+                if not notifications:
+                    break
+                through = notifications[-1].id
+                if len(folded) > MAX_FOLDED:
+                    folded.clear()
+                changes = self._changes(source, notifications, folded)
+                self.store.store(session, position, through, self.version, changes)
             position = through
             read += len(notifications)
             batches += 1
@@ -250,16 +258,19 @@ class CaseFactsProjection:
         kinds: dict[UUID, str] = {}
         pending: dict[UUID, list[Notification]] = {}
         for notification in notifications:
-            aggregate_id = UUID(str(notification.originator_id))
             kind = stored_kind(notification.topic)
             if kind not in PROJECTED_KINDS:
                 continue  # personal details and reference sequences feed no figure
+            originator = notification.originator_id
+            aggregate_id = originator if isinstance(originator, UUID) else UUID(originator)
             kinds[aggregate_id] = kind
             latest[aggregate_id] = notification.originator_version
             pending.setdefault(aggregate_id, []).append(notification)
         changes = []
         for aggregate_id, version in latest.items():
             first = pending[aggregate_id][0]
+            # rows are written with the position, so a record created after it has none
+            fresh = first.originator_version == 1 and aggregate_id not in folded
             held = None if aggregate_id in folded else source.held(aggregate_id, version)
             if held is not None:
                 aggregate = held
@@ -273,7 +284,7 @@ class CaseFactsProjection:
             if kinds[aggregate_id] == COMPLAINT:
                 assert isinstance(aggregate, Complaint)
                 rows = complaint_rows(aggregate, self.policy)
-                changes.append(Change(str(aggregate_id), COMPLAINT, str(aggregate.id), rows))
+                changes.append(Change(str(aggregate_id), COMPLAINT, str(aggregate.id), rows, fresh))
             elif kinds[aggregate_id] == LEARNING:
                 assert isinstance(aggregate, LearningStatement)
                 changes.append(
@@ -282,6 +293,7 @@ class CaseFactsProjection:
                         LEARNING,
                         aggregate.ref,
                         {str(tables.learning.name): [learning_row(aggregate)]},
+                        fresh,
                     )
                 )
             elif kinds[aggregate_id] in (CONTACT_REGISTER, ACCESS_REQUEST):
@@ -295,6 +307,7 @@ class CaseFactsProjection:
                         REPRESENTATION,
                         str(row["ref"]),
                         {str(tables.representations.name): [row]},
+                        fresh,
                     )
                 )
         return changes
@@ -356,7 +369,7 @@ class ProjectionStatements:
     def store(
         self, session: Session, start: int, through: int, version: str, changes: Sequence[Change]
     ) -> None:
-        cases = [c.key for c in changes if c.kind == COMPLAINT]
+        cases = [c.key for c in changes if c.kind == COMPLAINT and not c.fresh]
         rows: dict[str, list[dict[str, Any]]] = {}
         for change in changes:
             for table_name, table_rows in change.rows.items():
@@ -366,14 +379,14 @@ class ProjectionStatements:
             for table in tables.CASE_TABLES:
                 session.execute(delete(table).where(table.c.case_id.in_(some)))
         for kind, table in TABLE_OF_KIND.items():
-            refs = [c.key for c in changes if c.kind == kind]
+            refs = [c.key for c in changes if c.kind == kind and not c.fresh]
             for offset in range(0, len(refs), KEYS_PER_STATEMENT):
                 some = refs[offset : offset + KEYS_PER_STATEMENT]
                 for each in (table, *MORE_TABLES_OF_KIND.get(kind, ())):
                     session.execute(delete(each).where(each.c.ref.in_(some)))
         for table_name, table_rows in rows.items():
             if table_rows:
-                session.execute(insert(tables.metadata.tables[table_name]), table_rows)
+                insert_rows(session, tables.metadata.tables[table_name], table_rows)
         session.execute(
             update(tables.tracking)
             .where(tables.tracking.c.projection == NAME)

@@ -45,6 +45,7 @@ from domain.references import check_reference
 from domain.registers import SERVICE_AREA, TEAM, normal
 from domain.vocabulary import parse_amount, parse_date
 from ledger.store.storage import events_table
+from projections.bulk import collector_paused
 
 if TYPE_CHECKING:
     from ledger.application import Ledger
@@ -700,7 +701,20 @@ def plan_import(
     source: str,
     progress: Callable[[int], None] | None = None,
 ) -> ImportPlan:
-    """Check every row (nothing is written) and compare with what the ledger holds."""
+    """Check every row (nothing is written) and compare with what the ledger holds.
+    The plan keeps every case it builds, so the cycle collector is paused meanwhile."""
+    with collector_paused():
+        return _plan_import(ledger, header, rows, actor, source, progress)
+
+
+def _plan_import(
+    ledger: Ledger,
+    header: Sequence[str],
+    rows: Sequence[tuple[int, dict[str, str]]],
+    actor: str,
+    source: str,
+    progress: Callable[[int], None] | None,
+) -> ImportPlan:
     policy = import_policy(ledger.policy)
     plan = ImportPlan(source=source, actor=actor)
     plan.errors.extend(_header_problems(header))

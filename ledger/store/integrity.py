@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import struct
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session
 
 from domain.stored_names import MOVED, event_classes
 from ledger.store.storage import events_table
+from projections.bulk import insert_rows
 
 GENESIS = bytes(32)
 BATCH = 2000
@@ -78,7 +79,7 @@ def event_hash(
     topic: str,
     state: bytes | str,
 ) -> bytes:
-    identity = UUID(str(aggregate_id)).bytes
+    identity = (aggregate_id if isinstance(aggregate_id, UUID) else UUID(aggregate_id)).bytes
     topic_bytes = topic.encode()
     digest = hashlib.sha256()
     digest.update(previous)
@@ -206,6 +207,39 @@ def first_tampered(
         if digest != bytes(row.link_hash):
             return int(row.id)
         if out_of_place(row.topic, row.originator_version):
+            return int(row.id)
+    return None
+
+
+def first_unlinked(rows: Iterable[Any], unchained: Collection[int]) -> int | None:
+    """The position of the first of a page of the log's rows (as :func:`first_tampered`
+    takes them, in any order of cases) whose chain link fails or that cannot stand at
+    its version; None when all hold. Each row is checked alone, as
+    ``first_tampered([row], None, unchained)`` would, in one pass over the page."""
+    placed: dict[tuple[str, bool], bool] = {}
+    for row in rows:
+        if row.id in unchained:
+            continue
+        if row.link_hash is None:
+            return int(row.id)
+        previous = GENESIS if row.previous_position == 0 else row.previous_hash
+        if previous is None:
+            return int(row.id)
+        digest = event_hash(
+            bytes(previous),
+            row.id,
+            row.originator_id,
+            row.originator_version,
+            row.topic,
+            bytes(row.state),
+        )
+        if digest != bytes(row.link_hash):
+            return int(row.id)
+        where = (row.topic, row.originator_version == 1)
+        fits = placed.get(where)
+        if fits is None:
+            fits = placed[where] = out_of_place(row.topic, row.originator_version) is None
+        if not fits:
             return int(row.id)
     return None
 
@@ -373,7 +407,7 @@ class HashChain:
         if len(rows) != len(wanted):
             raise RuntimeError("events written in this transaction could not be read back")
         for offset in range(0, len(rows), BATCH):
-            session.execute(chain.insert(), rows[offset : offset + BATCH])
+            insert_rows(session, chain, rows[offset : offset + BATCH])
         return len(rows)
 
     def verify(self, session: Session) -> Verdict:

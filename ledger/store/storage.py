@@ -252,13 +252,20 @@ _REVIVERS: dict[str, Callable[[str], Any]] = {
 
 
 def _revive(value: Any) -> Any:
+    """``value`` (just parsed, so changed in place) with its dates, times and amounts
+    revived; only containers are descended into, plain values stay where they are."""
     if isinstance(value, dict):
         kind = value.get("_type_")
         if kind is not None and len(value) == 2 and "_data_" in value:
             return _REVIVERS[kind](value["_data_"])
-        return {key: _revive(item) for key, item in value.items()}
+        for key, item in value.items():
+            if isinstance(item, dict | list):
+                value[key] = _revive(item)
+        return value
     if isinstance(value, list):
-        return [_revive(item) for item in value]
+        for index, item in enumerate(value):
+            if isinstance(item, dict | list):
+                value[index] = _revive(item)
     return value
 
 
