@@ -119,7 +119,11 @@ def after_response(case: _Case, day: date, stage: int) -> None:
     back = world.add(sent, rng.randint(3, 25))
 
     def send(on: date) -> None:
-        if case.c.casework.survey is not None:
+        # Not when the response was set aside since (a stage re-opened, ADR 0038).
+        answered_stage = any(
+            s.responded_on is not None and s.responded_on <= on for s in case.c.stages
+        )
+        if case.c.casework.survey is not None or not answered_stage:
             return
         case.c.send_survey(on=on, actor=world.who("complaints-team"), policy=case.policy)
         if answered:

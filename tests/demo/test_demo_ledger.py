@@ -238,3 +238,20 @@ def test_the_demo_fills_the_restrictions_and_subject_access_sections(
     assert requests["by_outcome"] and requests["extended"] > 0
     assert 0 < requests["on_time"] < requests["responded"]
     assert report["previous"]["subject_access_requests"]["received"] > 0
+
+
+def test_the_demo_the_readme_runs_builds_with_its_defaults(tmp_path: Path) -> None:
+    # `make demo`: the default years, cases and seed (a survey once went out after a
+    # re-opening had set its response aside, and the whole demo was refused).
+    result = CliRunner().invoke(cli, ["demo", "--db", str(tmp_path / "demo.db")], obj={})
+    assert result.exit_code == 0, result.output
+    assert "## Satisfaction with how complaints were handled" in result.stdout
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_other_seeds_build_without_a_refusal(tmp_path: Path, seed: int) -> None:
+    ledger = Ledger(f"sqlite:///{tmp_path / 'demo.db'}")
+    try:
+        assert build_demo_ledger(ledger, seed, 1, 200, first_year=FIRST_YEAR) > 0
+    finally:
+        ledger.close()
