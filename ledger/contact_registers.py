@@ -14,7 +14,7 @@ A register's words are sealed inside its steps (as a complaint's typed text is, 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -176,22 +176,38 @@ class ContactRegisterService:
             ),
         )
 
-    def register(self, case_ref: str, on: date, personal: bool = True) -> dict[str, Any]:
+    def register(
+        self, case_ref: str, on: date, personal: bool = True, as_of: datetime | None = None
+    ) -> dict[str, Any]:
         """The register of case ``case_ref``'s complainant: restrictions (with their
-        status on ``on``) and adjustments; with ``personal``, their words opened."""
+        status on ``on``) and adjustments; with ``personal``, their words opened; with
+        ``as_of``, rebuilt from only the register's steps recorded by then (ADR 0043)."""
 
         def work() -> dict[str, Any]:
-            found = self.app._get(contact_register_id(case_ref))
+            identity = contact_register_id(case_ref)
+            steps = None if as_of is None else self.app._events_as_of(identity, as_of)
+            found: Any = None
+            if steps is None:
+                found = self.app._get(identity)
+            else:
+                for step in steps:
+                    found = step.mutate(found)
             if not isinstance(found, ContactRegister):
                 self.app.require_complaint(case_ref, "the register")
                 return {"restrictions": [], "reasonable_adjustments": []}
-            return self._register_view(found, on, personal)
+            return self._register_view(found, on, personal, steps)
 
         result: dict[str, Any] = self.app.read(work)
         return result
 
-    def _register_view(self, register: ContactRegister, on: date, personal: bool) -> dict[str, Any]:
-        steps = list(self.app.events.get(register.id))
+    def _register_view(
+        self,
+        register: ContactRegister,
+        on: date,
+        personal: bool,
+        recorded: list[Any] | None = None,
+    ) -> dict[str, Any]:
+        steps = list(self.app.events.get(register.id)) if recorded is None else recorded
         words: dict[int, dict[str, str]] = {}
         reviews: dict[int, list[dict[str, Any]]] = {}
         for step in steps:
