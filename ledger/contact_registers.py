@@ -43,7 +43,7 @@ from domain.vocabulary import check_text
 
 if TYPE_CHECKING:
     from domain.procedure import ProcedurePolicy
-    from ledger.application import Ledger
+    from ledger.application import Ledger, RecordedEvent
 
 #: Whose key seals a register's words: the complainant's, of the register's case.
 REGISTER_SUBJECT = "complainant"
@@ -175,6 +175,19 @@ class ContactRegisterService:
                 on=on, actor=actor, policy=policy, kind=kind, detail=detail
             ),
         )
+
+    @property
+    def last_recorded(self) -> list[RecordedEvent]:
+        """The register's or request's steps the last writing unit of work recorded (for
+        the "Recorded ..." line on stderr, as a case's steps have)."""
+        from ledger.application import _recorded
+
+        return [
+            _recorded(e)
+            for e in self.app._last_saved
+            if isinstance(e, ContactRegister.Event | AccessRequest.Event)
+            and getattr(e, "on", None) is not None  # not the record's bare opening
+        ]
 
     def register(
         self, case_ref: str, on: date, personal: bool = True, as_of: datetime | None = None
