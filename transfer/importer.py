@@ -169,6 +169,20 @@ COLUMNS: tuple[Column, ...] = (
     Column("survey_kept_informed", "score", "Kept informed, 1 to 5."),
     Column("survey_fairly_treated", "score", "Treated fairly, 1 to 5."),
     Column("survey_timeliness", "score", "Dealt with in good time, 1 to 5."),
+    # ADR 0043: a stage re-opened because its response was found incomplete, and the
+    # response that followed (the stage's response for every figure).
+    *(
+        column
+        for n in (1, 2)
+        for column in (
+            Column(f"stage{n}_reopened_on", "date", f"Date Stage {n} was re-opened."),
+            Column(f"stage{n}_reopen_reason", "text", "Why its response was incomplete."),
+            Column(
+                f"stage{n}_reopened_response_on", "date", "Date of the response after it."
+            ),
+            Column(f"stage{n}_reopened_outcome", "name", "That response's outcome.", "outcomes"),
+        )
+    ),
 )
 COLUMN_NAMES = tuple(c.name for c in COLUMNS)
 REQUIRED = ("reference", "received_on")
@@ -218,6 +232,18 @@ NEEDS = (
     ("survey_kept_informed", "survey_answered_on"),
     ("survey_fairly_treated", "survey_answered_on"),
     ("survey_timeliness", "survey_answered_on"),
+    *(
+        pair
+        for p in ("stage1_", "stage2_")
+        for pair in (
+            (p + "reopened_on", p + "response_on"),
+            (p + "reopened_on", p + "reopen_reason"),
+            (p + "reopen_reason", p + "reopened_on"),
+            (p + "reopened_response_on", p + "reopened_on"),
+            (p + "reopened_response_on", p + "reopened_outcome"),
+            (p + "reopened_outcome", p + "reopened_response_on"),
+        )
+    ),
 )
 PAYMENT_STAGES = ("1", "2", "3", "ombudsman")
 #: Refusals of a row's receipt that are better blamed on another column than received_on.
@@ -582,6 +608,17 @@ def _steps(
             main.append(_Step(on, p + "response_on", respond))
             last_response = (n, on)
             after_response = len(main)
+        if n < 3 and v[p + "reopened_on"]:  # ADR 0043
+            on = v[p + "reopened_on"]
+            reopen = _call("reopen_stage", on=on, reason=v[p + "reopen_reason"], stage=n, **who)
+            main.append(_Step(on, p + "reopened_on", reopen))
+            if v[p + "reopened_response_on"]:
+                on = v[p + "reopened_response_on"]
+                outcome = v[p + "reopened_outcome"]
+                again = _call("respond", on=on, stage=n, outcome=outcome, remedies=[], **who)
+                main.append(_Step(on, p + "reopened_response_on", again))
+                last_response = (n, on)
+                after_response = len(main)
     # Recommendations come with the last response, before any later request.
     themes: list[str | None] = v["recommendations"] or []
     ids = [f"R{i}" for i in range(1, len(themes) + 1)]

@@ -330,3 +330,28 @@ def test_the_legacy_import_records_a_survey_and_refuses_a_row_the_survey_rules_r
     assert (satisfaction["surveys_sent"], satisfaction["surveys_returned"]) == (1, 1)
     assert satisfaction["by_question"]["overall"]["average_score"] == 4
     assert satisfaction["by_question"]["kept_informed"]["satisfied_percent"] == 0
+
+
+def test_the_legacy_import_records_a_reopened_stage_and_refuses_one_reopened_too_early(
+    complaints: Complaints, tmp_path: Path
+) -> None:
+    header = (
+        "reference,received_on,stage1_response_on,stage1_outcome,stage1_reopened_on,"
+        "stage1_reopen_reason,stage1_reopened_response_on,stage1_reopened_outcome\n"
+    )
+    good = "L-7,2025-04-01,2025-04-10,not-upheld,2025-04-22,point 2 missed,2025-05-06,upheld\n"
+    source = tmp_path / "legacy.csv"
+    source.write_text(header + good + "L-8,2025-04-01,2025-04-10,upheld,2025-04-08,x,,\n")
+    refused = complaints("import", str(source))
+    assert refused.exit_code == 1 and "row 3, column stage1_reopened_on" in refused.stderr
+    assert "still open: nothing to re-open [reopen-refused]" in refused.stderr
+    assert complaints("show", "L-7").exit_code != 0  # nothing written
+
+    source.write_text(header + good)
+    complaints.ok("import", str(source))
+    shown = complaints.json("show", "L-7")
+    assert shown["reopenings"][0]["set_aside_response_on"] == "2025-04-10"
+    assert shown["stages"][0]["responded_on"] == "2025-05-06"
+    report = complaints.json("report", "annual", "--year", "2025", "--procedure", "statutory")
+    assert report["case_links"]["reopened"]["by_stage"]["1"] == 1
+    assert report["stage1"]["outcomes"]["upheld"] == 1
