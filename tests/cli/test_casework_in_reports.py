@@ -113,5 +113,8 @@ def test_the_code_report_counts_reopened_responses_merged_duplicates_joints_and_
     markdown = casework.ok("report", "code", "--year", "2025")
     assert "## Re-opened, merged and joint complaints, and restrictions on contact" in markdown
     assert "| Stage 1 responses found incomplete and re-opened | 1 | 0 |" in markdown
+    for output_format in ("csv", "html"):
+        shown = casework.ok("report", "code", "--year", "2025", "--format", output_format)
+        assert "Re-opened, merged and joint complaints, and restrictions on contact" in shown
     public = casework.json("report", "code", "--year", "2025", "--public")
     assert public["casework"]["merged_duplicates"] == "<5"
