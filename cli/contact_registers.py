@@ -16,6 +16,7 @@ from cli.options import (
     FixedName,
     NameChoice,
     actor,
+    announce_recorded,
     emit_json,
     emit_rows,
     format_option,
@@ -78,7 +79,8 @@ def decide(
             --kind single-point-of-contact --scope "all contact about the complaint" \\
             --reason "daily calls to several teams" --review-on 2025-12-02
     """
-    number = ledger(ctx).contact_registers.decide_restriction(
+    app = ledger(ctx)
+    number = app.contact_registers.decide_restriction(
         case_ref,
         on=on,
         actor=actor(ctx),
@@ -88,6 +90,7 @@ def decide(
         review_on=review_on,
     )
     click.echo(number)
+    announce_recorded(case_ref, app, app.contact_registers.last_recorded)
 
 
 @restriction.command("review")
@@ -121,7 +124,8 @@ def review(
         complaints restriction review CSC-2025-0001 1 --on 2025-12-01 \\
             --outcome continued --next-review-on 2026-06-01 --notes "calls continue"
     """
-    ledger(ctx).contact_registers.review_restriction(
+    app = ledger(ctx)
+    app.contact_registers.review_restriction(
         case_ref,
         number,
         on=on,
@@ -130,6 +134,7 @@ def review(
         next_review_on=next_review_on,
         notes=notes,
     )
+    announce_recorded(case_ref, app, app.contact_registers.last_recorded)
 
 
 @restriction.command("register")
@@ -237,9 +242,11 @@ def agree(ctx: click.Context, case_ref: str, on: date, kind: str, detail: str) -
         complaints adjustment agree CSC-2025-0001 --on 2025-04-09 --kind interpreter \\
             --detail "Polish interpreter at every meeting"
     """
-    ledger(ctx).contact_registers.agree_adjustment(
+    app = ledger(ctx)
+    app.contact_registers.agree_adjustment(
         case_ref, on=on, actor=actor(ctx), kind=kind, detail=detail
     )
+    announce_recorded(case_ref, app, app.contact_registers.last_recorded)
 
 
 @group("access-request")
@@ -276,10 +283,12 @@ def receive(ctx: click.Context, on: date, service_area: str, requester: str) -> 
         complaints access-request receive --on 2025-04-07 \\
             --service-area "Children Looked After" --requester data-subject
     """
-    ref = ledger(ctx).contact_registers.receive_access_request(
+    app = ledger(ctx)
+    ref = app.contact_registers.receive_access_request(
         on=on, actor=actor(ctx), service_area=service_area, requester=requester
     )
     click.echo(ref)
+    announce_recorded(ref, app, app.contact_registers.last_recorded)
 
 
 @access_request.command("extend")
@@ -301,6 +310,7 @@ def extend(ctx: click.Context, ref: str, on: date, reason: str) -> None:
     app.contact_registers.act_on_request(
         ref, lambda r, policy: r.extend(on=on, actor=actor(ctx), policy=policy, reason=reason)
     )
+    announce_recorded(ref, app, app.contact_registers.last_recorded)
 
 
 @access_request.command("respond")
@@ -323,9 +333,11 @@ def respond(ctx: click.Context, ref: str, on: date, outcome: str) -> None:
         complaints access-request respond SAR-2025-0001 --on 2025-05-06 \\
             --outcome disclosed-in-part
     """
-    ledger(ctx).contact_registers.act_on_request(
+    app = ledger(ctx)
+    app.contact_registers.act_on_request(
         ref, lambda r, policy: r.respond(on=on, actor=actor(ctx), policy=policy, outcome=outcome)
     )
+    announce_recorded(ref, app, app.contact_registers.last_recorded)
 
 
 @access_request.command("review")
@@ -349,14 +361,16 @@ def review_request(ctx: click.Context, ref: str, on: date, outcome: str | None) 
         complaints access-request review SAR-2025-0001 --on 2025-05-20
     """
     who = actor(ctx)
+    app = ledger(ctx)
     if outcome is None:
-        ledger(ctx).contact_registers.act_on_request(
+        app.contact_registers.act_on_request(
             ref, lambda r, policy: r.request_review(on=on, actor=who, policy=policy)
         )
     else:
-        ledger(ctx).contact_registers.act_on_request(
+        app.contact_registers.act_on_request(
             ref, lambda r, policy: r.decide_review(on=on, actor=who, policy=policy, outcome=outcome)
         )
+    announce_recorded(ref, app, app.contact_registers.last_recorded)
 
 
 @access_request.command("show")

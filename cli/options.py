@@ -455,15 +455,16 @@ def split_names(values: Iterable[str | tuple[str, ...]]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def announce_recorded(ref: str, app: Ledger) -> None:
+def announce_recorded(ref: str, app: Ledger, recorded: list[Any] | None = None) -> None:
     """Say on stderr which steps were just recorded, with their effective dates, so a
-    date left to default to today is seen. (``batch`` runs quietly: its lines say it.)"""
+    date left to default to today is seen. (``batch`` runs quietly: its lines say it.)
+    ``recorded``: the steps, when they are not a case's (a register's, a request's)."""
     context = click.get_current_context(silent=True)
     if context is not None and context.find_root().ensure_object(dict).get("batch"):
         return
     steps = [
         f"{e.type} on {e.on.isoformat() if e.on else '-'} (version {e.version})"
-        for e in app.last_recorded
+        for e in (app.last_recorded if recorded is None else recorded)
     ]
     if steps:
         click.echo(f"Recorded {ref}: " + "; ".join(steps), err=True)

@@ -386,12 +386,19 @@ def _register(
     ctx: click.Context, found: Any, ref: str, as_of: datetime | None, opened: bool
 ) -> dict[str, Any]:
     """The case's complainant's contact register (restrictions, reasonable adjustments:
-    ADR 0040) for ``show`` and ``history``; empty for another record, as of a moment, or
-    when the complainant has none. Its words are opened (and logged) when ``opened``."""
-    if not isinstance(found, Complaint) or as_of is not None:
+    ADR 0040) for ``show`` and ``history``; empty for another record or when the
+    complainant has none. Its words are opened (and logged) when ``opened``; as of a
+    moment, it is the register as recorded by then, judged on that day and, like the
+    case's personal details then, without its words (ADR 0043)."""
+    if not isinstance(found, Complaint):
         return {}
     app = ledger(ctx)
-    register = app.contact_registers.register(ref, app.today(), personal=opened)
+    if as_of is not None:
+        opened = False
+        day = judging_day(None, as_of)
+    else:
+        day = app.today()
+    register = app.contact_registers.register(ref, day, personal=opened, as_of=as_of)
     if not register["restrictions"] and not register["reasonable_adjustments"]:
         return {}
     if opened:
@@ -468,8 +475,8 @@ def history(
                 f"{e.voided['by_version']}: {e.voided['reason']}]"
             )
         click.echo(line)
-    if events and as_of is None:
-        register = _register(ctx, app.record(ref), ref, as_of, opened=personal)
+    if events:
+        register = _register(ctx, app.record(ref, as_of=as_of), ref, as_of, opened=personal)
         if register:
             from cli.contact_registers import register_lines
 

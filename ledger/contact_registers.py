@@ -14,7 +14,7 @@ A register's words are sealed inside its steps (as a complaint's typed text is, 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -43,7 +43,7 @@ from domain.vocabulary import check_text
 
 if TYPE_CHECKING:
     from domain.procedure import ProcedurePolicy
-    from ledger.application import Ledger
+    from ledger.application import Ledger, RecordedEvent
 
 #: Whose key seals a register's words: the complainant's, of the register's case.
 REGISTER_SUBJECT = "complainant"
@@ -176,22 +176,51 @@ class ContactRegisterService:
             ),
         )
 
-    def register(self, case_ref: str, on: date, personal: bool = True) -> dict[str, Any]:
+    @property
+    def last_recorded(self) -> list[RecordedEvent]:
+        """The register's or request's steps the last writing unit of work recorded (for
+        the "Recorded ..." line on stderr, as a case's steps have)."""
+        from ledger.application import _recorded
+
+        return [
+            _recorded(e)
+            for e in self.app._last_saved
+            if isinstance(e, ContactRegister.Event | AccessRequest.Event)
+            and getattr(e, "on", None) is not None  # not the record's bare opening
+        ]
+
+    def register(
+        self, case_ref: str, on: date, personal: bool = True, as_of: datetime | None = None
+    ) -> dict[str, Any]:
         """The register of case ``case_ref``'s complainant: restrictions (with their
-        status on ``on``) and adjustments; with ``personal``, their words opened."""
+        status on ``on``) and adjustments; with ``personal``, their words opened; with
+        ``as_of``, rebuilt from only the register's steps recorded by then (ADR 0043)."""
 
         def work() -> dict[str, Any]:
-            found = self.app._get(contact_register_id(case_ref))
+            identity = contact_register_id(case_ref)
+            steps = None if as_of is None else self.app._events_as_of(identity, as_of)
+            found: Any = None
+            if steps is None:
+                found = self.app._get(identity)
+            else:
+                for step in steps:
+                    found = step.mutate(found)
             if not isinstance(found, ContactRegister):
                 self.app.require_complaint(case_ref, "the register")
                 return {"restrictions": [], "reasonable_adjustments": []}
-            return self._register_view(found, on, personal)
+            return self._register_view(found, on, personal, steps)
 
         result: dict[str, Any] = self.app.read(work)
         return result
 
-    def _register_view(self, register: ContactRegister, on: date, personal: bool) -> dict[str, Any]:
-        steps = list(self.app.events.get(register.id))
+    def _register_view(
+        self,
+        register: ContactRegister,
+        on: date,
+        personal: bool,
+        recorded: list[Any] | None = None,
+    ) -> dict[str, Any]:
+        steps = list(self.app.events.get(register.id)) if recorded is None else recorded
         words: dict[int, dict[str, str]] = {}
         reviews: dict[int, list[dict[str, Any]]] = {}
         for step in steps:

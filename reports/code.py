@@ -22,6 +22,7 @@ from html import escape
 from typing import Any
 
 from domain.learning import CODE_SECTIONS
+from reports.code_casework import code_casework, code_casework_table
 from reports.csv_cells import safe_row
 from reports.render import (
     STAGE_TITLES,
@@ -104,12 +105,14 @@ def code_document(
         "not_accepted": counts["not_accepted"],
         "ombudsman": annual["ombudsman"],
         "learning": counts["learning"],
+        "casework": code_casework(annual),  # ADR 0043
         "previous": {
             "stage1": _stage(previous.get("stage1", {})),
             "stage2": _stage(previous.get("stage2", {})),
             "escalation_rate_percent": previous.get("escalation_rate_percent"),
             "not_accepted": counts["not_accepted_previous"],
             "ombudsman": previous.get("ombudsman", {}),
+            "casework": code_casework(previous),
         },
     }
     document = suppress(figures, suppress_below) if suppress_below else figures
@@ -307,6 +310,7 @@ def tables(document: dict[str, Any], labels: Labels | None = None) -> list[Table
             ],
         )
     )
+    found += code_casework_table(document)  # ADR 0043
     found.append(
         (
             "You said, we did",

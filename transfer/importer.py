@@ -163,6 +163,27 @@ COLUMNS: tuple[Column, ...] = (
         "Paid to the independent person, in pounds (on stage2_response_on).",
     ),
     Column("stage3_panel_cost", "amount", "Paid to the panel, in pounds (on stage3_response_on)."),
+    # ADR 0043: the satisfaction survey (its scores; a comment is personal, not imported).
+    Column("survey_sent_on", "date", "Date the satisfaction survey was sent (after a response)."),
+    Column("survey_answered_on", "date", "Date its answers came back; needs survey_overall."),
+    Column("survey_overall", "score", "Overall satisfaction, 1 to 5."),
+    Column("survey_kept_informed", "score", "Kept informed, 1 to 5."),
+    Column("survey_fairly_treated", "score", "Treated fairly, 1 to 5."),
+    Column("survey_timeliness", "score", "Dealt with in good time, 1 to 5."),
+    # ADR 0043: a stage re-opened because its response was found incomplete, and the
+    # response that followed (the stage's response for every figure).
+    *(
+        column
+        for n in (1, 2)
+        for column in (
+            Column(f"stage{n}_reopened_on", "date", f"Date Stage {n} was re-opened."),
+            Column(f"stage{n}_reopen_reason", "text", "Why its response was incomplete."),
+            Column(
+                f"stage{n}_reopened_response_on", "date", "Date of the response after it."
+            ),
+            Column(f"stage{n}_reopened_outcome", "name", "That response's outcome.", "outcomes"),
+        )
+    ),
 )
 COLUMN_NAMES = tuple(c.name for c in COLUMNS)
 REQUIRED = ("reference", "received_on")
@@ -206,6 +227,24 @@ NEEDS = (
     ("stage2_investigator_cost", "stage2_response_on"),
     ("stage2_independent_person_cost", "stage2_response_on"),
     ("stage3_panel_cost", "stage3_response_on"),
+    ("survey_answered_on", "survey_sent_on"),
+    ("survey_answered_on", "survey_overall"),
+    ("survey_overall", "survey_answered_on"),
+    ("survey_kept_informed", "survey_answered_on"),
+    ("survey_fairly_treated", "survey_answered_on"),
+    ("survey_timeliness", "survey_answered_on"),
+    *(
+        pair
+        for p in ("stage1_", "stage2_")
+        for pair in (
+            (p + "reopened_on", p + "response_on"),
+            (p + "reopened_on", p + "reopen_reason"),
+            (p + "reopen_reason", p + "reopened_on"),
+            (p + "reopened_response_on", p + "reopened_on"),
+            (p + "reopened_response_on", p + "reopened_outcome"),
+            (p + "reopened_outcome", p + "reopened_response_on"),
+        )
+    ),
 )
 PAYMENT_STAGES = ("1", "2", "3", "ombudsman")
 #: Refusals of a row's receipt that are better blamed on another column than received_on.
@@ -412,6 +451,10 @@ def parse_value(column: Column, text: str, policy: ProcedurePolicy) -> Any:
         return _names(column, text, policy)
     if kind == "amount":
         return parse_amount(text)
+    if kind == "score":  # the scale is the domain's rule (check_scores), per row
+        if not text.strip().isdigit():
+            raise errors.BadData(f"{text!r} is not a whole-number score")
+        return int(text.strip())
     if kind == "days":
         if not text.strip().isdigit():
             raise errors.BadData(f"{text!r} is not a whole number of working days")
@@ -566,6 +609,17 @@ def _steps(
             main.append(_Step(on, p + "response_on", respond))
             last_response = (n, on)
             after_response = len(main)
+        if n < 3 and v[p + "reopened_on"]:  # ADR 0043
+            on = v[p + "reopened_on"]
+            reopen = _call("reopen_stage", on=on, reason=v[p + "reopen_reason"], stage=n, **who)
+            main.append(_Step(on, p + "reopened_on", reopen))
+            if v[p + "reopened_response_on"]:
+                on = v[p + "reopened_response_on"]
+                outcome = v[p + "reopened_outcome"]
+                again = _call("respond", on=on, stage=n, outcome=outcome, remedies=[], **who)
+                main.append(_Step(on, p + "reopened_response_on", again))
+                last_response = (n, on)
+                after_response = len(main)
     # Recommendations come with the last response, before any later request.
     themes: list[str | None] = v["recommendations"] or []
     ids = [f"R{i}" for i in range(1, len(themes) + 1)]
@@ -657,6 +711,30 @@ def _casework_steps(v: dict[str, Any], who: dict[str, Any]) -> list[_Step]:
             on = v[f"stage{stage}_response_on"]
             paid = _call("record_cost", on=on, kind=kind, amount=v[column], stage=stage, **who)
             steps.append(_Step(on, column, paid))
+    steps.extend(_survey_steps(v, who))
+    return steps
+
+
+#: The survey's score columns and the questions they answer (ADR 0043).
+SURVEY_COLUMNS = (
+    ("survey_overall", "overall"),
+    ("survey_kept_informed", "kept-informed"),
+    ("survey_fairly_treated", "fairly-treated"),
+    ("survey_timeliness", "timeliness"),
+)
+
+
+def _survey_steps(v: dict[str, Any], who: dict[str, Any]) -> list[_Step]:
+    """The satisfaction survey a row names: sent, and its scores (ADR 0043)."""
+    steps: list[_Step] = []
+    if v["survey_sent_on"]:
+        on = v["survey_sent_on"]
+        steps.append(_Step(on, "survey_sent_on", _call("send_survey", on=on, **who)))
+        if v["survey_answered_on"]:
+            on = v["survey_answered_on"]
+            scores = {q: v[column] for column, q in SURVEY_COLUMNS if v[column] is not None}
+            answer = _call("answer_survey", on=on, scores=scores, **who)
+            steps.append(_Step(on, "survey_answered_on", answer))
     return steps
 
 

@@ -297,3 +297,61 @@ def test_the_legacy_import_records_the_costs_of_stage_2_on_its_adjudication(
     ]
     spent = complaints.json("report", "annual", "--year", "2025")["expenditure"]
     assert (spent["total"], spent["by_stage"]["2"]) == ("1500.50", "1500.50")
+
+
+def test_the_legacy_import_records_a_survey_and_refuses_a_row_the_survey_rules_refuse(
+    complaints: Complaints, tmp_path: Path
+) -> None:
+    header = (
+        "reference,received_on,stage1_response_on,stage1_outcome,survey_sent_on,"
+        "survey_answered_on,survey_overall,survey_kept_informed\n"
+    )
+    source = tmp_path / "legacy.csv"
+    source.write_text(
+        header
+        + "L-4,2025-04-01,2025-04-10,upheld,2025-04-11,2025-04-25,4,2\n"
+        + "L-5,2025-04-02,2025-04-14,upheld,2025-04-03,,,\n"  # sent before any response
+    )
+    refused = complaints("import", str(source))
+    assert refused.exit_code == 1 and "row 3, column survey_sent_on" in refused.stderr
+    assert "[casework]" in refused.stderr
+    assert complaints("show", "L-4").exit_code != 0  # nothing written
+
+    source.write_text(header + "L-6,2025-04-01,2025-04-10,upheld,2025-04-11,2025-04-25,7,\n")
+    refused = complaints("import", str(source))
+    assert refused.exit_code == 1 and "row 2, column survey_answered_on" in refused.stderr
+    assert "1 to 5" in refused.stderr
+
+    source.write_text(header + "L-4,2025-04-01,2025-04-10,upheld,2025-04-11,2025-04-25,4,2\n")
+    complaints.ok("import", str(source))
+    kinds = [e["type"] for e in complaints.history("L-4")]
+    assert kinds[-2:] == ["SurveySent", "SurveyAnswered"]
+    satisfaction = complaints.json("report", "annual", "--year", "2025")["satisfaction"]
+    assert (satisfaction["surveys_sent"], satisfaction["surveys_returned"]) == (1, 1)
+    assert satisfaction["by_question"]["overall"]["average_score"] == 4
+    assert satisfaction["by_question"]["kept_informed"]["satisfied_percent"] == 0
+
+
+def test_the_legacy_import_records_a_reopened_stage_and_refuses_one_reopened_too_early(
+    complaints: Complaints, tmp_path: Path
+) -> None:
+    header = (
+        "reference,received_on,stage1_response_on,stage1_outcome,stage1_reopened_on,"
+        "stage1_reopen_reason,stage1_reopened_response_on,stage1_reopened_outcome\n"
+    )
+    good = "L-7,2025-04-01,2025-04-10,not-upheld,2025-04-22,point 2 missed,2025-05-06,upheld\n"
+    source = tmp_path / "legacy.csv"
+    source.write_text(header + good + "L-8,2025-04-01,2025-04-10,upheld,2025-04-08,x,,\n")
+    refused = complaints("import", str(source))
+    assert refused.exit_code == 1 and "row 3, column stage1_reopened_on" in refused.stderr
+    assert "still open: nothing to re-open [reopen-refused]" in refused.stderr
+    assert complaints("show", "L-7").exit_code != 0  # nothing written
+
+    source.write_text(header + good)
+    complaints.ok("import", str(source))
+    shown = complaints.json("show", "L-7")
+    assert shown["reopenings"][0]["set_aside_response_on"] == "2025-04-10"
+    assert shown["stages"][0]["responded_on"] == "2025-05-06"
+    report = complaints.json("report", "annual", "--year", "2025", "--procedure", "statutory")
+    assert report["case_links"]["reopened"]["by_stage"]["1"] == 1
+    assert report["stage1"]["outcomes"]["upheld"] == 1

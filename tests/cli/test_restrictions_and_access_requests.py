@@ -275,3 +275,31 @@ def test_a_subject_access_export_for_the_complainant_holds_their_register(
     assert "restriction 1: single-point-of-contact" in stem.with_suffix(".md").read_text()
     complaints.ok("subject-access", case, "--subject", "child", "--out", str(tmp_path))
     assert orjson.loads((tmp_path / f"{case}-child.json").read_bytes())["register"] is None
+
+
+def test_show_as_of_shows_the_register_as_recorded_by_then_without_its_words(
+    complaints: Complaints, case: str
+) -> None:
+    complaints.ok(
+        "adjustment", "agree", case, "--on", "2025-04-09", "--kind", "interpreter",
+        "--detail", "Polish interpreter at every meeting",
+    )  # fmt: skip
+    complaints.ok("acknowledge", case, "--on", "2025-04-10")
+    cut = str(complaints.history(case)[-1]["recorded_at"])
+    restrict(complaints, case)
+    other = complaints.ok("receive", "--on", "2025-04-11", "--procedure", "corporate")
+    complaints.ok("link", case, other, "--kind", "same-family", "--on", "2025-06-03")
+
+    then = complaints.json("show", case, "--as-of", cut)
+    assert then["reasonable_adjustments"] == [{"kind": "interpreter", "agreed_on": "2025-04-09"}]
+    assert then["restrictions"] == []
+    assert then["links"] == []
+    now = complaints.json("show", case)
+    assert [r["kind"] for r in now["restrictions"]] == ["single-point-of-contact"]
+    assert len(now["links"]) == 1
+    text = complaints.ok("show", case, "--as-of", cut)
+    assert "reasonable adjustment interpreter agreed 2025-04-09" in text
+    assert "Polish" not in text and "single-point-of-contact" not in text
+    history = complaints.ok("history", case, "--as-of", cut)
+    assert "reasonable adjustment interpreter agreed 2025-04-09" in history
+    assert "single-point-of-contact" not in history
