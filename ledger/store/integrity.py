@@ -191,24 +191,30 @@ def first_tampered(
         expected = row.originator_version + 1
         if row.id in unchained:
             continue
-        if row.link_hash is None:
-            return int(row.id)
-        previous = GENESIS if row.previous_position == 0 else row.previous_hash
-        if previous is None:
-            return int(row.id)
-        digest = event_hash(
-            bytes(previous),
-            row.id,
-            row.originator_id,
-            row.originator_version,
-            row.topic,
-            bytes(row.state),
-        )
-        if digest != bytes(row.link_hash):
+        if not _link_holds(row):
             return int(row.id)
         if out_of_place(row.topic, row.originator_version):
             return int(row.id)
     return None
+
+
+def _link_holds(row: Any) -> bool:
+    """Whether a stored row's chain link is there and is the hash of the link before it
+    and of the row's own fields."""
+    if row.link_hash is None:
+        return False
+    previous = GENESIS if row.previous_position == 0 else row.previous_hash
+    if previous is None:
+        return False
+    digest = event_hash(
+        bytes(previous),
+        row.id,
+        row.originator_id,
+        row.originator_version,
+        row.topic,
+        bytes(row.state),
+    )
+    return digest == bytes(row.link_hash)
 
 
 def first_unlinked(rows: Iterable[Any], unchained: Collection[int]) -> int | None:
@@ -220,20 +226,7 @@ def first_unlinked(rows: Iterable[Any], unchained: Collection[int]) -> int | Non
     for row in rows:
         if row.id in unchained:
             continue
-        if row.link_hash is None:
-            return int(row.id)
-        previous = GENESIS if row.previous_position == 0 else row.previous_hash
-        if previous is None:
-            return int(row.id)
-        digest = event_hash(
-            bytes(previous),
-            row.id,
-            row.originator_id,
-            row.originator_version,
-            row.topic,
-            bytes(row.state),
-        )
-        if digest != bytes(row.link_hash):
+        if not _link_holds(row):
             return int(row.id)
         where = (row.topic, row.originator_version == 1)
         fits = placed.get(where)
