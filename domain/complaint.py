@@ -2040,6 +2040,11 @@ class Complaint(Aggregate):
     ) -> None:
         check_cost_kind(kind)
         amount = check_amount(amount)
+        if self.ended == MERGED:
+            # Its figures are its original's (ADR 0038): the cost is the original's too.
+            raise errors.CaseEnded(
+                f"case {self.ref} was merged into {self.merged_into}: record the cost there"
+            )
         if stage is None and self.stage is not None:
             stage = str(self.stage.number)
         self._check_stage_reached(stage)
@@ -2122,13 +2127,14 @@ class Complaint(Aggregate):
         progressed = (
             [s for s in self.stages if s.number > 1 or not s.is_open]
             or self.payments
+            or self.casework.costs
             or self.recommendations
             or self.ombudsman
         )
         if progressed:
             raise errors.MergeRefused(
                 f"{self.ref} has gone beyond an unanswered Stage 1 (responses, payments, "
-                "recommendations or the Ombudsman): link it to the original instead"
+                "costs, recommendations or the Ombudsman): link it to the original instead"
             )
         self._check_date(on, policy)
         self.trigger_event(

@@ -44,8 +44,11 @@ AMOUNT_FORMS = (
 _DAY_AND_TIME = re.compile(r"(?P<day>[0-9/\-]+)(?:(?:T|\s+)(?P<time>\S.*))?")
 _ISO = re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})")
 _UK = re.compile(r"(?P<day>\d{1,2})/(?P<month>\d{1,2})/(?P<year>\d{4})")
-_AMOUNT = re.compile(r"£?\s*(?P<pounds>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<pence>\d{1,2}))?")
-_NEGATIVE = re.compile(r"(?:-\s*£?|£\s*-)\s*[\d.,]+")
+# Digits 0 to 9 only: ``\d`` alone also matches other scripts' digits (ADR 0044).
+_AMOUNT = re.compile(
+    r"£?\s*(?P<pounds>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<pence>\d{1,2}))?", re.ASCII
+)
+_NEGATIVE = re.compile(r"(?:-\s*£?|£\s*-)\s*[\d.,]+", re.ASCII)
 _NOT_A_KEY = re.compile(r"[\W_]+")
 _RANGE = re.compile(r"(\d+)-(\d+)")
 

@@ -388,3 +388,20 @@ def test_hostile_input_to_every_recording_command_records_nothing_and_says_one_l
     app.close()
     assert tried > 500
     assert not failures, f"{len(failures)} of {tried}:\n" + "\n".join(failures[:40])
+
+
+# ------------------------------------------------- digits of other scripts (ADR 0044)
+# Arabic-Indic and full-width digits, written as escapes so the source shows them.
+@pytest.mark.parametrize(
+    "amount", ["\u0661\u0662", "\uff11\uff12", "12.\u0665\u0660", "£\u0661,\u0662\u0663\u0664"]
+)
+def test_an_amount_in_digits_other_than_0_to_9_is_refused(
+    complaints: Complaints, case: str, amount: str
+) -> None:
+    before = events(complaints.db)
+    result = complaints(
+        "cost", case, "--on", RECEIVED, "--kind", "advocacy", "--amount", amount
+    )
+    assert result.exit_code == 1
+    assert "is not an amount" in one_line_error(result)
+    assert events(complaints.db) == before
