@@ -2160,6 +2160,12 @@ class Complaint(Aggregate):
             raise errors.SplitRefused(
                 f"case {self.ref} was already split on {done.on.isoformat()} (part {done.ref})"
             )
+        source = next((k for k in self.links if k.kind == "split-from"), None)
+        if source is not None:
+            raise errors.SplitRefused(
+                f"case {self.ref} is the part split from {source.ref} on "
+                f"{source.on.isoformat()}: a part is not split again"
+            )
 
     @step
     def reopen_stage(

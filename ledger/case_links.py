@@ -24,6 +24,7 @@ from domain.case_links import (
 )
 from domain.complaint import Complaint, case_id
 from domain.procedure import check_name
+from domain.references import check_reference
 
 if TYPE_CHECKING:
     from ledger.application import Ledger
@@ -81,6 +82,8 @@ class CaseLinkService:
         a new complaint, triaged into it on ``on`` with its own clock, linked both ways.
         Returns the part's reference."""
         policy = self.app.policy_for_today()
+        if part_ref is not None:
+            check_reference(part_ref)
 
         def work() -> str:
             case = self._case(ref)
@@ -116,6 +119,8 @@ class CaseLinkService:
         (details not given are the case's), triaged into ``procedure`` (default: the
         case's), linked both ways. Returns its reference."""
         policy = self.app.policy_for_today()
+        if new_ref is not None:
+            check_reference(new_ref)
 
         def work() -> str:
             case = self._case(ref)
