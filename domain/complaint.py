@@ -70,6 +70,7 @@ from domain.state import (
     Reopening,
     StageState,
 )
+from domain.vocabulary import check_text
 
 LEDGER_NAMESPACE = uuid5(NAMESPACE_URL, "https://complaints-ledger.invalid/")
 
@@ -1974,6 +1975,8 @@ class Complaint(Aggregate):
             for reason_name in value:
                 check_name("reason", reason_name, taxonomy.reasons)
         elif field in ("service-area", "team"):
+            # A name like the receipt's (no control character, at most MAX_NAME; ADR 0044).
+            check_text(field, str(value), name=True)
             # Judged on the day the case was received: the detail belongs to receipt.
             value = policy.resolve(field, str(value), self.received_on)
         elif field == "received-on":

@@ -405,3 +405,50 @@ def test_an_amount_in_digits_other_than_0_to_9_is_refused(
     assert result.exit_code == 1
     assert "is not an amount" in one_line_error(result)
     assert events(complaints.db) == before
+
+
+# ----------------------------------------- names longer than the read models hold (ADR 0044)
+def test_the_longest_name_is_what_the_read_models_hold() -> None:
+    from domain.vocabulary import MAX_NAME
+    from projections.tables import NAME
+
+    assert NAME.length == MAX_NAME
+
+
+def test_a_name_of_the_longest_length_is_recorded_on_both_engines(
+    complaints: Complaints, case: str
+) -> None:
+    complaints.ok("provider", case, "--on", RECEIVED, "--provider", "p" * 200)
+    assert complaints.json("providers")[0]["provider"] == "p" * 200
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("provider", "{case}", "--on", RECEIVED, "--provider", "{long}"),
+        ("amend", "{case}", "--field", "team", "--value", "{long}", "--reason", "typo"),
+        ("receive", "--on", RECEIVED, "--procedure", "statutory", "--team", "{long}"),
+    ],
+    ids=["provider", "amend-team", "receive-team"],
+)
+def test_a_name_longer_than_the_read_models_hold_is_refused_alike_on_both_engines(
+    complaints: Complaints, case: str, command: tuple[str, ...]
+) -> None:
+    before = events(complaints.db)
+    args = [part.format(case=case, long="n" * 201) for part in command]
+    result = complaints(*args)
+    assert result.exit_code == 1
+    assert "at most 200" in one_line_error(result)
+    assert events(complaints.db) == before
+
+
+def test_a_control_character_in_an_amended_team_is_refused(
+    complaints: Complaints, case: str
+) -> None:
+    before = events(complaints.db)
+    result = complaints(
+        "amend", case, "--field", "team", "--value", "Locality\x07North", "--reason", "typo"
+    )
+    assert result.exit_code == 1
+    assert "control character (U+0007)" in one_line_error(result)
+    assert events(complaints.db) == before
