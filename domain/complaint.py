@@ -2144,6 +2144,16 @@ class Complaint(Aggregate):
             self.MergedInto, on=on, actor=actor, original=original.ref, reason=reason
         )
 
+    def check_no_duplicates_merged_into_it(self, duplicates: list[str]) -> None:
+        """Refuse (:class:`~domain.errors.MergeRefused`) merging this case while
+        ``duplicates`` (cases still merged into it) point at it: a chain of merges would
+        leave them pointing at a case that is itself merged (ADR 0044)."""
+        if duplicates:
+            raise errors.MergeRefused(
+                f"{', '.join(duplicates)} was merged into {self.ref}: void that merge first, "
+                "then merge each case into the original"
+            )
+
     def check_split(self, procedure: str) -> None:
         """Refuse (:class:`~domain.errors.SplitRefused`) a split of this case into a part
         under ``procedure``."""

@@ -69,6 +69,13 @@ class CaseLinkService:
             if duplicate == original:
                 raise errors.MergeRefused(f"case {duplicate} cannot be merged into itself")
             into = self._case(original)
+            # Its own duplicates still merged into it, if any (ADR 0044: no chain of merges).
+            merged_into_it = [
+                k.ref
+                for k in copy.links
+                if k.kind == MERGED_DUPLICATE and self._case(k.ref).merged_into == duplicate
+            ]
+            copy.check_no_duplicates_merged_into_it(merged_into_it)
             copy.merge_into(on=on, actor=actor, policy=policy, original=into, reason=reason)
             into.link(on=on, actor=actor, policy=policy, other=duplicate, kind=MERGED_DUPLICATE)
             self.app.save(copy, into)

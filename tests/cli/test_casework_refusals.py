@@ -42,3 +42,29 @@ def test_a_new_issue_with_a_reference_a_receipt_would_refuse_is_refused(
         rule="bad-data",
     )  # fmt: skip
     assert [c["ref"] for c in complaints.json("list")] == ["CSC-T-1"]
+
+
+def test_a_case_with_a_merged_duplicate_is_not_merged_into_a_third(
+    complaints: Complaints, unchanged: Unchanged
+) -> None:
+    for ref in ("CSC-T-1", "CSC-T-2", "CSC-T-3"):
+        statutory_case(complaints, ref)
+    complaints.ok("merge", "CSC-T-1", "--into", "CSC-T-2", "--reason", "dup", "--on", "2024-05-02")
+    unchanged(
+        "CSC-T-2", "merge", "CSC-T-2", "--into", "CSC-T-3", "--reason", "dup",
+        "--on", "2024-05-03", rule="merge-refused",
+    )  # fmt: skip
+    assert complaints.json("show", "CSC-T-1")["merged_into"] == "CSC-T-2"
+
+
+def test_a_case_whose_duplicate_was_voided_out_of_its_merge_can_be_merged(
+    complaints: Complaints,
+) -> None:
+    for ref in ("CSC-T-1", "CSC-T-2", "CSC-T-3"):
+        statutory_case(complaints, ref)
+    complaints.ok("merge", "CSC-T-1", "--into", "CSC-T-2", "--reason", "dup", "--on", "2024-05-02")
+    version = complaints.history("CSC-T-1")[-1]["version"]
+    complaints.ok("void", "CSC-T-1", str(version), "--reason", "merged into the wrong case")
+    complaints.ok("merge", "CSC-T-2", "--into", "CSC-T-3", "--reason", "dup", "--on", "2024-05-03")
+    complaints.ok("merge", "CSC-T-1", "--into", "CSC-T-3", "--reason", "dup", "--on", "2024-05-03")
+    assert complaints.json("show", "CSC-T-1")["merged_into"] == "CSC-T-3"
