@@ -452,3 +452,17 @@ def test_a_control_character_in_an_amended_team_is_refused(
     assert result.exit_code == 1
     assert "control character (U+0007)" in one_line_error(result)
     assert events(complaints.db) == before
+
+
+# ----------------------------------------- names in the Markdown report (ADR 0044)
+def test_a_name_with_a_pipe_or_a_tag_stays_one_cell_of_the_markdown_report(
+    complaints: Complaints,
+) -> None:
+    complaints.ok(
+        "receive", "--on", RECEIVED, "--procedure", "statutory",
+        "--team", "<img src=x onerror=alert(1)>|North",
+    )  # fmt: skip
+    report = complaints.ok("report", "annual", "--year", "2025/26", "--format", "md")
+    row = next(line for line in report.splitlines() if "onerror" in line)
+    assert "<img" not in row
+    assert row.startswith("| &lt;img src=x onerror=alert(1)>\\|North | 1 |"), row
