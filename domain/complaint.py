@@ -2008,10 +2008,19 @@ class Complaint(Aggregate):
         )
 
     # ------------------------------------------- issue 16, part 2 (ADR 0039)
+    def _check_not_merged(self, what: str) -> None:
+        """A merged duplicate's figures are its original's (ADR 0038), so ``what`` is
+        recorded on the original (ADR 0044)."""
+        if self.ended == MERGED:
+            raise errors.CaseEnded(
+                f"case {self.ref} was merged into {self.merged_into}: record {what} there"
+            )
+
     @step
     def name_provider(
         self, *, on: date, actor: str, policy: ProcedurePolicy, provider: str
     ) -> None:
+        self._check_not_merged("the provider")
         name = policy.resolve(PROVIDER, provider, on)
         assert name is not None
         if name == self.casework.provider:
@@ -2022,6 +2031,7 @@ class Complaint(Aggregate):
     def record_joint_complaint(
         self, *, on: date, actor: str, policy: ProcedurePolicy, body: str, lead: str
     ) -> None:
+        self._check_not_merged("the joint complaint")
         check_joint(self.casework.joint, body, lead)
         self.trigger_event(self.JointComplaintRecorded, on=on, actor=actor, body=body, lead=lead)
 
@@ -2043,11 +2053,7 @@ class Complaint(Aggregate):
     ) -> None:
         check_cost_kind(kind)
         amount = check_amount(amount)
-        if self.ended == MERGED:
-            # Its figures are its original's (ADR 0038): the cost is the original's too.
-            raise errors.CaseEnded(
-                f"case {self.ref} was merged into {self.merged_into}: record the cost there"
-            )
+        self._check_not_merged("the cost")
         if stage is None and self.stage is not None:
             stage = str(self.stage.number)
         self._check_stage_reached(stage)

@@ -69,3 +69,19 @@ def test_a_cost_recorded_late_on_a_merged_duplicate_is_not_in_the_expenditure(
     complaints.ok("projections", "rebuild")
     assert expenditure(complaints)["cases"] == 0
     assert expenditure(complaints)["total"] == "0.00"
+
+
+def test_a_provider_or_a_joint_complaint_on_a_merged_duplicate_is_refused(
+    complaints: Complaints, unchanged: Unchanged
+) -> None:
+    statutory_case(complaints, "CSC-T-1")
+    statutory_case(complaints, "CSC-T-2")
+    merge(complaints, "CSC-T-2", "CSC-T-1", "2024-05-03")
+    unchanged(
+        "CSC-T-2", "provider", "CSC-T-2", "--on", "2024-05-07", "--provider", "Acme Care",
+        rule="case-ended",
+    )  # fmt: skip
+    unchanged(
+        "CSC-T-2", "joint", "record", "CSC-T-2", "--on", "2024-05-07", "--with", "nhs",
+        "--lead", "council", rule="case-ended",
+    )  # fmt: skip
