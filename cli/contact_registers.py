@@ -382,6 +382,8 @@ def review_request(ctx: click.Context, ref: str, on: date, outcome: str | None) 
 def show(ctx: click.Context, ref: str, on: date | None, output_format: str) -> None:
     """One subject access request: its dates, deadline, outcome and review.
 
+    Its extension reason is sealed; opening it is written in the access log.
+
     Example:
 
     \b
@@ -389,6 +391,10 @@ def show(ctx: click.Context, ref: str, on: date | None, output_format: str) -> N
     """
     app = ledger(ctx)
     shown = app.contact_registers.access_request(ref, on or app.today())
+    if shown["extension_reason"]:  # sealed words opened: logged like a case's (ADR 0044)
+        ledger(ctx, write=True).record_access(
+            [ref], actor=actor(ctx), purpose="access-request show"
+        )
     if output_format == "json":
         emit_json(shown)
         return

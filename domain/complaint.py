@@ -70,6 +70,7 @@ from domain.state import (
     Reopening,
     StageState,
 )
+from domain.vocabulary import check_text
 
 LEDGER_NAMESPACE = uuid5(NAMESPACE_URL, "https://complaints-ledger.invalid/")
 
@@ -1974,6 +1975,8 @@ class Complaint(Aggregate):
             for reason_name in value:
                 check_name("reason", reason_name, taxonomy.reasons)
         elif field in ("service-area", "team"):
+            # A name like the receipt's (no control character, at most MAX_NAME; ADR 0044).
+            check_text(field, str(value), name=True)
             # Judged on the day the case was received: the detail belongs to receipt.
             value = policy.resolve(field, str(value), self.received_on)
         elif field == "received-on":
@@ -2005,10 +2008,19 @@ class Complaint(Aggregate):
         )
 
     # ------------------------------------------- issue 16, part 2 (ADR 0039)
+    def _check_not_merged(self, what: str) -> None:
+        """A merged duplicate's figures are its original's (ADR 0038), so ``what`` is
+        recorded on the original (ADR 0044)."""
+        if self.ended == MERGED:
+            raise errors.CaseEnded(
+                f"case {self.ref} was merged into {self.merged_into}: record {what} there"
+            )
+
     @step
     def name_provider(
         self, *, on: date, actor: str, policy: ProcedurePolicy, provider: str
     ) -> None:
+        self._check_not_merged("the provider")
         name = policy.resolve(PROVIDER, provider, on)
         assert name is not None
         if name == self.casework.provider:
@@ -2019,6 +2031,7 @@ class Complaint(Aggregate):
     def record_joint_complaint(
         self, *, on: date, actor: str, policy: ProcedurePolicy, body: str, lead: str
     ) -> None:
+        self._check_not_merged("the joint complaint")
         check_joint(self.casework.joint, body, lead)
         self.trigger_event(self.JointComplaintRecorded, on=on, actor=actor, body=body, lead=lead)
 
@@ -2040,6 +2053,7 @@ class Complaint(Aggregate):
     ) -> None:
         check_cost_kind(kind)
         amount = check_amount(amount)
+        self._check_not_merged("the cost")
         if stage is None and self.stage is not None:
             stage = str(self.stage.number)
         self._check_stage_reached(stage)
@@ -2122,18 +2136,29 @@ class Complaint(Aggregate):
         progressed = (
             [s for s in self.stages if s.number > 1 or not s.is_open]
             or self.payments
+            or self.casework.costs
             or self.recommendations
             or self.ombudsman
         )
         if progressed:
             raise errors.MergeRefused(
                 f"{self.ref} has gone beyond an unanswered Stage 1 (responses, payments, "
-                "recommendations or the Ombudsman): link it to the original instead"
+                "costs, recommendations or the Ombudsman): link it to the original instead"
             )
         self._check_date(on, policy)
         self.trigger_event(
             self.MergedInto, on=on, actor=actor, original=original.ref, reason=reason
         )
+
+    def check_no_duplicates_merged_into_it(self, duplicates: list[str]) -> None:
+        """Refuse (:class:`~domain.errors.MergeRefused`) merging this case while
+        ``duplicates`` (cases still merged into it) point at it: a chain of merges would
+        leave them pointing at a case that is itself merged (ADR 0044)."""
+        if duplicates:
+            raise errors.MergeRefused(
+                f"{', '.join(duplicates)} was merged into {self.ref}: void that merge first, "
+                "then merge each case into the original"
+            )
 
     def check_split(self, procedure: str) -> None:
         """Refuse (:class:`~domain.errors.SplitRefused`) a split of this case into a part
@@ -2153,6 +2178,12 @@ class Complaint(Aggregate):
         if done is not None:
             raise errors.SplitRefused(
                 f"case {self.ref} was already split on {done.on.isoformat()} (part {done.ref})"
+            )
+        source = next((k for k in self.links if k.kind == "split-from"), None)
+        if source is not None:
+            raise errors.SplitRefused(
+                f"case {self.ref} is the part split from {source.ref} on "
+                f"{source.on.isoformat()}: a part is not split again"
             )
 
     @step

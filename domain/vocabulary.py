@@ -44,8 +44,11 @@ AMOUNT_FORMS = (
 _DAY_AND_TIME = re.compile(r"(?P<day>[0-9/\-]+)(?:(?:T|\s+)(?P<time>\S.*))?")
 _ISO = re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})")
 _UK = re.compile(r"(?P<day>\d{1,2})/(?P<month>\d{1,2})/(?P<year>\d{4})")
-_AMOUNT = re.compile(r"£?\s*(?P<pounds>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<pence>\d{1,2}))?")
-_NEGATIVE = re.compile(r"(?:-\s*£?|£\s*-)\s*[\d.,]+")
+# Digits 0 to 9 only: ``\d`` alone also matches other scripts' digits (ADR 0044).
+_AMOUNT = re.compile(
+    r"£?\s*(?P<pounds>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<pence>\d{1,2}))?", re.ASCII
+)
+_NEGATIVE = re.compile(r"(?:-\s*£?|£\s*-)\s*[\d.,]+", re.ASCII)
 _NOT_A_KEY = re.compile(r"[\W_]+")
 _RANGE = re.compile(r"(\d+)-(\d+)")
 
@@ -55,6 +58,9 @@ EARLIEST_YEAR = 1990
 LATEST_YEAR = 2100
 #: The longest text a step may hold (a summary, a reason, a recommendation's text).
 MAX_TEXT = 20_000
+#: The longest name (a team, a provider, an actor): what the read models' name columns
+#: hold (``projections.tables.NAME``), so both engines refuse the same names (ADR 0044).
+MAX_NAME = 200
 #: Fields of a recorded step that are names: no control characters in them.
 NAME_FIELDS = frozenset(
     {
@@ -243,7 +249,7 @@ def unknown_name_message(
 def text_problem(text: str, name: bool = False) -> str | None:
     """Why ``text`` cannot be recorded, or None: a NUL character, bytes that are not
     UTF-8 (kept by Python as surrogates), more than :data:`MAX_TEXT` characters, or
-    (in a name) a control character."""
+    (in a name) more than :data:`MAX_NAME` characters or a control character."""
     if "\x00" in text:
         return "contains a NUL character"
     if any("\ud800" <= char <= "\udfff" for char in text):
@@ -251,6 +257,8 @@ def text_problem(text: str, name: bool = False) -> str | None:
     if len(text) > MAX_TEXT:
         return f"is {len(text):,} characters long; at most {MAX_TEXT:,} can be recorded"
     if name:
+        if len(text) > MAX_NAME:
+            return f"is {len(text):,} characters long; a name has at most {MAX_NAME}"
         for char in text:
             if unicodedata.category(char) in ("Cc", "Zl", "Zp"):
                 return f"contains a control character (U+{ord(char):04X})"

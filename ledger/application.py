@@ -1970,6 +1970,10 @@ class Ledger(Application[UUID]):
         tells the kind), each with the name used when nothing is there."""
         kind = kind_of_reference(ref)
         complaint = (case_id(ref), "case")
+        from domain.contact_registers import ACCESS_REQUEST_PREFIX, access_request_id
+
+        if ref.startswith(f"{ACCESS_REQUEST_PREFIX}-"):  # its access log (ADR 0044)
+            return [(access_request_id(ref), "subject access request"), complaint]
         if kind is None:
             return [complaint, (representation_id(ref), "case")]
         return [(representation_id(ref), kind.KIND), complaint]

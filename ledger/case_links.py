@@ -24,6 +24,7 @@ from domain.case_links import (
 )
 from domain.complaint import Complaint, case_id
 from domain.procedure import check_name
+from domain.references import check_reference
 
 if TYPE_CHECKING:
     from ledger.application import Ledger
@@ -68,6 +69,13 @@ class CaseLinkService:
             if duplicate == original:
                 raise errors.MergeRefused(f"case {duplicate} cannot be merged into itself")
             into = self._case(original)
+            # Its own duplicates still merged into it, if any (ADR 0044: no chain of merges).
+            merged_into_it = [
+                k.ref
+                for k in copy.links
+                if k.kind == MERGED_DUPLICATE and self._case(k.ref).merged_into == duplicate
+            ]
+            copy.check_no_duplicates_merged_into_it(merged_into_it)
             copy.merge_into(on=on, actor=actor, policy=policy, original=into, reason=reason)
             into.link(on=on, actor=actor, policy=policy, other=duplicate, kind=MERGED_DUPLICATE)
             self.app.save(copy, into)
@@ -81,6 +89,8 @@ class CaseLinkService:
         a new complaint, triaged into it on ``on`` with its own clock, linked both ways.
         Returns the part's reference."""
         policy = self.app.policy_for_today()
+        if part_ref is not None:
+            check_reference(part_ref)
 
         def work() -> str:
             case = self._case(ref)
@@ -116,6 +126,8 @@ class CaseLinkService:
         (details not given are the case's), triaged into ``procedure`` (default: the
         case's), linked both ways. Returns its reference."""
         policy = self.app.policy_for_today()
+        if new_ref is not None:
+            check_reference(new_ref)
 
         def work() -> str:
             case = self._case(ref)

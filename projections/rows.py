@@ -178,6 +178,8 @@ def complaint_rows(complaint: Complaint, policy: ProcedurePolicy) -> Rows:
         # A merged duplicate's figures are its original's: it counts as no complaint.
         for table in ("rm_stage", "rm_point", "rm_remedy", "rm_reopening", "rm_casework"):
             rows[table] = []
+        for table in ("rm_cost", "rm_survey_score"):  # ADR 0044
+            rows[table] = []
     return rows
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from html import escape
@@ -664,7 +665,9 @@ def markdown(report: dict[str, Any], labels: Labels | None = None) -> str:
         lines += ["## The council's commentary", "", report["narrative"].strip(), ""]
     for title, header, rows in sections(report, labels):
         lines += [f"## {title}", "", _md_row(header), _md_row(["---"] * len(header))]
-        lines += [_md_row(row) for row in rows] or [_md_row(["(none)"] + [""] * (len(header) - 1))]
+        lines += [_md_row(_md_cell(c) for c in row) for row in rows] or [
+            _md_row(["(none)"] + [""] * (len(header) - 1))
+        ]
         lines.append("")
     note = integrity_note(report)
     if note:
@@ -688,6 +691,19 @@ def integrity_note(report: dict[str, Any]) -> str | None:
 
 def _md_row(cells: Iterable[Any]) -> str:
     return "| " + " | ".join(str(c) for c in cells) + " |"
+
+
+#: The start of an HTML tag, comment or declaration (``<b``, ``</``, ``<!``, ``<?``); a
+#: suppressed count such as ``<5`` is not one.
+_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+
+
+def _md_cell(value: Any) -> str:
+    """A row's cell as Markdown text: on one line, a ``|`` escaped and a tag's ``<``
+    written ``&lt;``, so a name (a team, a provider) stays one cell and is shown, never
+    rendered as HTML (ADR 0044)."""
+    text = " ".join(str(value).split()).replace("|", "\\|")
+    return _TAG_START.sub("&lt;", text)
 
 
 def csv_text(report: dict[str, Any], labels: Labels | None = None) -> str:

@@ -43,7 +43,7 @@ from domain.procedure import (
 )
 from domain.references import check_reference
 from domain.registers import SERVICE_AREA, TEAM, normal
-from domain.vocabulary import parse_amount, parse_date
+from domain.vocabulary import check_text, parse_amount, parse_date
 from ledger.store.storage import events_table
 from projections.bulk import collector_paused
 
@@ -531,13 +531,30 @@ def build_case(values: dict[str, Any], policy: ProcedurePolicy, actor: str) -> C
         )
     except errors.Refused as refusal:
         raise _RowRefused(RECEIPT_BLAME.get(refusal.rule, "received_on"), refusal) from None
+    _check_texts(complaint, 0, None)
     main, floating = _steps(v, policy, actor)
     for step in _in_date_order(main, floating):
+        done = len(complaint.pending_events)
         try:
             step.run(complaint)
         except errors.Refused as refusal:
             raise _RowRefused(step.blame.get(refusal.rule, step.column), refusal) from None
+        _check_texts(complaint, done, step.column)
     return complaint
+
+
+def _check_texts(complaint: Complaint, since: int, column: str | None) -> None:
+    """The texts of the steps after the first ``since`` checked as the ledger checks
+    them when it saves (ADR 0025), so a name it would refuse is an error of its row and
+    ``column`` (of the receipt: the field's own column), not of the whole file (ADR 0044)."""
+    for event in complaint.pending_events[since:]:
+        for name, value in vars(event).items():
+            if name in ("originator_id", "originator_version", "timestamp"):
+                continue
+            try:
+                check_text(name, value)
+            except errors.BadData as refusal:
+                raise _RowRefused(column or name, refusal) from None
 
 
 def _call(action: str, **arguments: Any) -> Callable[[Complaint], Any]:

@@ -110,3 +110,18 @@ def test_an_annual_report_quoting_an_approved_extract_is_logged(complaints: Comp
     assert [(e["ref"], e["purpose"]) for e in log] == [
         (compliment, "report annual (approved extracts)")
     ]
+
+
+def test_opening_an_access_requests_extension_reason_is_logged(complaints: Complaints) -> None:
+    """The reason is sealed (ADR 0040); showing it opens it, like a case's (ADR 0044)."""
+    ref = complaints.ok(
+        "access-request", "receive", "--on", "2025-01-31", "--service-area", "Care Leavers"
+    )
+    complaints.ok("access-request", "extend", ref, "--on", "2025-02-10", "--reason", "three teams")
+    assert complaints.json("access-log") == []
+    shown = complaints.json("access-request", "show", ref)
+    assert shown["extension_reason"] == "three teams"
+    log = complaints.json("access-log")
+    assert [(e["actor"], e["ref"], e["purpose"]) for e in log] == [
+        ("tester", ref, "access-request show")
+    ]

@@ -388,3 +388,81 @@ def test_hostile_input_to_every_recording_command_records_nothing_and_says_one_l
     app.close()
     assert tried > 500
     assert not failures, f"{len(failures)} of {tried}:\n" + "\n".join(failures[:40])
+
+
+# ------------------------------------------------- digits of other scripts (ADR 0044)
+# Arabic-Indic and full-width digits, written as escapes so the source shows them.
+@pytest.mark.parametrize(
+    "amount", ["\u0661\u0662", "\uff11\uff12", "12.\u0665\u0660", "£\u0661,\u0662\u0663\u0664"]
+)
+def test_an_amount_in_digits_other_than_0_to_9_is_refused(
+    complaints: Complaints, case: str, amount: str
+) -> None:
+    before = events(complaints.db)
+    result = complaints(
+        "cost", case, "--on", RECEIVED, "--kind", "advocacy", "--amount", amount
+    )
+    assert result.exit_code == 1
+    assert "is not an amount" in one_line_error(result)
+    assert events(complaints.db) == before
+
+
+# ----------------------------------------- names longer than the read models hold (ADR 0044)
+def test_the_longest_name_is_what_the_read_models_hold() -> None:
+    from domain.vocabulary import MAX_NAME
+    from projections.tables import NAME
+
+    assert NAME.length == MAX_NAME
+
+
+def test_a_name_of_the_longest_length_is_recorded_on_both_engines(
+    complaints: Complaints, case: str
+) -> None:
+    complaints.ok("provider", case, "--on", RECEIVED, "--provider", "p" * 200)
+    assert complaints.json("providers")[0]["provider"] == "p" * 200
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("provider", "{case}", "--on", RECEIVED, "--provider", "{long}"),
+        ("amend", "{case}", "--field", "team", "--value", "{long}", "--reason", "typo"),
+        ("receive", "--on", RECEIVED, "--procedure", "statutory", "--team", "{long}"),
+    ],
+    ids=["provider", "amend-team", "receive-team"],
+)
+def test_a_name_longer_than_the_read_models_hold_is_refused_alike_on_both_engines(
+    complaints: Complaints, case: str, command: tuple[str, ...]
+) -> None:
+    before = events(complaints.db)
+    args = [part.format(case=case, long="n" * 201) for part in command]
+    result = complaints(*args)
+    assert result.exit_code == 1
+    assert "at most 200" in one_line_error(result)
+    assert events(complaints.db) == before
+
+
+def test_a_control_character_in_an_amended_team_is_refused(
+    complaints: Complaints, case: str
+) -> None:
+    before = events(complaints.db)
+    result = complaints(
+        "amend", case, "--field", "team", "--value", "Locality\x07North", "--reason", "typo"
+    )
+    assert result.exit_code == 1
+    assert "control character (U+0007)" in one_line_error(result)
+    assert events(complaints.db) == before
+
+
+# ----------------------------------------- names in the Markdown report (ADR 0044)
+def test_a_name_with_a_pipe_or_a_tag_stays_one_cell_of_the_markdown_report(
+    complaints: Complaints,
+) -> None:
+    complaints.ok(
+        "receive", "--on", RECEIVED, "--procedure", "statutory",
+        "--team", "<img src=x onerror=alert(1)>|North",
+    )  # fmt: skip
+    report = complaints.ok("report", "annual", "--year", "2025/26", "--format", "md")
+    row = next(line for line in report.splitlines() if "onerror" in line)
+    assert "<img" not in row
+    assert row.startswith("| &lt;img src=x onerror=alert(1)>\\|North | 1 |"), row

@@ -386,3 +386,18 @@ def test_the_format_document_lists_every_column() -> None:
     assert not missing
     with EXAMPLE.open(newline="", encoding="utf-8") as handle:
         assert next(csv.reader(handle)) == list(COLUMN_NAMES)
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("team", "Locality\x07North"), ("provider", "Acme\x1bCare"), ("provider", "p" * 201)],
+    ids=["team-control", "provider-control", "provider-long"],
+)
+def test_a_name_that_cannot_be_recorded_is_an_error_of_its_row_and_column(
+    db_url: str, tmp_path: Path, column: str, value: str
+) -> None:
+    source = write_rows(tmp_path / "rows.csv", [GOOD, {**GOOD, "reference": "G-2", column: value}])
+    result = Complaints(db_url)("import", str(source))
+    assert result.exit_code == 1
+    assert f"row 3, column {column}: " in result.stderr, result.stderr
+    assert events_in(db_url) == 0
