@@ -50,11 +50,11 @@ _NO_NAMES = (
 #: Why a survivor survives, by mutant name: equivalent (no behaviour changes) or out of
 #: reach of the fast tests (and why). Kept by hand after each run.
 EXPLAINED: dict[str, str] = {
-    "ledger.store.integrity.x_event_hash__mutmut_15": (
+    "ledger.store.integrity.x_event_hash__mutmut_16": (
         "equivalent: positions and versions are never negative, and below 2^63 the "
         "signed and unsigned 8-byte encodings are the same bytes"
     ),
-    "ledger.store.integrity.x_event_hash__mutmut_23": (
+    "ledger.store.integrity.x_event_hash__mutmut_24": (
         "equivalent: a topic's length is far below 2^31 bytes, where `>i` and `>I` "
         "write the same bytes"
     ),

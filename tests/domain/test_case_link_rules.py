@@ -103,3 +103,50 @@ def test_a_link_to_itself_or_made_twice_is_refused() -> None:
     complaint.link(on=date(2026, 5, 12), actor=TEAM, policy=POLICY, other="B", kind=SAME_FAMILY)
     records_nothing(complaint, errors.AlreadyLinked, "link", {**on, "other": "B"})
     assert [(k.ref, k.kind) for k in complaint.links] == [("B", SAME_FAMILY)]
+
+
+def test_a_case_linked_to_one_case_can_be_linked_to_another_and_the_same_case_another_way() -> None:
+    complaint = case("A")
+    complaint.link(on=date(2026, 5, 12), actor=TEAM, policy=POLICY, other="B", kind=SAME_FAMILY)
+    complaint.link(on=date(2026, 5, 12), actor=TEAM, policy=POLICY, other="C", kind=SAME_FAMILY)
+    complaint.link(on=date(2026, 5, 12), actor=TEAM, policy=POLICY, other="B", kind="same-issue")
+    assert [(k.ref, k.kind) for k in complaint.links] == [
+        ("B", SAME_FAMILY),
+        ("C", SAME_FAMILY),
+        ("B", "same-issue"),
+    ]
+    records_nothing(
+        complaint,
+        errors.AlreadyLinked,
+        "link",
+        dict(on=date(2026, 5, 13), actor=TEAM, policy=POLICY, other="C", kind=SAME_FAMILY),
+    )
+
+
+def test_a_case_with_only_related_links_can_still_be_split() -> None:
+    complaint = case("A")
+    complaint.link(on=date(2026, 5, 12), actor=TEAM, policy=POLICY, other="B", kind=SAME_FAMILY)
+    complaint.check_split(CORPORATE)  # no refusal
+
+
+@pytest.mark.parametrize(
+    ("kind", "words"),
+    [
+        ("split-part", "case A was already split on 2026-05-12 (part P)"),
+        ("split-from", "case A is the part split from P on 2026-05-12: a part is not split again"),
+    ],
+)
+def test_a_split_case_or_a_split_part_is_not_split_again(kind: str, words: str) -> None:
+    complaint = case("A")
+    complaint.link(on=date(2026, 5, 12), actor=TEAM, policy=POLICY, other="P", kind=kind)
+    with pytest.raises(errors.SplitRefused) as info:
+        complaint.check_split(CORPORATE)
+    assert str(info.value) == f"{words} [split-refused]"
+
+
+def test_a_case_with_duplicates_merged_into_it_is_not_merged_itself() -> None:
+    original = case("A")
+    original.check_no_duplicates_merged_into_it([])  # none: no refusal
+    with pytest.raises(errors.MergeRefused) as info:
+        original.check_no_duplicates_merged_into_it(["B", "C"])
+    assert str(info.value).startswith("B, C was merged into A: void that merge first")

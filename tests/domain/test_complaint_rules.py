@@ -1229,6 +1229,28 @@ def test_amendment_keeps_original_in_history() -> None:
     assert complaint.amendments[0].old == "Children in Care"
 
 
+@pytest.mark.parametrize("field", ["team", "service-area"])
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        ("CIC\x07East", "team contains a control character (U+0007)"),
+        ("x" * 201, "is 201 characters long; a name has at most 200"),
+    ],
+)
+def test_an_amended_team_or_service_area_is_checked_as_a_name(
+    field: str, name: str, problem: str
+) -> None:
+    complaint = at_stage1(service_area="Children in Care", team="CIC East")
+    pending = list(complaint.pending_events)
+    with pytest.raises(errors.BadData) as info:
+        complaint.amend(
+            on=date(2026, 5, 14), actor=TEAM, policy=POLICY, field=field, value=name, reason="x"
+        )
+    assert complaint.pending_events == pending
+    assert str(info.value).startswith(f"{field} ")
+    assert problem.split(" ", 1)[1] in str(info.value)
+
+
 def test_a_step_dated_today_is_accepted() -> None:
     assert received(on=TODAY).received_on == TODAY
 

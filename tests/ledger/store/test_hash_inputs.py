@@ -127,3 +127,8 @@ def test_each_hashed_field_changed_alone_in_the_database_is_caught_at_its_positi
 def test_an_events_state_hashes_the_same_as_text_or_bytes() -> None:
     text = BASE["state"].decode()  # type: ignore[attr-defined]
     assert event_hash(**{**BASE, "state": text}) == event_hash(**BASE)  # type: ignore[arg-type]
+
+
+def test_an_events_case_id_hashes_the_same_as_a_uuid_or_its_text() -> None:
+    text = str(BASE["aggregate_id"])
+    assert event_hash(**{**BASE, "aggregate_id": text}) == event_hash(**BASE)  # type: ignore[arg-type]
