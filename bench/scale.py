@@ -967,7 +967,7 @@ def limits(sizes: list[Size], found: dict[str, list[ProfileRow]]) -> list[str]:
         "the cycle collector paused (ADR 0041): it decodes and applies every "
         f"event once (`_folded` {_share(found, r, '_folded')}, of which decoding "
         f"{_share(found, r, 'domain_event')}), checks the page's chain links in one pass "
-        f"(`first_tampered` {_share(found, r, 'first_tampered')}), computes each "
+        f"(`first_unlinked` {_share(found, r, 'first_unlinked')}), computes each "
         f"touched case's rows (`complaint_rows` {_share(found, r, 'complaint_rows')}) and "
         f"writes each table once per page (`store` {_share(found, r, ' store')}: a DELETE "
         "per table for records seen before, one driver `executemany` per table on "
