@@ -47,6 +47,7 @@ from domain.personal import (
     SealedText,
     access_log_id,
     check_subject,
+    marked_note,
     named_in,
     note_subject,
     personal_details_id,
@@ -370,12 +371,6 @@ class Ledger(Application[UUID]):
         """The case steps that the last writing unit of work recorded (for the
         "Recorded ..." line a recording command prints on stderr)."""
         return [_recorded(e) for e in self._last_saved if isinstance(e, Complaint.Event)]
-
-    def note_written(self, positions: Sequence[int]) -> None:
-        """Events stored through the recorder directly (bulk restore) join the chain."""
-        self._written.extend(positions)
-        if self._grouped:
-            self._saved_records.clear()  # a later line loads their records from the log
 
     @property
     def chain(self) -> HashChain:
@@ -1210,11 +1205,39 @@ class Ledger(Application[UUID]):
             key_id = key_ids[(str(case), CASE_SUBJECT)]
             record = personal_details_id(case)
             for domain_event, name, value in fields:
-                key = text_note_key(domain_event.originator_version, name)
-                sealed = self.keys.seal(key_id, value, _bound_to(record, key))
-                marker = SealedText(key, key_id, sealed.nonce, sealed.ciphertext).marker
-                # The step is not recorded yet: what it will hold is the sealed text.
-                object.__setattr__(domain_event, name, marker)
+                self._seal_in_step(key_id, record, domain_event, name, value)
+
+    def _seal_in_step(self, key_id: str, record: UUID, step: Any, name: str, value: str) -> None:
+        """Seal ``value`` under ``key_id`` into the pending ``step``'s field ``name``: the
+        field keeps a marker naming the note ``text:VERSION:FIELD`` (ADR 0028)."""
+        key = text_note_key(step.originator_version, name)
+        sealed = self.keys.seal(key_id, value, _bound_to(record, key))
+        marker = SealedText(key, key_id, sealed.nonce, sealed.ciphertext).marker
+        # The step is not recorded yet: what it will hold is the sealed text.
+        object.__setattr__(step, name, marker)
+
+    def _seal_words(
+        self,
+        record: Any,
+        owner: UUID,
+        subject: str,
+        fields: Mapping[type, Sequence[str]],
+        key_id: str | None = None,
+    ) -> None:
+        """Seal the words of a record's pending steps (the ``fields`` of each step type)
+        inside the steps: under ``key_id`` when known, else the owner's key of
+        ``subject``, made if need be (learning statements, contact registers, subject
+        access requests)."""
+        bound_to = personal_details_id(record.id)
+        for step in record.pending_events:
+            for name in fields.get(type(step), ()):
+                value = getattr(step, name)
+                if not isinstance(value, str) or marked_note(value) is not None:
+                    continue
+                check_text(name, value)
+                if key_id is None:
+                    key_id = self.keys.key_for(str(owner), subject)
+                self._seal_in_step(key_id, bound_to, step, name, value)
 
     def _typed_texts(self, case: UUID) -> list[tuple[Any, SealedNote]]:
         """The text typed into the case's steps and sealed in them (ADR 0028), as notes

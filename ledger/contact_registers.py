@@ -33,13 +33,9 @@ from domain.contact_registers import (
 from domain.personal import (
     CASE_SUBJECT,
     SealedNote,
-    SealedText,
-    marked_note,
     personal_details_id,
     sealed_in_step,
-    text_note_key,
 )
-from domain.vocabulary import check_text
 
 if TYPE_CHECKING:
     from domain.procedure import ProcedurePolicy
@@ -68,20 +64,7 @@ class ContactRegisterService:
     ) -> None:
         """Seal the words of the record's pending steps inside the steps (under
         ``key_id`` when known, else the owner's key of ``subject``, made if need be)."""
-        app = self.app
-        bound_to = personal_details_id(record.id)
-        for step in record.pending_events:
-            for name in fields.get(type(step), ()):
-                value = getattr(step, name)
-                if not isinstance(value, str) or marked_note(value) is not None:
-                    continue
-                check_text(name, value)
-                if key_id is None:
-                    key_id = app.keys.key_for(str(owner), subject)
-                key = text_note_key(step.originator_version, name)
-                sealed = app.keys.seal(key_id, value, f"{bound_to}|{key}")
-                marker = SealedText(key, key_id, sealed.nonce, sealed.ciphertext).marker
-                object.__setattr__(step, name, marker)
+        self.app._seal_words(record, owner, subject, fields, key_id)
 
     def _open(self, record_id: UUID, step: Any, name: str, subject: str) -> str:
         """The words a step holds in ``name``, or :data:`ERASED` once their key is gone."""

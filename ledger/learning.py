@@ -43,16 +43,12 @@ from domain.personal import (
     AccessLog,
     PersonalDetails,
     SealedNote,
-    SealedText,
     access_log_id,
-    marked_note,
     note_subject,
     personal_details_id,
     sealed_in_step,
-    text_note_key,
 )
 from domain.procedure import TRIAGE_OUT
-from domain.vocabulary import check_text
 from projections import tables
 
 if TYPE_CHECKING:
@@ -79,22 +75,7 @@ class CodeService:
 
     def _seal(self, statement: LearningStatement) -> None:
         """Seal the words of the statement's pending steps inside the steps."""
-        app = self.app
-        owner = self._key_owner(statement)
-        key_id: str | None = None
-        bound_to = personal_details_id(statement.id)
-        for step in statement.pending_events:
-            for name in LEARNING_TEXT.get(type(step), ()):
-                value = getattr(step, name)
-                if not isinstance(value, str) or marked_note(value) is not None:
-                    continue
-                check_text(name, value)
-                if key_id is None:
-                    key_id = app.keys.key_for(str(owner), CASE_SUBJECT)
-                key = text_note_key(step.originator_version, name)
-                sealed = app.keys.seal(key_id, value, f"{bound_to}|{key}")
-                marker = SealedText(key, key_id, sealed.nonce, sealed.ciphertext).marker
-                object.__setattr__(step, name, marker)
+        self.app._seal_words(statement, self._key_owner(statement), CASE_SUBJECT, LEARNING_TEXT)
 
     def _open(self, statement_id: UUID, step: Any, name: str) -> str | None:
         """The words a step holds in ``name``, or ``None`` once their key is destroyed."""
