@@ -488,9 +488,11 @@ class Ledger(Application[UUID]):
                     if table.name not in present:
                         table.create(connection)
                         present |= {str(index.name) for index in table.indexes}
-                    for index in table.indexes:
-                        if index.name is None or index.name not in present:
-                            index.create(connection, checkfirst=True)
+                    missing = [i for i in table.indexes if i.name is None or i.name not in present]
+                    # A read model of an older shape lacks a newer index's columns until
+                    # its rebuild, which creates the index with the table (ADR 0045).
+                    for index in read_models.indexes_it_holds(connection, table, missing):
+                        index.create(connection, checkfirst=True)
                 install_append_only_triggers(connection)
                 install_read_model_guard(connection)
                 stored = StoredBankHolidays.load(connection)

@@ -42,7 +42,7 @@ from projections.rows import (
 
 #: Bump when the rows a projection writes change; a different stored version makes
 #: the next catch-up rebuild the read models from the first event.
-CODE_VERSION = "case-facts-8"
+CODE_VERSION = "case-facts-9"
 NAME = "case_facts"
 
 #: The kinds of record (domain/stored_names.py) the read models are built from.

@@ -20,6 +20,24 @@ def complaint_rows(complaint: Complaint, policy: ProcedurePolicy) -> Rows:
     facts = case_facts(complaint, policy)
     case_id = facts.case_id
     procedure = facts.procedure
+    # The case's facts its stages are counted by, copied onto each stage (ADR 0045).
+    counted_by = {
+        "service_area": facts.service_area,
+        "team": facts.team,
+        "channel": facts.channel,
+        "role": facts.role,
+        "age_band": facts.profile.get("age_band"),
+        "ethnicity": facts.profile.get("ethnicity"),
+        "disability": facts.profile.get("disability"),
+        "direct_from_child": facts.direct_from_child,
+        "advocate_offered": facts.advocate_offered_on is not None,
+        "advocate_accepted": facts.advocate_accepted,
+        "provider": facts.casework.provider,
+    }
+    # A merged duplicate has no stages in the read models (below): nor do its reasons.
+    stage1 = next((stage for stage in facts.stages if stage.stage == 1), None)
+    if facts.merged_into is not None:
+        stage1 = None
     rows: Rows = {
         "rm_case": [
             {
@@ -46,7 +64,17 @@ def complaint_rows(complaint: Complaint, policy: ProcedurePolicy) -> Rows:
                 "disability": facts.profile.get("disability"),
             }
         ],
-        "rm_case_reason": [{"case_id": case_id, "reason": r} for r in facts.reasons],
+        "rm_case_reason": [
+            {
+                "case_id": case_id,
+                "reason": r,
+                "procedure": stage1.procedure if stage1 else None,
+                "stage1_started_on": stage1.started_on if stage1 else None,
+                "stage1_responded_on": stage1.responded_on if stage1 else None,
+                "stage1_outcome": stage1.outcome if stage1 else None,
+            }
+            for r in facts.reasons
+        ],
         "rm_stage": [],
         "rm_point": [],
         "rm_remedy": [],
@@ -79,10 +107,18 @@ def complaint_rows(complaint: Complaint, policy: ProcedurePolicy) -> Rows:
                 "panel_on_time": stage.panel_on_time,
                 "points": stage.points,
                 "findings_changed": stage.findings_changed,
+                **counted_by,
             }
         )
         rows["rm_point"].extend(
-            {"case_id": case_id, "stage": stage.stage, "point": p, "finding": f}
+            {
+                "case_id": case_id,
+                "stage": stage.stage,
+                "point": p,
+                "finding": f,
+                "procedure": stage.procedure,
+                "responded_on": stage.responded_on,
+            }
             for p, f in stage.findings.items()
         )
         if stage.responded_on is not None:
@@ -92,6 +128,7 @@ def complaint_rows(complaint: Complaint, policy: ProcedurePolicy) -> Rows:
                     "stage": str(stage.stage),
                     "remedy": remedy,
                     "given_on": stage.responded_on,
+                    "procedure": procedure,
                 }
                 for remedy in stage.remedies
             )
@@ -149,6 +186,7 @@ def complaint_rows(complaint: Complaint, policy: ProcedurePolicy) -> Rows:
                             "stage": "ombudsman",
                             "remedy": remedy,
                             "given_on": enquiry.decided_on,
+                            "procedure": procedure,
                         }
                     )
     rows.update(casework_rows(case_id, procedure, facts.received_on, facts.casework))

@@ -14,7 +14,9 @@ from sqlalchemy import (
     Numeric,
     String,
     Table,
+    inspect,
 )
+from sqlalchemy.engine import Connection
 
 metadata = MetaData()
 
@@ -60,6 +62,12 @@ case_reasons = Table(
     metadata,
     Column("case_id", CASE, primary_key=True),
     Column("reason", NAME, primary_key=True),
+    # The case's Stage 1, copied here so that the report's reasons need no join (ADR
+    # 0045): its procedure, entry, response and outcome; NULL while it has none.
+    Column("procedure", String(20)),
+    Column("stage1_started_on", Date),
+    Column("stage1_responded_on", Date),
+    Column("stage1_outcome", String(20)),
 )
 
 stages = Table(
@@ -87,6 +95,19 @@ stages = Table(
     Column("panel_on_time", Boolean),
     Column("points", Integer, nullable=False),
     Column("findings_changed", Boolean),
+    # The case's facts the report counts a stage's rows by, copied onto each of them so
+    # that no report statement joins a stage to its case (ADR 0045).
+    Column("service_area", NAME),
+    Column("team", NAME),
+    Column("channel", NAME),
+    Column("role", NAME),
+    Column("age_band", NAME),
+    Column("ethnicity", NAME),
+    Column("disability", String(20)),
+    Column("direct_from_child", Boolean),
+    Column("advocate_offered", Boolean),
+    Column("advocate_accepted", Boolean),
+    Column("provider", NAME),
 )
 
 points = Table(
@@ -96,6 +117,9 @@ points = Table(
     Column("stage", Integer, primary_key=True),
     Column("point", Integer, primary_key=True),
     Column("finding", String(30), nullable=False),
+    # The stage's procedure and response, copied here (ADR 0045).
+    Column("procedure", String(20)),
+    Column("responded_on", Date),
 )
 
 remedies = Table(
@@ -105,6 +129,7 @@ remedies = Table(
     Column("stage", String(10), primary_key=True),
     Column("remedy", NAME, primary_key=True),
     Column("given_on", Date, nullable=False),
+    Column("procedure", String(20)),  # the case's, copied here (ADR 0045)
 )
 
 recommendations = Table(
@@ -259,17 +284,42 @@ Index("rm_payment_by_date", payments.c.procedure, payments.c.paid_on)
 Index("rm_recommendation_by_made", recommendations.c.procedure, recommendations.c.made_on)
 Index("rm_ombudsman_by_enquiry", ombudsman.c.procedure, ombudsman.c.enquiry_on)
 Index("rm_ombudsman_by_decision", ombudsman.c.procedure, ombudsman.c.decided_on)
-Index("rm_remedy_by_date", remedies.c.given_on)
+# The remedies given in a period, index-only (ADR 0045).
+Index(
+    "rm_remedy_by_procedure_and_date",
+    remedies.c.procedure,
+    remedies.c.given_on,
+    remedies.c.stage,
+    remedies.c.remedy,
+)
 # "Is this team or service area in use yet?" (the warning about a new name).
 Index("rm_case_by_team", cases.c.team)
 Index("rm_case_by_service_area", cases.c.service_area)
 Index("rm_representation_by_team", representations.c.team)
 Index("rm_representation_by_service_area", representations.c.service_area)
 # The annual report's other questions of a period (ADR 0035): responses due and
-# acknowledgements in it, and, index-only, the procedure of a case a remedy was given in.
+# acknowledgements in it.
 for _column in ("response_due", "acknowledged_on"):
     Index(f"rm_stage_by_{_column}", stages.c.procedure, stages.c.stage, stages.c[_column])
-Index("rm_case_by_id_and_procedure", cases.c.case_id, cases.c.procedure)
+# Index-only, without the case (ADR 0045): Stage 2's points by the response's date, each
+# reason's Stage 1 by its entry and by its response, the duplicates merged in a period.
+Index(
+    "rm_point_by_response",
+    points.c.procedure,
+    points.c.stage,
+    points.c.responded_on,
+    points.c.finding,
+)
+for _first, _second in (("started_on", "responded_on"), ("responded_on", "started_on")):
+    Index(
+        f"rm_case_reason_by_stage1_{_first}",
+        case_reasons.c.procedure,
+        case_reasons.c[f"stage1_{_first}"],
+        case_reasons.c[f"stage1_{_second}"],
+        case_reasons.c.stage1_outcome,
+        case_reasons.c.reason,
+    )
+Index("rm_case_by_ending", cases.c.procedure, cases.c.ended, cases.c.ended_on)
 
 # Issue 16, part 2 (ADR 0039): the provider, joint complaint, costs and survey scores.
 casework = Table(
@@ -334,3 +384,14 @@ READ_MODEL_TABLES = (
 )
 #: The tables of records other than cases, each keyed by its record's reference.
 REFERENCE_TABLES = (representations, learning, restrictions, access_requests, adjustments)
+
+
+def indexes_it_holds(connection: Connection, table: Table, indexes: list[Index]) -> list[Index]:
+    """Those of ``indexes`` (missing from a stored ``table``) whose columns the stored
+    table has. A read model of an older shape, opened before its rebuild, lacks the
+    columns a newer version added; its rebuild recreates the table with every index
+    (ADR 0045). Asks the database only when an index is missing."""
+    if not indexes:
+        return []
+    stored = {column["name"] for column in inspect(connection).get_columns(table.name)}
+    return [index for index in indexes if {c.name for c in index.columns} <= stored]

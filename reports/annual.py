@@ -462,28 +462,25 @@ class AnnualReport:
         return self._stage1_in(period)["received"]  # type: ignore[no-any-return]
 
     def _stage1_in(self, period: Period) -> dict[str, Any]:
-        """The Stage 1 figures that need the case: received in the period by each
+        """The Stage 1 figures by the case's facts: received in the period by each
         breakdown and flag, and answered in it by team and reason with merit found.
-        One statement, over the stages entered or answered in the period with their
-        cases, read once (a materialised ``WITH``)."""
+        One statement, over the stages entered or answered in the period, read once (a
+        materialised ``WITH``), and the reasons' rows of those stages; the case's facts
+        are copied onto both, so nothing is joined to its case (ADR 0045)."""
         if period not in self._received_cache:
-            s, c, reason = t.stages, t.cases, t.case_reasons
+            s, reason = t.stages, t.case_reasons
             columns = (
-                s.c.case_id,
                 s.c.started_on,
                 s.c.responded_on,
                 s.c.outcome,
-                *(c.c[name] for name in (*self._RECEIVED_BY, *self._FLAGS)),
+                *(s.c[name] for name in (*self._RECEIVED_BY, *self._FLAGS)),
             )
-            with_case = s.join(c, c.c.case_id == s.c.case_id)
             in_period = _between(s.c.started_on, period.start, period.end)
             stage1 = union_all(
-                select(*columns)
-                .select_from(with_case)
-                .where(self._stage_filter(1, period.start, period.end, "started_on")),
-                select(*columns)
-                .select_from(with_case)
-                .where(
+                select(*columns).where(
+                    self._stage_filter(1, period.start, period.end, "started_on")
+                ),
+                select(*columns).where(
                     self._stage_filter(1, period.start, period.end, "responded_on"),
                     ~in_period,
                 ),
@@ -491,6 +488,25 @@ class AnnualReport:
             entered = _between(stage1.c.started_on, period.start, period.end)
             answered = _between(stage1.c.responded_on, period.start, period.end)
             merit = and_(answered, stage1.c.outcome.in_(MERIT_FOUND))
+            # Each reason's Stage 1 is on the reason's row: the same two ranges.
+            reason_columns = (
+                reason.c.reason,
+                reason.c.stage1_started_on.label("started_on"),
+                reason.c.stage1_responded_on.label("responded_on"),
+                reason.c.stage1_outcome.label("outcome"),
+            )
+            reason_entered = _between(reason.c.stage1_started_on, period.start, period.end)
+            reasons = union_all(
+                select(*reason_columns).where(
+                    reason.c.procedure == self.procedure, reason_entered
+                ),
+                select(*reason_columns).where(
+                    reason.c.procedure == self.procedure,
+                    _between(reason.c.stage1_responded_on, period.start, period.end),
+                    ~reason_entered,
+                ),
+            ).subquery("reasons")
+            reason_answered = _between(reasons.c.responded_on, period.start, period.end)
 
             def figures(name: Any, *counted: Any) -> Select[Any]:
                 padded = [*counted, *(_nothing() for _ in range(3 - len(counted)))]
@@ -510,9 +526,12 @@ class AnnualReport:
                 for flag in self._FLAGS
             ]
             branches += [
-                figures(reason.c.reason, _tally(entered), _tally(answered), _tally(merit))
-                .select_from(reason.join(stage1, stage1.c.case_id == reason.c.case_id))
-                .group_by(reason.c.reason),
+                figures(
+                    reasons.c.reason,
+                    _tally(_between(reasons.c.started_on, period.start, period.end)),
+                    _tally(reason_answered),
+                    _tally(and_(reason_answered, reasons.c.outcome.in_(MERIT_FOUND))),
+                ).group_by(reasons.c.reason),
                 figures(stage1.c.team, _nothing(), func.count(), _tally(merit))
                 .where(answered)
                 .group_by(stage1.c.team),
@@ -583,9 +602,11 @@ class AnnualReport:
         findings: Counter[str] = Counter()
         for row in self._rows(
             select(t.points.c.finding, func.count().label("n"))
-            .join(t.stages, t.stages.c.case_id == t.points.c.case_id)
-            .where(t.points.c.stage == 2)
-            .where(self._stage_filter(2, period.start, period.end, "responded_on"))
+            .where(
+                t.points.c.procedure == self.procedure,
+                t.points.c.stage == 2,
+                _between(t.points.c.responded_on, period.start, period.end),
+            )
             .group_by(t.points.c.finding)
         ):
             findings[_key(row.finding)] += int(row.n)
@@ -673,12 +694,11 @@ class AnnualReport:
     def remedies(self, period: Period) -> dict[str, dict[str, int]]:
         """Remedies given at each stage's response and required by the Ombudsman,
         counted by the date they were given."""
-        rm, c = t.remedies, t.cases
+        rm = t.remedies
         rows = self._rows(
             select(rm.c.stage, rm.c.remedy, func.count().label("n"))
-            .join(c, c.c.case_id == rm.c.case_id)
             .where(
-                c.c.procedure == self.procedure, _between(rm.c.given_on, period.start, period.end)
+                rm.c.procedure == self.procedure, _between(rm.c.given_on, period.start, period.end)
             )
             .group_by(rm.c.stage, rm.c.remedy)
         )

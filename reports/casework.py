@@ -44,10 +44,9 @@ class CaseworkSections:
         self.procedure = procedure
 
     def providers(self, period: Period) -> dict[str, Any]:
-        s, w = t.stages, t.casework
+        s = t.stages
         query = (
-            select(w.c.provider, func.count())
-            .select_from(s.outerjoin(w, w.c.case_id == s.c.case_id))
+            select(s.c.provider, func.count())
             .where(
                 and_(
                     s.c.procedure == self.procedure,
@@ -55,7 +54,7 @@ class CaseworkSections:
                     _within(s.c.started_on, period),
                 )
             )
-            .group_by(w.c.provider)
+            .group_by(s.c.provider)
         )
         counts = {row[0]: int(row[1]) for row in self.session.execute(query)}
         about = {name: n for name, n in counts.items() if name is not None}
