@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, literal_column, null, select, union_all
 from sqlalchemy.orm import Session
 
 from projections import tables as t
@@ -19,12 +19,22 @@ if TYPE_CHECKING:
 REOPENABLE = {"statutory": (1, 2), "corporate": (1, 2)}
 
 
+#: The link kinds each figure counts (the cases linked so in the period, each once).
+_LINKED = {
+    "split_into_other_procedure": ("split-part",),
+    "split_from_other_procedure": ("split-from",),
+    "new_issues": ("raised-during",),
+    "linked_cases": ("same-family", "same-issue"),
+}
+
+
 def case_link_figures(session: Session, procedure: str, period: Period) -> dict[str, Any]:
-    """The ``case_links`` section of the annual report for ``procedure`` and ``period``."""
-    r = t.reopenings
-    by_stage = {str(stage): 0 for stage in REOPENABLE[procedure]}
-    rows = session.execute(
-        select(r.c.stage, func.count())
+    """The ``case_links`` section of the annual report for ``procedure`` and ``period``:
+    one statement, a branch (numbered) for the re-openings by stage, the duplicates
+    merged and each figure of linked cases."""
+    r, c, links = t.reopenings, t.cases, t.links
+    branches: list[Any] = [
+        select(r.c.stage.label("stage"), func.count().label("n"))
         .where(
             and_(
                 r.c.procedure == procedure,
@@ -32,13 +42,8 @@ def case_link_figures(session: Session, procedure: str, period: Period) -> dict[
                 r.c.reopened_on <= period.end,
             )
         )
-        .group_by(r.c.stage)
-    )
-    for stage, count in rows:
-        by_stage[str(stage)] = int(count)
-    c = t.cases
-    merged = session.execute(
-        select(func.count())
+        .group_by(r.c.stage),
+        select(null().label("stage"), func.count())
         .select_from(c)
         .where(
             and_(
@@ -47,15 +52,9 @@ def case_link_figures(session: Session, procedure: str, period: Period) -> dict[
                 c.c.ended_on >= period.start,
                 c.c.ended_on <= period.end,
             )
-        )
-    ).scalar_one()
-    links = t.links
-
-    def linked(*kinds: str) -> int:
-        query = (
-            select(func.count(func.distinct(links.c.case_id)))
-            .select_from(links)
-            .where(
+        ),
+        *(
+            select(null(), func.count(func.distinct(links.c.case_id))).where(
                 and_(
                     links.c.procedure == procedure,
                     links.c.kind.in_(kinds),
@@ -63,16 +62,23 @@ def case_link_figures(session: Session, procedure: str, period: Period) -> dict[
                     links.c.linked_on <= period.end,
                 )
             )
-        )
-        return int(session.execute(query).scalar_one())
-
+            for kinds in _LINKED.values()
+        ),
+    ]
+    numbered = union_all(
+        *(b.add_columns(literal_column(str(i)).label("branch")) for i, b in enumerate(branches))
+    )
+    by_stage = {str(stage): 0 for stage in REOPENABLE[procedure]}
+    counts = [0] * len(branches)
+    for row in session.execute(numbered):
+        if int(row.branch) == 0:
+            by_stage[str(row.stage)] = int(row.n)
+        else:
+            counts[int(row.branch)] = int(row.n)
     return {
         "reopened": {"total": sum(by_stage.values()), "by_stage": by_stage},
-        "merged_duplicates": int(merged),
-        "split_into_other_procedure": linked("split-part"),
-        "split_from_other_procedure": linked("split-from"),
-        "new_issues": linked("raised-during"),
-        "linked_cases": linked("same-family", "same-issue"),
+        "merged_duplicates": counts[1],
+        **{name: counts[i] for i, name in enumerate(_LINKED, start=2)},
     }
 
 
