@@ -827,10 +827,16 @@ class Ledger(Application[UUID]):
                 self.sessions(), self, max_batches=1, progress=progress, folded=folded
             )
 
-        total = step = self.unit_of_work(first, catch_up=False)
-        while step:
-            step = self.unit_of_work(more, catch_up=False)
-            total += step
+        # the collector paused for the whole rebuild, not page by page: each collection
+        # walked every record folded so far (ADR 0046); they are freed before it resumes
+        with collector_paused():
+            try:
+                total = step = self.unit_of_work(first, catch_up=False)
+                while step:
+                    step = self.unit_of_work(more, catch_up=False)
+                    total += step
+            finally:
+                folded.clear()
         return total
 
     def query(self, question: Callable[[Session], T]) -> T:
