@@ -242,8 +242,8 @@ def first_unlinked(rows: Iterable[Any], unchained: Collection[int]) -> int | Non
         if named is None:
             encoded = topic.encode()
             named = topics[topic] = _TOPIC_LENGTH.pack(len(encoded)) + encoded
-        if type(originator) is not bytes or len(originator) != 16:
-            originator = (originator if isinstance(originator, UUID) else UUID(originator)).bytes
+        if type(originator) is not bytes:  # SQLite's driver gives the id's 16 bytes
+            originator = _id_bytes(originator)
         digest = sha256(
             b"".join((bytes(previous), pack(position, version), originator, named, bytes(state)))
         ).digest()
@@ -256,6 +256,16 @@ def first_unlinked(rows: Iterable[Any], unchained: Collection[int]) -> int | Non
         if not fits:
             return int(position)
     return None
+
+
+def _id_bytes(originator: Any) -> bytes:
+    """An aggregate id's 16 bytes, from a UUID (PostgreSQL, SQLAlchemy), its text, or
+    a buffer of its bytes."""
+    if isinstance(originator, UUID):
+        return originator.bytes
+    if isinstance(originator, bytearray | memoryview):
+        return bytes(originator)
+    return UUID(originator).bytes
 
 
 _POSITION_AND_VERSION = struct.Struct(">qq")
