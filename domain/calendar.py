@@ -12,13 +12,13 @@ count (the clock stops while a complaint is suspended).
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 
-#: Answers a calendar keeps (each a few dozen bytes); past this many it starts afresh.
-MAX_COUNTED = 200_000
+ONE_DAY = timedelta(days=1)
 
 #: A half-open run of days on which the clock stopped: ``[first, resumed)``.
 #: ``resumed`` is ``None`` while the complaint is still on hold.
@@ -51,9 +51,10 @@ class WorkingDayCalendar:
     bank_holidays: BankHolidaySource = field(
         default=england_bank_holidays, compare=False, repr=False
     )
-    #: Answers already counted without holds (the same question comes for every case
-    #: received on a day): ``(start, working_days)`` or ``(start, end)`` to its answer.
-    _counted: dict[tuple[str, date, int | date], date | int] = field(
+    #: Each year's working days counted once (ADR 0046): for a year, entry ``i`` is how
+    #: many of its first ``i`` days are working days, so a count without holds is two
+    #: look-ups and a deadline one search.
+    _years: dict[int, list[int]] = field(
         default_factory=dict, compare=False, repr=False, hash=False
     )
 
@@ -78,19 +79,34 @@ class WorkingDayCalendar:
         if working_days < 0:
             raise ValueError("working_days must not be negative")
         if not pauses:
-            key = ("add", start, working_days)
-            found = self._counted.get(key)
-            if found is None:
-                found = self._remember(key, self._add_working_days(start, working_days, ()))
-            assert isinstance(found, date)
-            return found
+            return self._nth_working_day_after(start, working_days)
         return self._add_working_days(start, working_days, pauses)
 
-    def _remember(self, key: tuple[str, date, int | date], answer: date | int) -> date | int:
-        if len(self._counted) >= MAX_COUNTED:
-            self._counted.clear()
-        self._counted[key] = answer
-        return answer
+    def _working_days_of(self, year: int) -> list[int]:
+        """Entry ``i``: how many of the first ``i`` days of ``year`` are working days."""
+        counts = self._years.get(year)
+        if counts is None:
+            counts = [0]
+            day = date(year, 1, 1)
+            while day.year == year:
+                counts.append(counts[-1] + self.is_working_day(day))
+                day += ONE_DAY
+            self._years[year] = counts
+        return counts
+
+    def _nth_working_day_after(self, start: date, working_days: int) -> date:
+        """The ``working_days``-th working day after ``start``, from the years' counts."""
+        if not working_days:
+            return start
+        year = start.year
+        wanted = self._working_days_of(year)[_day_of_year(start)] + working_days
+        while True:
+            counts = self._working_days_of(year)
+            if wanted <= counts[-1]:
+                # the first day of the year by which ``wanted`` working days have passed
+                return date(year, 1, 1) + timedelta(days=bisect_left(counts, wanted) - 1)
+            wanted -= counts[-1]
+            year += 1
 
     def _add_working_days(self, start: date, working_days: int, pauses: Sequence[Pause]) -> date:
         held_from = min((p[0] for p in pauses if p[1] is None), default=None)
@@ -111,12 +127,15 @@ class WorkingDayCalendar:
         zero when ``end`` is on or before ``start``.
         """
         if not pauses:
-            key = ("between", start, end)
-            found = self._counted.get(key)
-            if found is None:
-                found = self._remember(key, self._working_days_between(start, end, ()))
-            assert isinstance(found, int)
-            return found
+            if end <= start:
+                return 0
+            count = (
+                self._working_days_of(end.year)[_day_of_year(end)]
+                - self._working_days_of(start.year)[_day_of_year(start)]
+            )
+            for year in range(start.year, end.year):
+                count += self._working_days_of(year)[-1]
+            return count
         return self._working_days_between(start, end, pauses)
 
     def _working_days_between(self, start: date, end: date, pauses: Sequence[Pause]) -> int:
@@ -133,6 +152,11 @@ class WorkingDayCalendar:
     ) -> bool:
         """Whether ``end`` falls on or before the deadline of ``working_days``."""
         return end <= self.add_working_days(start, working_days, pauses)
+
+
+def _day_of_year(day: date) -> int:
+    """1 for the first of January."""
+    return day.toordinal() - date(day.year, 1, 1).toordinal() + 1
 
 
 def _paused_on(day: date, pause: Pause) -> bool:

@@ -25,7 +25,6 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import (
     InfrastructureFactory,
     IntegrityError,
-    Notification,
     OperationalError,
     PersistenceError,
     Recording,
@@ -99,6 +98,7 @@ from ledger.store.integrity import (
     install_append_only_triggers,
     linked_events,
 )
+from ledger.store.log_pages import LoggedEvent, linked_page, logged_events
 from ledger.store.read_model_guard import GuardedRowStore, install_read_model_guard
 from ledger.store.storage import (
     WRITE_OPTION,
@@ -300,7 +300,6 @@ class Ledger(Application[UUID]):
         #: The records this unit of work saved, as saved (the projection's catch-up
         #: takes them instead of loading them again).
         self._saved_records: dict[UUID, Aggregate] = {}
-        self._notifications_query: Any = None
         #: The events the last writing unit of work saved (see :attr:`last_recorded`).
         self._last_saved: list[Any] = []
         #: Inside :meth:`one_transaction`: units of work join it instead of committing.
@@ -747,33 +746,16 @@ class Ledger(Application[UUID]):
             ) from None
 
     # ------------------------------------------------- the projections' event source
-    def notifications_after(self, position: int, limit: int) -> Sequence[Notification]:
+    def notifications_after(self, position: int, limit: int) -> Sequence[LoggedEvent]:
         """The next ``limit`` events after ``position``, in order, each with its chain
         link checked as it is read (:class:`errors.LedgerTampered` otherwise): the
-        projection builds on nothing that was slipped in or altered."""
-        query = self._notifications_query
-        if query is None:
-            events = events_table(self)
-            query = self._notifications_query = (
-                linked_events(events)
-                .where(events.c.id > bindparam("position"))
-                .order_by(events.c.id)
-                .limit(bindparam("limit"))
-            )
-        rows = self.sessions().execute(query, {"position": position, "limit": limit}).all()
+        projection builds on nothing that was slipped in or altered. The page is read
+        through the driver (ADR 0046)."""
+        rows = linked_page(self.sessions(), events_table(self), position, limit)
         tampered = first_unlinked(rows, set(self._written))
         if tampered is not None:
             raise errors.LedgerTampered(tampered)
-        return [
-            Notification(
-                id=row.id,
-                originator_id=row.originator_id,
-                originator_version=row.originator_version,
-                topic=row.topic,
-                state=bytes(row.state),
-            )
-            for row in rows
-        ]
+        return logged_events(rows)
 
     def domain_event(self, notification: Any) -> Any:
         """A stored event (one of :meth:`notifications_after`) as its domain event."""
@@ -847,10 +829,16 @@ class Ledger(Application[UUID]):
                 self.sessions(), self, max_batches=1, progress=progress, folded=folded
             )
 
-        total = step = self.unit_of_work(first, catch_up=False)
-        while step:
-            step = self.unit_of_work(more, catch_up=False)
-            total += step
+        # the collector paused for the whole rebuild, not page by page: each collection
+        # walked every record folded so far (ADR 0046); they are freed before it resumes
+        with collector_paused():
+            try:
+                total = step = self.unit_of_work(first, catch_up=False)
+                while step:
+                    step = self.unit_of_work(more, catch_up=False)
+                    total += step
+            finally:
+                folded.clear()
         return total
 
     def query(self, question: Callable[[Session], T]) -> T:

@@ -35,13 +35,16 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
     else:
         values = [pick(row) for row in rows]
     if processors:
-        values = [
-            tuple(
-                value if convert is None else convert(value)
-                for convert, value in zip(processors, row, strict=True)
-            )
-            for row in values
-        ]
+        # only the columns that need it are converted, each row copied once
+        converting = [(at, convert) for at, convert in enumerate(processors) if convert]
+        converted: list[tuple[Any, ...]] = []
+        for row in values:
+            cells = list(row)
+            for at, convert in converting:
+                cells[at] = convert(cells[at])
+            converted.append(tuple(cells))
+        connection.exec_driver_sql(sql, converted)
+        return
     connection.exec_driver_sql(sql, values)
 
 

@@ -221,20 +221,55 @@ def first_unlinked(rows: Iterable[Any], unchained: Collection[int]) -> int | Non
     """The position of the first of a page of the log's rows (as :func:`first_tampered`
     takes them, in any order of cases) whose chain link fails or that cannot stand at
     its version; None when all hold. Each row is checked alone, as
-    ``first_tampered([row], None, unchained)`` would, in one pass over the page."""
+    ``first_tampered([row], None, unchained)`` would, in one pass over the page.
+
+    A row is read by position, in the order of :func:`linked_events`'s columns (a
+    SQLAlchemy row or the driver's tuple, ``ledger/store/log_pages.py``), and its link
+    hashed with one call over the bytes :func:`event_hash` hashes in turn (ADR 0046)."""
     placed: dict[tuple[str, bool], bool] = {}
-    for row in rows:
-        if row.id in unchained:
+    topics: dict[str, bytes] = {}
+    sha256, pack = hashlib.sha256, _POSITION_AND_VERSION.pack
+    for position, originator, version, topic, state, link, previous_position, previous in rows:
+        if position in unchained:
             continue
-        if not _link_holds(row):
-            return int(row.id)
-        where = (row.topic, row.originator_version == 1)
+        if link is None:
+            return int(position)
+        if previous_position == 0:
+            previous = GENESIS
+        elif previous is None:
+            return int(position)
+        named = topics.get(topic)
+        if named is None:
+            encoded = topic.encode()
+            named = topics[topic] = _TOPIC_LENGTH.pack(len(encoded)) + encoded
+        if type(originator) is not bytes:  # SQLite's driver gives the id's 16 bytes
+            originator = _id_bytes(originator)
+        digest = sha256(
+            b"".join((bytes(previous), pack(position, version), originator, named, bytes(state)))
+        ).digest()
+        if digest != bytes(link):
+            return int(position)
+        where = (topic, version == 1)
         fits = placed.get(where)
         if fits is None:
-            fits = placed[where] = out_of_place(row.topic, row.originator_version) is None
+            fits = placed[where] = out_of_place(topic, version) is None
         if not fits:
-            return int(row.id)
+            return int(position)
     return None
+
+
+def _id_bytes(originator: Any) -> bytes:
+    """An aggregate id's 16 bytes, from a UUID (PostgreSQL, SQLAlchemy), its text, or
+    a buffer of its bytes."""
+    if isinstance(originator, UUID):
+        return originator.bytes
+    if isinstance(originator, bytearray | memoryview):
+        return bytes(originator)
+    return UUID(originator).bytes
+
+
+_POSITION_AND_VERSION = struct.Struct(">qq")
+_TOPIC_LENGTH = struct.Struct(">I")
 
 
 def linked_events(events: Table) -> Select[Any]:

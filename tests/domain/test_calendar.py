@@ -306,3 +306,33 @@ def test_open_pause_gives_a_deadline_before_it_or_none(
     else:
         with pytest.raises(ClockStopped):
             ENGLAND.add_working_days(start, n, pauses)
+
+
+# ------------------------------------------------------- the years' counts (ADR 0046)
+@settings(max_examples=200)
+@given(
+    start=st.one_of(
+        START_DATES, st.dates(min_value=date(2024, 12, 20), max_value=date(2025, 1, 3))
+    ),
+    closures=st.lists(
+        st.dates(min_value=date(2015, 1, 1), max_value=date(2036, 12, 31)), max_size=30
+    ),
+    n=st.integers(min_value=0, max_value=600),
+    offset=st.integers(min_value=-20, max_value=900),
+)
+def test_the_years_counts_agree_with_counting_day_by_day(
+    start: date, closures: list[date], n: int, offset: int
+) -> None:
+    """Deadlines and counts without holds come from each year's table of working days;
+    they are what counting one day at a time gives, across year ends and closures."""
+    calendar = WorkingDayCalendar(closure_days=frozenset(closures))
+    day, counted = start, 0
+    while counted < n:
+        day += timedelta(days=1)
+        counted += calendar.is_working_day(day)
+    assert calendar.add_working_days(start, n) == day
+    end = start + timedelta(days=offset)
+    by_day = sum(
+        calendar.is_working_day(start + timedelta(days=i)) for i in range(1, max(offset, 0) + 1)
+    )
+    assert calendar.working_days_between(start, end) == by_day
