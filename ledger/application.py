@@ -77,7 +77,7 @@ from domain.representations import (
     representation_id,
 )
 from domain.retention import Retention
-from domain.vocabulary import check_text
+from domain.vocabulary import PLAIN_VALUES, check_text
 from ledger.registers import NameInUse, names_in_use, new_name_warnings, recorded_names
 from ledger.store.bank_holidays import StoredBankHolidays, holiday_metadata
 from ledger.store.batches import (
@@ -351,7 +351,7 @@ class Ledger(Application[UUID]):
         pending = [e for obj in objs for e in getattr(obj, "pending_events", ())]
         for pending_event in pending:
             for field, value in vars(pending_event).items():
-                if field not in _UNCHECKED_FIELDS:
+                if type(value) not in PLAIN_VALUES and field not in _UNCHECKED_FIELDS:
                     check_text(field, value)
         self._seal_free_text(objs)
         if self.warn is not None:
