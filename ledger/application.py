@@ -34,7 +34,7 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.utils import Environment, get_topic
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyApplicationRecorder
-from sqlalchemy import Engine, bindparam, func, insert, select, text
+from sqlalchemy import Connection, Engine, bindparam, func, insert, select, text
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from domain import errors
@@ -139,6 +139,15 @@ QUERY_CATCH_UPS = 2
 _UNCHECKED_FIELDS = frozenset({"originator_id", "originator_version", "timestamp"})
 
 
+def _as_it_is(value: Any) -> Any:
+    return value
+
+
+#: SQLite's insert of events, its last-position query and the conversions of the
+#: identity and state columns (worked out on a recorder's first insert).
+_SqliteInsert = tuple[str, str, Callable[[Any], Any], Callable[[Any], Any]]
+
+
 class TurnTakingRecorder(SQLAlchemyApplicationRecorder):
     """The library's recorder, without its ``LOCK TABLE ... EXCLUSIVE`` on PostgreSQL.
 
@@ -148,16 +157,23 @@ class TurnTakingRecorder(SQLAlchemyApplicationRecorder):
     writer role must not have.
     """
 
+    _sqlite_insert: _SqliteInsert | None
+
     def _lock_table(self, session: Session) -> None:
         return None
 
     def _insert_stored_events(
         self, session: Session, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int]:
-        """The events in one multi-row ``INSERT ... RETURNING id`` (ids in the order
-        given), instead of the library's ORM object per event and flush."""
+        """The events in one statement, their positions in the order given: on SQLite
+        the driver's ``executemany`` (:meth:`_insert_on_sqlite`); elsewhere one
+        multi-row ``INSERT ... RETURNING id``, instead of the library's ORM object per
+        event and flush."""
         if not stored_events:
             return []
+        connection = session.connection()
+        if connection.dialect.name == "sqlite":
+            return self._insert_on_sqlite(connection, stored_events)
         events = events_table(self)
         statement = insert(events).returning(events.c.id, sort_by_parameter_order=True)
         rows = [
@@ -173,6 +189,43 @@ class TurnTakingRecorder(SQLAlchemyApplicationRecorder):
         self._notify_channel(session)
         return positions
 
+    def _insert_on_sqlite(
+        self, connection: Connection, stored_events: Sequence[StoredEvent]
+    ) -> list[int]:
+        """The events through the driver's ``executemany``, the columns' own conversions
+        applied (worked out once). SQLite gives a row of a table without AUTOINCREMENT
+        the position after the largest in the table, row after row: the writing
+        transaction holds the database's write lock (``BEGIN IMMEDIATE``), so the
+        positions are the ones after the largest before the insert, which the largest
+        after it proves (anything else is refused, and the unit of work rolled back)."""
+        found = self._sqlite_insert
+        if found is None:
+            events = events_table(self)
+            dialect = connection.dialect
+            table = dialect.identifier_preparer.quote(events.name)
+            found = (
+                f"INSERT INTO {table} (originator_id, originator_version, topic, state) "
+                "VALUES (?, ?, ?, ?)",
+                f"SELECT max(id) FROM {table}",
+                events.c.originator_id.type.bind_processor(dialect) or _as_it_is,
+                events.c.state.type.bind_processor(dialect) or _as_it_is,
+            )
+            self._sqlite_insert = found
+        insert_sql, last_sql, convert_id, convert_state = found
+        values = [
+            (convert_id(e.originator_id), e.originator_version, e.topic, convert_state(e.state))
+            for e in stored_events
+        ]
+        before = connection.exec_driver_sql(last_sql).scalar() or 0
+        connection.exec_driver_sql(insert_sql, values)
+        after = connection.exec_driver_sql(last_sql).scalar() or 0
+        if after - before != len(values):
+            raise RuntimeError(
+                f"{len(values)} events inserted after position {before}, "
+                f"but the last position is now {after}"
+            )
+        return list(range(before + 1, after + 1))
+
     #: The positions the current unit of work wrote and has not chained yet (the
     #: ledger sets this); every other event loaded must hold its chain link.
     unchained: Callable[[], Collection[int]] = staticmethod(lambda: ())
@@ -180,6 +233,7 @@ class TurnTakingRecorder(SQLAlchemyApplicationRecorder):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._queries: dict[tuple[bool, bool, bool, bool], Any] = {}
+        self._sqlite_insert = None
 
     def _events_query(self, gt: bool, lte: bool, desc: bool, limit: bool) -> Any:
         """One shape of the library's events query, built once, with its chain links."""
