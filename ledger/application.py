@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 import sqlalchemy.exc
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import (
     InfrastructureFactory,
@@ -412,12 +412,33 @@ class Ledger(Application[UUID]):
             if self._group_behind and recorded_names(pending):
                 self._group_catch_up()  # "new team" judged against every line before
             self._warnings.extend(new_name_warnings(self.sessions(), self.policy, pending))
-        recordings = super().save(*objs, **kwargs)
+        recordings = self._save_collected(objs, kwargs)
         self._saved_records.update(
             (obj.id, obj) for obj in objs if isinstance(obj, Complaint | Representation)
         )
         self._written.extend(r.notification.id for r in recordings)
         self._saved.extend(r.domain_event for r in recordings)
+        return recordings
+
+    def _save_collected(
+        self, objs: Sequence[Any], kwargs: Mapping[str, Any]
+    ) -> list[Recording[UUID]]:
+        """The library's ``Application.save``, each aggregate's pending events collected
+        by its class: the library asks every object saved two runtime-checkable protocols
+        (``DomainEventProtocol``, ``CollectEventsProtocol``), about a tenth of a bulk
+        save's time. Anything that is not an aggregate is collected as the library does."""
+        processing_event: ProcessingEvent[UUID] = ProcessingEvent()
+        for obj in objs:
+            if isinstance(obj, Aggregate):
+                processing_event.events.extend(obj.collect_events())
+                processing_event.aggregates[obj.id] = obj
+            elif obj is not None:
+                processing_event.collect_events(obj)
+        processing_event.saved_kwargs.update(kwargs)
+        recordings = self._record(processing_event)
+        self._take_snapshots(processing_event)
+        self._notify(recordings)
+        self.notify(processing_event.events)  # the library's deprecated hook, as it calls it
         return recordings
 
     @property
