@@ -28,6 +28,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time
 from decimal import Decimal
+from uuid import UUID
 
 from domain.errors import BadData, UnknownName
 
@@ -246,10 +247,34 @@ def unknown_name_message(
 
 
 # ---------------------------------------------------------------------------- text
+#: Values of a step that hold no text and so need no check (their exact types: a
+#: subclass, of str or anything else, goes through the full check).
+PLAIN_VALUES = frozenset({type(None), bool, int, float, Decimal, date, datetime, time, UUID})
+#: A character that cannot be recorded in any text: NUL, or a surrogate (bytes that were
+#: not UTF-8, as Python keeps them).
+_REFUSED_IN_TEXT = re.compile(r"[\x00\ud800-\udfff]")
+#: ... or in a name: those and every control character (Unicode's Cc, U+0000 to U+001F
+#: and U+007F to U+009F; Zl, U+2028; Zp, U+2029).
+_REFUSED_IN_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
 def text_problem(text: str, name: bool = False) -> str | None:
     """Why ``text`` cannot be recorded, or None: a NUL character, bytes that are not
     UTF-8 (kept by Python as surrogates), more than :data:`MAX_TEXT` characters, or
-    (in a name) more than :data:`MAX_NAME` characters or a control character."""
+    (in a name) more than :data:`MAX_NAME` characters or a control character.
+
+    Text that can be recorded is told by its length and one search of a precompiled
+    character class; only refused text is looked at again, to say why."""
+    if name:
+        if len(text) <= MAX_NAME and _REFUSED_IN_NAME.search(text) is None:
+            return None
+    elif len(text) <= MAX_TEXT and _REFUSED_IN_TEXT.search(text) is None:
+        return None
+    return _why_refused(text, name)
+
+
+def _why_refused(text: str, name: bool) -> str | None:
+    """What :func:`text_problem` says of ``text``, the first problem found in this order."""
     if "\x00" in text:
         return "contains a NUL character"
     if any("\ud800" <= char <= "\udfff" for char in text):
@@ -268,6 +293,9 @@ def text_problem(text: str, name: bool = False) -> str | None:
 def check_text(field: str, value: object, name: bool | None = None) -> None:
     """Refuse (:class:`BadData`) a value of a step's ``field`` that cannot be recorded
     (see :func:`text_problem`); lists and mappings are checked item by item."""
+    kind = type(value)
+    if kind in PLAIN_VALUES:
+        return
     is_name = field in NAME_FIELDS if name is None else name
     if isinstance(value, str):
         problem = text_problem(value, is_name)

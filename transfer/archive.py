@@ -40,7 +40,7 @@ from domain import errors
 from domain.complaint import AMENDABLE_FIELDS
 from domain.personal import PersonalDetails, personal_details_id, sealed_texts
 from domain.stored_names import MOVED, event_classes, stored_kind
-from ledger.store.integrity import GENESIS, chain, event_hash
+from ledger.store.integrity import GENESIS, chain, link_digest
 from ledger.store.storage import events_table
 from projections import tables as read_models
 from projections.bulk import collector_paused, insert_rows
@@ -323,7 +323,7 @@ def _read_archive(path: Path, ledger: Ledger) -> Archive:
                 LineError(number, "position", f"{position} is not after {previous_position}")
             )
             continue
-        digest = event_hash(
+        digest = link_digest(
             link_hash,
             position,
             row["originator_id"],

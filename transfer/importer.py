@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -43,7 +44,7 @@ from domain.procedure import (
 )
 from domain.references import check_reference
 from domain.registers import SERVICE_AREA, TEAM, normal
-from domain.vocabulary import check_text, parse_amount, parse_date
+from domain.vocabulary import PLAIN_VALUES, check_text, parse_amount, parse_date
 from ledger.store.storage import events_table
 from projections.bulk import collector_paused
 
@@ -393,9 +394,15 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
+_HEADER_GAPS = re.compile(r"[\s\-]+")
+
+
+@lru_cache(maxsize=4096)
 def header_key(name: str) -> str:
-    """``Stage1 Response On`` and ``stage1-response-on`` both mean ``stage1_response_on``."""
-    return re.sub(r"[\s\-]+", "_", name.strip().lower())
+    """``Stage1 Response On`` and ``stage1-response-on`` both mean ``stage1_response_on``.
+
+    Worked out once per header name (every row of a table asks for every column's)."""
+    return _HEADER_GAPS.sub("_", name.strip().lower())
 
 
 # ----------------------------------------------------------------------- parsing
@@ -543,13 +550,17 @@ def build_case(values: dict[str, Any], policy: ProcedurePolicy, actor: str) -> C
     return complaint
 
 
+#: Fields of every stored event that no user writes.
+_UNCHECKED = frozenset({"originator_id", "originator_version", "timestamp"})
+
+
 def _check_texts(complaint: Complaint, since: int, column: str | None) -> None:
     """The texts of the steps after the first ``since`` checked as the ledger checks
     them when it saves (ADR 0025), so a name it would refuse is an error of its row and
     ``column`` (of the receipt: the field's own column), not of the whole file (ADR 0044)."""
     for event in complaint.pending_events[since:]:
         for name, value in vars(event).items():
-            if name in ("originator_id", "originator_version", "timestamp"):
+            if type(value) in PLAIN_VALUES or name in _UNCHECKED:
                 continue
             try:
                 check_text(name, value)

@@ -11,12 +11,15 @@ from uuid import UUID, uuid4
 
 import pytest
 import sqlalchemy
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import text
 
+from demo.generator import generate
 from domain.procedure import ProcedurePolicy
 from ledger.application import Ledger
-from ledger.store.integrity import event_hash
-from tests.ledger.store.test_integrity import disable_triggers
+from ledger.store.integrity import event_hash, link_digest
+from tests.ledger.store.test_integrity import _uuid, disable_triggers
 
 POLICY = ProcedurePolicy(today=date(2026, 11, 23))
 BASE = {
@@ -132,3 +135,77 @@ def test_an_events_state_hashes_the_same_as_text_or_bytes() -> None:
 def test_an_events_case_id_hashes_the_same_as_a_uuid_or_its_text() -> None:
     text = str(BASE["aggregate_id"])
     assert event_hash(**{**BASE, "aggregate_id": text}) == event_hash(**BASE)  # type: ignore[arg-type]
+
+
+# ------------------------------------------ the chain's own digest (ADR 0048)
+@settings(max_examples=500, deadline=None)
+@given(
+    previous=st.binary(min_size=32, max_size=32),
+    position=st.integers(1, 2**63 - 1),
+    identity=st.uuids(),
+    version=st.integers(1, 2**63 - 1),
+    topic=st.text(max_size=80),
+    state=st.binary(max_size=300),
+    form=st.sampled_from(["bytes", "uuid", "str"]),
+    state_form=st.sampled_from(["bytes", "memoryview", "str"]),
+)
+def test_link_digest_is_the_event_hash(
+    previous: bytes,
+    position: int,
+    identity: UUID,
+    version: int,
+    topic: str,
+    state: bytes,
+    form: str,
+    state_form: str,
+) -> None:
+    """The digest the chain's extension writes is :func:`event_hash`, byte for byte,
+    whichever way the table hands the record's id and the state over."""
+    given_id: bytes | UUID | str = {
+        "bytes": identity.bytes, "uuid": identity, "str": str(identity)
+    }[form]  # fmt: skip
+    text_state = state.decode("utf-8", "replace")
+    given_state: bytes | memoryview | str = {
+        "bytes": state, "memoryview": memoryview(state), "str": text_state
+    }[state_form]  # fmt: skip
+    expected_state = text_state if state_form == "str" else state
+    assert link_digest(previous, position, given_id, version, topic, given_state) == event_hash(
+        previous, position, identity, version, topic, expected_state
+    )
+
+
+def test_link_digest_refuses_an_identity_of_the_wrong_length() -> None:
+    with pytest.raises(ValueError):
+        link_digest(bytes(32), 1, b"\x01" * 15, 1, "t", b"{}")
+
+
+def test_every_extended_link_is_the_event_hash_of_the_stored_row(db_url: str) -> None:
+    """Recomputed here from the table, with :func:`event_hash`, link after link."""
+    ledger = Ledger(db_url, POLICY)
+    try:
+        for chunk in generate(3, 1, 20, 2025, ledger.policy, chunk_size=7):
+            ledger.record_many(chunk)
+    finally:
+        ledger.close()
+    engine = sqlalchemy.create_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            events = connection.execute(
+                text(
+                    "SELECT id, originator_id, originator_version, topic, state "
+                    "FROM ledger_events ORDER BY id"
+                )
+            ).all()
+            links = connection.execute(
+                text("SELECT position, previous_position, hash FROM ledger_chain ORDER BY position")
+            ).all()
+    finally:
+        engine.dispose()
+    assert len(events) == len(links) > 50
+    position, previous = 0, bytes(32)
+    for event, link in zip(events, links, strict=True):
+        expected = event_hash(
+            previous, event[0], _uuid(event[1]), event[2], event[3], bytes(event[4])
+        )
+        assert (link[0], link[1], bytes(link[2])) == (event[0], position, expected)
+        position, previous = event[0], expected
