@@ -999,9 +999,9 @@ def limits(sizes: list[Size], found: dict[str, list[ProfileRow]]) -> list[str]:
         "catch-up; the raw `executemany` baseline shows what the disk and SQLite allow.",
         "- **A single command** imports the storage stack: "
         + ", ".join(f"`{name}` {_ms(seconds)}" for name, seconds in libraries)
-        + " in those libraries' own modules (`sqlalchemy.orm` and `sqlalchemy_utils` "
-        "come with eventsourcing-sqlalchemy's recorder and UUID column type), and our "
-        "packages "
+        + " in those libraries' own modules (`sqlalchemy.orm` comes with "
+        "eventsourcing-sqlalchemy's recorder; its UUID column is our own, so "
+        "`sqlalchemy_utils` is not imported: ADR 0047), and our packages "
         + ", ".join(f"`{name}` {_ms(seconds)}" for name, seconds in project)
         + " (mostly the event classes the library turns into dataclasses). The command "
         "path imports no report, transfer, demo or holiday code and `--help` no command "
@@ -1012,7 +1012,8 @@ def limits(sizes: list[Size], found: dict[str, list[ProfileRow]]) -> list[str]:
         f"the commit {_share(found, b, 'SQLite commit')}, the read-model catch-up once "
         f"per group {_share(found, b, 'catch_up')}, about "
         f"{_calls(found, b, 'SQLAlchemy: a statement') / 300:.0f} statements per line; "
-        "the rest is parsing each line (click) and the rules.",
+        "the rest is parsing each line (click, one parser per command for the whole "
+        "run: ADR 0047) and the rules.",
         f"- **The annual report** takes {_ms(x['report_time'])}{growth}. It is counted "
         "in SQL (ADR 0035): `COUNT`, `SUM(CASE ...)` and `GROUP BY` over the indexed read "
         "models, each figure group one statement, "
