@@ -37,7 +37,11 @@ def main() -> list[str]:
         import_floor = wall([sys.executable, "-c", IMPORT_FLOOR], env)
         show = wall([str(BIN), "show", "B-0"], env)
         receive = wall([str(BIN), "receive", "--on", "2025-04-02", "--procedure", "statutory"], env)
-        lines = 400
+        lines = 3000
+        empty = os.path.join(folder, "empty.txt")
+        with open(empty, "w", encoding="utf-8") as handle:
+            handle.write("# no lines: the start-up alone\n")
+        start_up = wall([str(BIN), "batch", empty], env, runs=3)
         script = "\n".join(
             f"receive --ref BATCH-{n} --on 2025-04-03 --procedure statutory" for n in range(lines)
         )
@@ -45,7 +49,9 @@ def main() -> list[str]:
         subprocess.run(
             [str(BIN), "batch"], input=script, text=True, env=env, check=True, capture_output=True
         )
-        batch_rate = lines / (time.perf_counter() - started)
+        took = time.perf_counter() - started
+        batch_rate = lines / took
+        past_start_up = lines / (took - start_up) if took > start_up else float("nan")
     return [
         "## Command line",
         "",
@@ -59,6 +65,8 @@ def main() -> list[str]:
         f"| `complaints receive` wall time | {receive * 1000:.0f} ms | "
         f"{import_floor * 1000:.0f} ms | {receive / import_floor:.1f}x |",
         f"| `batch` of {lines} receipts | {batch_rate:,.0f} commands/s | | |",
+        f"| `batch` of {lines} receipts past start-up (less a `batch` of no lines) "
+        f"| {past_start_up:,.0f} commands/s | | |",
         "",
     ]
 

@@ -55,6 +55,21 @@ def refuse_repeated_options(command: click.Command, ctx: click.Context, args: li
             )
 
 
+#: Where a command line's root context keeps the option parsers it has made (ADR 0047).
+PARSERS = "parsers"
+
+
+def _parsers(ctx: click.Context) -> dict[tuple[Any, ...], Any]:
+    """The parsers made under this command line's root context: one per command (and
+    the context's parsing settings), shared by ``batch``'s lines (their ``obj`` carries
+    the batch's dict), gone with the context. They hold options, never a ledger."""
+    state = ctx.find_root().obj
+    if not isinstance(state, dict):
+        return {}
+    found: dict[tuple[Any, ...], Any] = state.setdefault(PARSERS, {})
+    return found
+
+
 #: Parameters that name something (a case, a team, a person): no control characters.
 NAME_PARAMETERS = frozenset(
     {
@@ -107,9 +122,45 @@ class _Checked(click.Command):
     callback)."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if not ctx.resilient_parsing:
-            refuse_repeated_options(self, ctx, args)
-        return super().parse_args(ctx, args)
+        try:
+            if not ctx.resilient_parsing:
+                refuse_repeated_options(self, ctx, args)
+            return super().parse_args(ctx, args)
+        finally:
+            # A parser kept for the next line holds no context (nor, through it, a ledger).
+            for key, parser in _parsers(ctx).items():
+                if key[0] is self:
+                    parser.ctx = None
+
+    def get_params(self, ctx: click.Context) -> list[click.Parameter]:
+        """click's list of parameters (its own, then the help option), made once per
+        command: click checks the list for duplicates each time it is asked (the
+        command's parameters are fixed once it is defined)."""
+        key = (len(self.params), tuple(ctx.help_option_names), self.add_help_option)
+        made: tuple[tuple[Any, ...], list[click.Parameter]] | None = self.__dict__.get(
+            "_ledger_params"
+        )
+        if made is None or made[0] != key:
+            made = (key, super().get_params(ctx))
+            self.__dict__["_ledger_params"] = made
+        return list(made[1])
+
+    def make_parser(self, ctx: click.Context) -> Any:
+        """click's option parser for this command, made once per command line (checking
+        repeated options and parsing share it) and once per ``batch`` run for all its
+        lines; it parses with the context it is given (errors name that context)."""
+        key = (
+            self,
+            ctx.allow_interspersed_args,
+            ctx.ignore_unknown_options,
+            ctx.token_normalize_func,
+        )
+        parsers = _parsers(ctx)
+        parser = parsers.get(key)
+        if parser is None:
+            parser = parsers[key] = super().make_parser(ctx)
+        parser.ctx = ctx
+        return parser
 
     def invoke(self, ctx: click.Context) -> Any:
         refuse_unprintable_names(ctx)

@@ -119,12 +119,17 @@ def _run_group(
     its own (ADR 0037); their output once it commits. A refused line is rolled back
     alone, the lines before it commit, and it stops the run as it would on its own
     (unless another run recorded it meanwhile). Whether lines are left to run."""
+    from projections.bulk import collector_paused
+
     ran: list[tuple[int, list[str]]] = []
     printed: list[str] = []
     failed: LineFailed | None = None
     more = True
     try:
-        with app.batch_group():
+        # The cycle collector waits for the group's end (ADR 0047): each line makes
+        # contexts, parsers' states and ORM objects that reference counting frees, and
+        # the collector would walk every module's objects again and again meanwhile.
+        with collector_paused(), app.batch_group():
             while len(ran) < GROUP:
                 try:
                     number, args = next(todo)

@@ -86,6 +86,25 @@ def test_show_imports_no_report_transfer_demo_or_holidays(one_case: Complaints) 
     assert "cli.views" in modules and "ledger.application" in modules
 
 
+#: What the storage library's UUID column brought (ADR 0047: the ledger has its own).
+NOT_FOR_A_UUID_COLUMN = ("sqlalchemy_utils", "dateutil", "cryptography.fernet")
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        ("show", "CSC-2025-0001", "--no-personal"),
+        ("receive", "--on", "2025-04-09", "--procedure", "statutory"),
+    ],
+)
+def test_a_command_does_not_import_sqlalchemy_utils(
+    one_case: Complaints, words: tuple[str, ...]
+) -> None:
+    modules = imported_by(one_case.db, *words)
+    assert [name for name in NOT_FOR_A_UUID_COLUMN if name in modules] == []
+    assert "ledger.store.uuid_column" in modules
+
+
 def test_show_without_personal_details_does_not_open_the_key_store(one_case: Complaints) -> None:
     modules = imported_by(one_case.db, "show", "CSC-2025-0001", "--no-personal")
     assert "ledger.store.keystore" not in modules
