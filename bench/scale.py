@@ -986,9 +986,10 @@ def limits(sizes: list[Size], found: dict[str, list[ProfileRow]]) -> list[str]:
         f"touched case's rows (`complaint_rows` {_share(found, r, 'complaint_rows')}) and "
         f"writes each table once per page (`store` {_share(found, r, ' store')}: a DELETE "
         "per table for records seen before, one driver `executemany` per table on "
-        "SQLite). What is left is Python per event (SQLAlchemy's row and UUID handling, "
-        "the library's event classes, our domain's apply) and per case (the facts, whose "
-        "working-day counts are not all cached), about a quarter each with the write.",
+        "SQLite). Each page is read through the database driver, not SQLAlchemy's rows, "
+        "and a working-day count is a look-up in each year's table (ADR 0046). What is "
+        "left is Python per event (the library's event classes, our domain's apply) and "
+        "per case (its facts and rows), about a third each with the write.",
         f"- **Append** (`record_many`): the read-model catch-up "
         f"{_share(found, a, 'catch_up')} (it takes the records the save has just made, "
         f"no reload), the event insert {_share(found, a, '_insert_stored_events')} (one "
@@ -1022,10 +1023,12 @@ def limits(sizes: list[Size], found: dict[str, list[ProfileRow]]) -> list[str]:
         "SQLite hands over "
         f"{_calls(found, report, 'SQLite handing over rows'):,} grouped rows "
         f"({_share(found, report, 'SQLite handing over rows')} of the time); the rest is "
-        "SQLite's own work joining each period's stage rows to their case by its id "
-        "(`rm_case`, `rm_case_reason`) and each remedy to its procedure. The GROUP BY "
-        f"baseline over one flat table takes {_ms(x['group_by_time'])}: copying the "
-        "case's fields onto its stage rows would close part of that gap.",
+        "SQLite's own counting: no statement joins a stage, reason, point or remedy to "
+        "its case (the case's fields are copied onto those rows, ADR 0045), and the "
+        "Stage 1 statement, the largest, groups each period's stage rows seventeen ways, "
+        "this year and again last year. The GROUP BY baseline over one flat table takes "
+        f"{_ms(x['group_by_time'])} for 14 of the report's figures; what would close the "
+        "rest is counts kept per year by the projection itself, which is not built.",
     ]
 
 

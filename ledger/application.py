@@ -154,7 +154,7 @@ class TurnTakingRecorder(SQLAlchemyApplicationRecorder):
     Every writing unit of work already takes the ledger's advisory lock first, so
     writers take turns and positions are committed in order; the table lock would add
     nothing but a need for UPDATE rights on the event log, which the application's
-    writer role must not have.
+    writer role must not have. Nor does it ``NOTIFY`` after an insert (ADR 0049).
     """
 
     _sqlite_insert: _SqliteInsert | None
@@ -185,9 +185,14 @@ class TurnTakingRecorder(SQLAlchemyApplicationRecorder):
             }
             for e in stored_events
         ]
-        positions = [int(row.id) for row in session.execute(statement, rows)]
-        self._notify_channel(session)
-        return positions
+        return [int(row.id) for row in session.execute(statement, rows)]
+
+    def _notify_channel(self, session: Session) -> None:
+        """No ``NOTIFY``: nothing listens (the ledger subscribes to nothing), and on
+        PostgreSQL a committing transaction that has notified takes a lock over the
+        whole database's notification queue, so every writer's commit waited for the
+        others' (ADR 0049)."""
+        return None
 
     def _insert_on_sqlite(
         self, connection: Connection, stored_events: Sequence[StoredEvent]
