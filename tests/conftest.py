@@ -53,9 +53,14 @@ def pg_url(pg_admin: sqlalchemy.Engine) -> Iterator[str]:
     with pg_admin.connect() as connection:
         connection.execute(sqlalchemy.text(f"CREATE SCHEMA {schema}"))
     yield pg_schema_url(schema)
-    with pg_admin.connect() as connection:
+    drop_test_schema(pg_admin, schema)
+
+
+def drop_test_schema(admin: sqlalchemy.Engine, schema: str) -> None:
+    """A test's ledger schema and, if it recorded personal notes, its key store's
+    schema beside it (ADR 0021)."""
+    with admin.connect() as connection:
         connection.execute(sqlalchemy.text(f"DROP SCHEMA {schema} CASCADE"))
-        # The ledger's key store, if a test recorded personal notes (ADR 0021).
         connection.execute(sqlalchemy.text(f"DROP SCHEMA IF EXISTS {schema}_keys CASCADE"))
 
 

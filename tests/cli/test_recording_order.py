@@ -21,7 +21,7 @@ import pytest
 import sqlalchemy
 
 from tests.cli.conftest import Complaints
-from tests.conftest import pg_schema_url
+from tests.conftest import drop_test_schema, pg_schema_url
 
 REF = "CSC-2024-0001"
 
@@ -189,8 +189,7 @@ def fresh_ledgers(request: pytest.FixtureRequest, tmp_path: Path, db_url: str) -
     admin = request.getfixturevalue("pg_admin") if db_url.startswith("postgresql") else None
     yield make
     for schema in made:
-        with admin.connect() as connection:
-            connection.execute(sqlalchemy.text(f"DROP SCHEMA {schema} CASCADE"))
+        drop_test_schema(admin, schema)
 
 
 SHUFFLES = 50

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 import sqlalchemy
 
-from tests.conftest import BACKENDS, pg_schema_url
+from tests.conftest import BACKENDS, drop_test_schema, pg_schema_url
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -28,5 +28,4 @@ def module_db_url(
     with admin.connect() as connection:
         connection.execute(sqlalchemy.text(f"CREATE SCHEMA {schema}"))
     yield pg_schema_url(schema)
-    with admin.connect() as connection:
-        connection.execute(sqlalchemy.text(f"DROP SCHEMA {schema} CASCADE"))
+    drop_test_schema(admin, schema)

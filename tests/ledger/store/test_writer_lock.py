@@ -14,7 +14,7 @@ import sqlalchemy
 
 from ledger.application import Ledger
 from ledger.store.storage import WRITER_LOCK_HELD
-from tests.conftest import pg_schema_url
+from tests.conftest import drop_test_schema, pg_schema_url
 
 
 @pytest.fixture
@@ -23,8 +23,7 @@ def other_pg_url(pg_admin: sqlalchemy.Engine) -> Iterator[str]:
     with pg_admin.connect() as connection:
         connection.execute(sqlalchemy.text(f"CREATE SCHEMA {schema}"))
     yield pg_schema_url(schema)
-    with pg_admin.connect() as connection:
-        connection.execute(sqlalchemy.text(f"DROP SCHEMA {schema} CASCADE"))
+    drop_test_schema(pg_admin, schema)
 
 
 def _held(url: str) -> bool:
