@@ -49,6 +49,13 @@ _NO_NAMES = (
 
 #: Why a survivor survives, by mutant name: equivalent (no behaviour changes) or out of
 #: reach of the fast tests (and why). Kept by hand after each run.
+#: The calendar's table of each year's working days: a mutant that loses or skips it
+#: only makes the table be counted again, never a different count.
+CACHE_YEARS = (
+    "equivalent: the table of a year's working days is only remembered; without it the "
+    "same table is counted again"
+)
+
 EXPLAINED: dict[str, str] = {
     "ledger.store.integrity.x_event_hash__mutmut_16": (
         "equivalent: positions and versions are never negative, and below 2^63 the "
@@ -62,6 +69,19 @@ EXPLAINED: dict[str, str] = {
         "equivalent: the hold's first day is inside the open hold, so `_counts` does not "
         "count it either, and the clock stops on the next day with the same result "
         "(checked by hand against the new on-hold-on-its-last-day test)"
+    ),
+    "domain.calendar.xǁWorkingDayCalendarǁ_working_days_of__mutmut_1": CACHE_YEARS,
+    "domain.calendar.xǁWorkingDayCalendarǁ_working_days_of__mutmut_2": CACHE_YEARS,
+    "domain.calendar.xǁWorkingDayCalendarǁ_working_days_of__mutmut_23": CACHE_YEARS,
+    "domain.calendar.xǁWorkingDayCalendarǁ_nth_working_day_after__mutmut_12": (
+        "equivalent: `counts[-2]` is the count to 30 December, one less than the year's "
+        "only when 31 December is a working day; then the target moves to the next "
+        "year as 0, and `bisect_left` of 0 gives the day before 1 January: 31 December, "
+        "the same day"
+    ),
+    "domain.calendar.xǁWorkingDayCalendarǁworking_days_between__mutmut_2": (
+        "equivalent: when `end` is `start` the years' counts give the same entry twice "
+        "and no year between, so the count is 0 either way"
     ),
     "domain.procedure.x_check_name__mutmut_8": (
         "message only: the labels only add the nearest names' labels to the refusal"

@@ -113,6 +113,14 @@ def test_sixty_five_working_days_over_the_late_summer_bank_holiday() -> None:
     assert ENGLAND.add_working_days(date(2026, 6, 1), 65) == date(2026, 9, 1)
 
 
+def test_a_deadline_on_the_years_last_working_day_stays_in_that_year() -> None:
+    # 2023 ended on a weekend after Christmas Day and Boxing Day: Friday 29 December was
+    # its last working day, not Sunday the 31st.
+    assert ENGLAND.add_working_days(date(2023, 12, 28), 1) == date(2023, 12, 29)
+    assert ENGLAND.add_working_days(date(2023, 12, 20), 5) == date(2023, 12, 29)
+    assert ENGLAND.add_working_days(date(2023, 12, 28), 2) == date(2024, 1, 2)
+
+
 def test_working_days_between_is_zero_when_end_is_not_after_start() -> None:
     assert ENGLAND.working_days_between(date(2026, 11, 23), date(2026, 11, 1)) == 0
 
