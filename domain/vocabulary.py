@@ -250,6 +250,9 @@ def unknown_name_message(
 #: Values of a step that hold no text and so need no check (their exact types: a
 #: subclass, of str or anything else, goes through the full check).
 PLAIN_VALUES = frozenset({type(None), bool, int, float, Decimal, date, datetime, time, UUID})
+#: Fields of every stored step that no one types (the record's id, its version and
+#: when the step was stored): never checked as text.
+UNCHECKED_FIELDS = frozenset({"originator_id", "originator_version", "timestamp"})
 #: A character that cannot be recorded in any text: NUL, or a surrogate (bytes that were
 #: not UTF-8, as Python keeps them).
 _REFUSED_IN_TEXT = re.compile(r"[\x00\ud800-\udfff]")

@@ -76,7 +76,7 @@ from domain.representations import (
     representation_id,
 )
 from domain.retention import Retention
-from domain.vocabulary import PLAIN_VALUES, check_text
+from domain.vocabulary import UNCHECKED_FIELDS, check_text
 from ledger.registers import NameInUse, names_in_use, new_name_warnings, recorded_names
 from ledger.store.bank_holidays import StoredBankHolidays, holiday_metadata
 from ledger.store.batches import (
@@ -135,8 +135,6 @@ MAX_ATTEMPTS = 8
 #: How many times :meth:`Ledger.query` catches the read models up on its own before it
 #: answers inside the writers' turn.
 QUERY_CATCH_UPS = 2
-#: Fields of every stored event that no user writes.
-_UNCHECKED_FIELDS = frozenset({"originator_id", "originator_version", "timestamp"})
 
 
 def _as_it_is(value: Any) -> Any:
@@ -409,7 +407,7 @@ class Ledger(Application[UUID]):
         pending = [e for obj in objs for e in getattr(obj, "pending_events", ())]
         for pending_event in pending:
             for field, value in vars(pending_event).items():
-                if type(value) not in PLAIN_VALUES and field not in _UNCHECKED_FIELDS:
+                if field not in UNCHECKED_FIELDS:
                     check_text(field, value)
         self._seal_free_text(objs)
         if self.warn is not None:

@@ -44,7 +44,7 @@ from domain.procedure import (
 )
 from domain.references import check_reference
 from domain.registers import SERVICE_AREA, TEAM, normal
-from domain.vocabulary import PLAIN_VALUES, check_text, parse_amount, parse_date
+from domain.vocabulary import UNCHECKED_FIELDS, check_text, parse_amount, parse_date
 from ledger.store.storage import events_table
 from projections.bulk import collector_paused
 
@@ -550,17 +550,13 @@ def build_case(values: dict[str, Any], policy: ProcedurePolicy, actor: str) -> C
     return complaint
 
 
-#: Fields of every stored event that no user writes.
-_UNCHECKED = frozenset({"originator_id", "originator_version", "timestamp"})
-
-
 def _check_texts(complaint: Complaint, since: int, column: str | None) -> None:
     """The texts of the steps after the first ``since`` checked as the ledger checks
     them when it saves (ADR 0025), so a name it would refuse is an error of its row and
     ``column`` (of the receipt: the field's own column), not of the whole file (ADR 0044)."""
     for event in complaint.pending_events[since:]:
         for name, value in vars(event).items():
-            if type(value) in PLAIN_VALUES or name in _UNCHECKED:
+            if name in UNCHECKED_FIELDS:
                 continue
             try:
                 check_text(name, value)

@@ -145,7 +145,7 @@ def _read_back_sql(table: str) -> str:
 
 
 #: SQLite: the links of :meth:`HashChain.extend`, through the driver.
-_WRITE_LINKS = "INSERT INTO ledger_chain (position, previous_position, hash) VALUES (?, ?, ?)"
+_WRITE_LINKS = f"INSERT INTO {chain.name} (position, previous_position, hash) VALUES (?, ?, ?)"
 
 
 def install_append_only_triggers(connection: Connection) -> None:
@@ -282,10 +282,8 @@ def first_unlinked(rows: Iterable[Any], unchained: Collection[int]) -> int | Non
 
     A row is read by position, in the order of :func:`linked_events`'s columns (a
     SQLAlchemy row or the driver's tuple, ``ledger/store/log_pages.py``), and its link
-    hashed with one call over the bytes :func:`event_hash` hashes in turn (ADR 0046)."""
+    hashed by :func:`link_digest` (ADR 0046)."""
     placed: dict[tuple[str, bool], bool] = {}
-    topics: dict[str, bytes] = {}
-    sha256, pack = hashlib.sha256, _POSITION_AND_VERSION.pack
     for position, originator, version, topic, state, link, previous_position, previous in rows:
         if position in unchained:
             continue
@@ -295,15 +293,10 @@ def first_unlinked(rows: Iterable[Any], unchained: Collection[int]) -> int | Non
             previous = GENESIS
         elif previous is None:
             return int(position)
-        named = topics.get(topic)
-        if named is None:
-            encoded = topic.encode()
-            named = topics[topic] = _TOPIC_LENGTH.pack(len(encoded)) + encoded
-        if type(originator) is not bytes:  # SQLite's driver gives the id's 16 bytes
-            originator = _id_bytes(originator)
-        digest = sha256(
-            b"".join((bytes(previous), pack(position, version), originator, named, bytes(state)))
-        ).digest()
+        try:
+            digest = link_digest(bytes(previous), position, originator, version, topic, state)
+        except ValueError:  # an id that is not a UUID's 16 bytes cannot be the event's
+            return int(position)
         if digest != bytes(link):
             return int(position)
         where = (topic, version == 1)
@@ -313,20 +306,6 @@ def first_unlinked(rows: Iterable[Any], unchained: Collection[int]) -> int | Non
         if not fits:
             return int(position)
     return None
-
-
-def _id_bytes(originator: Any) -> bytes:
-    """An aggregate id's 16 bytes, from a UUID (PostgreSQL, SQLAlchemy), its text, or
-    a buffer of its bytes."""
-    if isinstance(originator, UUID):
-        return originator.bytes
-    if isinstance(originator, bytearray | memoryview):
-        return bytes(originator)
-    return UUID(originator).bytes
-
-
-_POSITION_AND_VERSION = struct.Struct(">qq")
-_TOPIC_LENGTH = struct.Struct(">I")
 
 
 def linked_events(events: Table) -> Select[Any]:
