@@ -16,9 +16,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, literal_column, or_, select, union_all
+from sqlalchemy import (
+    Date,
+    Select,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal_column,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from domain.errors import BadData
@@ -27,6 +39,7 @@ from projections import tables as t
 from reports.case_links import case_link_figures
 from reports.casework import casework_sections
 from reports.contact_registers import contact_register_sections
+from reports.statements import END, PROCEDURE, START, in_period, in_periods, nth_period, rows
 
 NOT_RECORDED = "not recorded"
 TREND_YEARS = 5
@@ -120,7 +133,7 @@ def _tally(condition: Any) -> Any:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def _between(column: Any, start: date, end: date) -> Any:
+def _between(column: Any, start: Any, end: Any) -> Any:
     return and_(column >= start, column <= end)
 
 
@@ -204,6 +217,383 @@ class _Responses:
     days: Counter[int]
 
 
+# ------------------------------------------------ the statements, built once (ADR 0052)
+#: 30 and 90 days before the period's end, for the ages of the stages open at the end.
+MONTH_BEFORE_END = bindparam("month_before_end", type_=Date)
+QUARTER_BEFORE_END = bindparam("quarter_before_end", type_=Date)
+#: The Stage 1 received breakdowns, each a column copied from the case (reasons apart).
+RECEIVED_BY = (
+    "service_area",
+    "team",
+    "channel",
+    "role",
+    "age_band",
+    "ethnicity",
+    "disability",
+)
+FLAGS = ("direct_from_child", "advocate_offered", "advocate_accepted")
+#: The representations' breakdowns, each over the kinds whose section shows it.
+REPRESENTATIONS_BY = {
+    "team": ("compliment", "enquiry", "feedback"),
+    "service_area": ("compliment",),
+    "channel": ("compliment",),
+    "role": ("compliment",),
+    "source": ("feedback",),
+    "age_band": ("advocacy",),
+    "theme": ("advocacy",),
+}
+#: The tallies of each kind of representation, in the order of their columns.
+REPRESENTATION_TALLIES = (
+    "received",
+    "publishable",
+    "councillor",
+    "mp",
+    "answered",
+    "on_time",
+    "complaint",
+)
+#: The tallies of each stage, as ``_tallies_statement`` numbers its branches.
+STAGE_TALLIES = ("withdrawn", "due", "acknowledged", "open", "open", "panels")
+
+
+def _stage_filter(stage: int, column: str) -> Any:
+    s = t.stages
+    return and_(s.c.procedure == PROCEDURE, s.c.stage == stage, _between(s.c[column], START, END))
+
+
+def _stages_in(column: str, start: Any = START, end: Any = END) -> Any:
+    """Every stage of the procedure whose ``column`` falls in the period."""
+    s = t.stages
+    return and_(
+        s.c.procedure == PROCEDURE,
+        s.c.stage.in_(ALL_STAGES),
+        _between(s.c[column], start, end),
+    )
+
+
+@cache
+def _entered_statement(periods: int) -> Any:
+    """Stages entered, by stage, in each of ``periods`` periods: a count over the
+    index's range for each."""
+    s = t.stages
+    return _union(
+        [
+            select(s.c.stage, func.count().label("n"))
+            .where(_stages_in("started_on", *nth_period(n)))
+            .group_by(s.c.stage)
+            for n in range(periods)
+        ]
+    )
+
+
+@cache
+def _responses_statement() -> Any:
+    s = t.stages
+    return (
+        select(
+            s.c.stage,
+            s.c.outcome,
+            s.c.working_days_taken,
+            func.count().label("n"),
+            _tally(s.c.on_time.is_(True)).label("on_time"),
+            _tally(s.c.extended.is_(True)).label("extended"),
+        )
+        .where(_stages_in("responded_on"))
+        .group_by(s.c.stage, s.c.outcome, s.c.working_days_taken)
+    )
+
+
+@cache
+def _tallies_statement() -> Any:
+    """A branch for each of ``STAGE_TALLIES``, by stage."""
+    s = t.stages
+    month, quarter = MONTH_BEFORE_END, QUARTER_BEFORE_END
+    return _union(
+        [
+            select(
+                s.c.stage,
+                func.count().label("n"),
+                _nothing().label("a"),
+                _nothing().label("b"),
+                _nothing().label("c"),
+            )
+            .where(_stages_in("withdrawn_on"))
+            .group_by(s.c.stage),
+            select(
+                s.c.stage,
+                func.count(),
+                _tally(and_(s.c.responded_on.is_not(None), s.c.responded_on <= s.c.response_due)),
+                _nothing(),
+                _nothing(),
+            )
+            .where(_stages_in("response_due"))
+            .group_by(s.c.stage),
+            select(
+                s.c.stage,
+                func.count(),
+                _tally(s.c.acknowledged_on_time.is_(True)),
+                _nothing(),
+                _nothing(),
+            )
+            .where(_stages_in("acknowledged_on"))
+            .group_by(s.c.stage),
+            # Open at the end: not answered yet, or answered after the end. Two ranges of
+            # the responses' index, so that the stages closed by then are never read; the
+            # start is tested in the tallies, not the filter, or the start's index (every
+            # stage begun by then) would be chosen.
+            *(
+                select(
+                    s.c.stage,
+                    _tally(s.c.started_on <= END),
+                    _tally(and_(s.c.started_on > month, s.c.started_on <= END)),
+                    _tally(_between(s.c.started_on, quarter, month)),
+                    _tally(s.c.started_on < quarter),
+                )
+                .where(
+                    s.c.procedure == PROCEDURE,
+                    s.c.stage.in_(ALL_STAGES),
+                    answered_when,
+                    or_(s.c.withdrawn_on.is_(None), s.c.withdrawn_on > END),
+                )
+                .group_by(s.c.stage)
+                for answered_when in (s.c.responded_on.is_(None), s.c.responded_on > END)
+            ),
+            select(
+                s.c.stage,
+                func.count(),
+                _tally(s.c.panel_on_time.is_(True)),
+                _tally(s.c.findings_changed.is_(True)),
+                _nothing(),
+            )
+            .where(_stages_in("panel_met_on"))
+            .group_by(s.c.stage),
+        ]
+    )
+
+
+@cache
+def _stage1_statement() -> Any:
+    """Stage 1 received in the period by each of ``RECEIVED_BY`` and ``FLAGS``, then
+    answered in it by reason and by team, with merit found: a branch each."""
+    s, reason = t.stages, t.case_reasons
+    columns = (
+        s.c.started_on,
+        s.c.responded_on,
+        s.c.outcome,
+        *(s.c[name] for name in (*RECEIVED_BY, *FLAGS)),
+    )
+    stage1 = union_all(
+        select(*columns).where(_stage_filter(1, "started_on")),
+        select(*columns).where(
+            _stage_filter(1, "responded_on"), ~_between(s.c.started_on, START, END)
+        ),
+    ).cte("stage1")
+    entered = _between(stage1.c.started_on, START, END)
+    answered = _between(stage1.c.responded_on, START, END)
+    merit = and_(answered, stage1.c.outcome.in_(MERIT_FOUND))
+    # Each reason's Stage 1 is on the reason's row: the same two ranges.
+    reason_columns = (
+        reason.c.reason,
+        reason.c.stage1_started_on.label("started_on"),
+        reason.c.stage1_responded_on.label("responded_on"),
+        reason.c.stage1_outcome.label("outcome"),
+    )
+    reason_entered = _between(reason.c.stage1_started_on, START, END)
+    reasons = union_all(
+        select(*reason_columns).where(reason.c.procedure == PROCEDURE, reason_entered),
+        select(*reason_columns).where(
+            reason.c.procedure == PROCEDURE,
+            _between(reason.c.stage1_responded_on, START, END),
+            ~reason_entered,
+        ),
+    ).subquery("reasons")
+    reason_answered = _between(reasons.c.responded_on, START, END)
+
+    def figures(name: Any, *counted: Any) -> Select[Any]:
+        padded = [*counted, *(_nothing() for _ in range(3 - len(counted)))]
+        return select(
+            name.label("name"),
+            padded[0].label("n"),
+            padded[1].label("responded"),
+            padded[2].label("merit"),
+        )
+
+    branches = [
+        figures(stage1.c[name], func.count()).where(entered).group_by(stage1.c[name])
+        for name in RECEIVED_BY
+    ]
+    branches += [
+        figures(literal_column("NULL"), _tally(stage1.c[flag].is_(True))).where(entered)
+        for flag in FLAGS
+    ]
+    branches += [
+        figures(
+            reasons.c.reason,
+            _tally(_between(reasons.c.started_on, START, END)),
+            _tally(reason_answered),
+            _tally(and_(reason_answered, reasons.c.outcome.in_(MERIT_FOUND))),
+        ).group_by(reasons.c.reason),
+        figures(stage1.c.team, _nothing(), func.count(), _tally(merit))
+        .where(answered)
+        .group_by(stage1.c.team),
+    ]
+    return _union(branches)
+
+
+@cache
+def _points_statement() -> Any:
+    """Stage 2's points answered in the period, by finding."""
+    p = t.points
+    return (
+        select(p.c.finding, func.count().label("n"))
+        .where(p.c.procedure == PROCEDURE, p.c.stage == 2, _between(p.c.responded_on, START, END))
+        .group_by(p.c.finding)
+    )
+
+
+# ------------------------------------------------ the other sections' statements
+@cache
+def _enquiries_statement(periods: int) -> Any:
+    """Ombudsman enquiries in each of ``periods`` periods."""
+    o = t.ombudsman
+    return _union(
+        [
+            select(func.count().label("n")).where(
+                o.c.procedure == PROCEDURE, _between(o.c.enquiry_on, *nth_period(n))
+            )
+            for n in range(periods)
+        ]
+    )
+
+
+@cache
+def _decisions_statement() -> Any:
+    """The Ombudsman's decisions in the period, with compliance and remedies."""
+    o = t.ombudsman
+    return (
+        select(
+            o.c.decision,
+            func.count().label("n"),
+            _tally(o.c.due.is_not(None)).label("with_deadline"),
+            _tally(and_(o.c.complied_on.is_not(None), o.c.complied_on <= o.c.due)).label(
+                "complied"
+            ),
+            _tally(o.c.satisfactory_remedy.is_(True)).label("satisfactory"),
+        )
+        .where(o.c.procedure == PROCEDURE, _between(o.c.decided_on, START, END))
+        .group_by(o.c.decision)
+    )
+
+
+@cache
+def _remedies_statement() -> Any:
+    rm = t.remedies
+    return (
+        select(rm.c.stage, rm.c.remedy, func.count().label("n"))
+        .where(rm.c.procedure == PROCEDURE, _between(rm.c.given_on, START, END))
+        .group_by(rm.c.stage, rm.c.remedy)
+    )
+
+
+def _paid() -> Any:
+    p = t.payments
+    return and_(p.c.procedure == PROCEDURE, _between(p.c.paid_on, START, END))
+
+
+@cache
+def _payments_statement() -> Any:
+    """Payments in the period by stage and reason, summed in whole pence (each amount is
+    held to two places), so that SQLite's floating point adds exactly what PostgreSQL's
+    numeric does."""
+    p = t.payments
+    pence = func.sum(func.round(p.c.amount * 100))
+    return (
+        select(p.c.stage, p.c.reason, pence.label("pence"), func.count().label("n"))
+        .where(_paid())
+        .group_by(p.c.stage, p.c.reason)
+    )
+
+
+@cache
+def _paid_cases_statement() -> Any:
+    p = t.payments
+    return select(func.count(p.c.case_id.distinct())).where(_paid())
+
+
+@cache
+def _recommendations_statement() -> Any:
+    r = t.recommendations
+    accepted = and_(r.c.decision == "accepted", r.c.decided_on <= END)
+    rejected = and_(r.c.decision == "rejected", r.c.decided_on <= END)
+    completed = and_(accepted, r.c.completed_on <= END)
+    overdue = and_(
+        accepted,
+        or_(r.c.completed_on.is_(None), r.c.completed_on > END),
+        r.c.due.is_not(None),
+        r.c.due < END,
+    )
+    return (
+        select(
+            r.c.theme.label("name"),
+            func.count().label("n"),
+            _tally(accepted).label("accepted"),
+            _tally(rejected).label("rejected"),
+            _tally(completed).label("completed"),
+            _tally(overdue).label("overdue"),
+        )
+        .where(r.c.procedure == PROCEDURE, _between(r.c.made_on, START, END))
+        .group_by(r.c.theme)
+    )
+
+
+def _representations_received() -> Any:
+    rep = t.representations
+    return and_(rep.c.kind.in_(KINDS), _between(rep.c.received_on, START, END))
+
+
+@cache
+def _representation_tallies_statement() -> Any:
+    """Each kind's ``REPRESENTATION_TALLIES`` over the representations received in the
+    period."""
+    rep = t.representations
+    answered = rep.c.responded_on.is_not(None)
+    return (
+        select(
+            rep.c.kind,
+            func.count().label("received"),
+            _tally(rep.c.publishable.is_(True)).label("publishable"),
+            _tally(rep.c.source == "councillor").label("councillor"),
+            _tally(rep.c.source == "mp").label("mp"),
+            _tally(answered).label("answered"),
+            _tally(
+                and_(answered, or_(rep.c.due.is_(None), rep.c.responded_on <= rep.c.due))
+            ).label("on_time"),
+            _tally(rep.c.complaint_ref.is_not(None)).label("complaint"),
+        )
+        .where(_representations_received())
+        .group_by(rep.c.kind)
+    )
+
+
+@cache
+def _representation_breakdowns_statement() -> Any:
+    """Each of ``REPRESENTATIONS_BY`` over the kinds whose section shows it, from the
+    period's rows read once (a materialised ``WITH``): a branch each."""
+    rep = t.representations
+    rows_in = select(rep.c.kind, *(rep.c[name] for name in REPRESENTATIONS_BY)).where(
+        _representations_received()
+    )
+    period_rows = rows_in.cte("representations_in_period")
+    return _union(
+        [
+            select(period_rows.c.kind, period_rows.c[name].label("name"), func.count().label("n"))
+            .where(period_rows.c.kind.in_(kinds))
+            .group_by(period_rows.c.kind, period_rows.c[name])
+            for name, kinds in REPRESENTATIONS_BY.items()
+        ]
+    )
+
+
 class AnnualReport:
     """Builds the report's document from the read models in one session.
 
@@ -223,36 +613,14 @@ class AnnualReport:
         self._representations_cache: dict[tuple[str, Period], dict[str, Any]] = {}
         self._enquiries_cache: dict[Period, dict[Period, int]] = {}
 
-    def _rows(self, query: Any) -> list[Any]:
-        return list(self.session.execute(query))
+    def _rows(self, statement: Any, values: dict[str, Any]) -> list[Any]:
+        return rows(self.session, statement, values)
+
+    def _in(self, period: Period) -> dict[str, Any]:
+        """The values of a statement about the procedure in ``period``."""
+        return in_period(period, self.procedure)
 
     # ------------------------------------------------------------------ stages
-    def _stage_filter(self, stage: int, start: date, end: date, column: str) -> Any:
-        s = t.stages
-        return and_(
-            s.c.procedure == self.procedure,
-            s.c.stage == stage,
-            s.c[column] >= start,
-            s.c[column] <= end,
-        )
-
-    def _stages_in(self, period: Period, column: str) -> Any:
-        """Every stage of the procedure whose ``column`` falls in the period."""
-        s = t.stages
-        return and_(
-            s.c.procedure == self.procedure,
-            s.c.stage.in_(ALL_STAGES),
-            _between(s.c[column], period.start, period.end),
-        )
-
-    def received(self, stage: int, period: Period) -> int:
-        query = (
-            select(func.count())
-            .select_from(t.stages)
-            .where(self._stage_filter(stage, period.start, period.end, "started_on"))
-        )
-        return int(self.session.execute(query).scalar_one())
-
     def _counted_periods(self, period: Period) -> list[Period]:
         """The period, the same period a year before, and the trend's years (each once)."""
         return list(dict.fromkeys([period, period.previous(), *self._trend_years(period)]))
@@ -261,19 +629,14 @@ class AnnualReport:
         """Stages entered, by stage, in the period, a year before and each trend year:
         one statement, a count over the index's range for each of them."""
         if period not in self._entered_cache:
-            s = t.stages
             periods = self._counted_periods(period)
-            branches = [
-                select(s.c.stage, func.count().label("n"))
-                .where(self._stages_in(p, "started_on"))
-                .group_by(s.c.stage)
-                for p in periods
-            ]
+            found = self._rows(
+                _entered_statement(len(periods)),
+                {"procedure": self.procedure, **in_periods(periods)},
+            )
             entered = {(stage, p): 0 for stage in ALL_STAGES for p in periods}
-            for p, rows in zip(
-                periods, _branches(self._rows(_union(branches)), len(periods)), strict=True
-            ):
-                for row in rows:
+            for p, each in zip(periods, _branches(found, len(periods)), strict=True):
+                for row in each:
                     entered[int(row.stage), p] = int(row.n)
             self._entered_cache[period] = entered
         return self._entered_cache[period]
@@ -281,35 +644,22 @@ class AnnualReport:
     def _responses(self, period: Period) -> dict[int, _Responses]:
         """Each stage's responses in the period: one statement."""
         if period not in self._responses_cache:
-            s = t.stages
-            query = (
-                select(
-                    s.c.stage,
-                    s.c.outcome,
-                    s.c.working_days_taken,
-                    func.count().label("n"),
-                    _tally(s.c.on_time.is_(True)).label("on_time"),
-                    _tally(s.c.extended.is_(True)).label("extended"),
-                )
-                .where(self._stages_in(period, "responded_on"))
-                .group_by(s.c.stage, s.c.outcome, s.c.working_days_taken)
-            )
             grouped: dict[int, list[Any]] = {stage: [] for stage in ALL_STAGES}
-            for row in self._rows(query):
+            for row in self._rows(_responses_statement(), self._in(period)):
                 grouped[int(row.stage)].append(row)
             responses = {}
-            for stage, rows in grouped.items():
+            for stage, each in grouped.items():
                 outcomes: Counter[str] = Counter()
                 days: Counter[int] = Counter()
-                for row in rows:
+                for row in each:
                     if row.outcome is not None:
                         outcomes[_key(row.outcome)] += int(row.n)
                     if row.working_days_taken is not None:
                         days[int(row.working_days_taken)] += int(row.n)
                 responses[stage] = _Responses(
-                    responded=sum(int(r.n) for r in rows),
-                    on_time=sum(int(r.on_time) for r in rows),
-                    extended=sum(int(r.extended) for r in rows),
+                    responded=sum(int(r.n) for r in each),
+                    on_time=sum(int(r.on_time) for r in each),
+                    extended=sum(int(r.extended) for r in each),
                     outcomes=outcomes,
                     days=days,
                 )
@@ -320,76 +670,16 @@ class AnnualReport:
         """Each stage's withdrawals, responses due, acknowledgements, stages open at the
         end of the period (by age) and panels held: one statement."""
         if period not in self._tallies_cache:
-            s = t.stages
-            end = period.end
-            month, quarter = end - timedelta(days=30), end - timedelta(days=90)
-            names = ("withdrawn", "due", "acknowledged", "open", "open", "panels")
-            branches = [
-                select(
-                    s.c.stage,
-                    func.count().label("n"),
-                    _nothing().label("a"),
-                    _nothing().label("b"),
-                    _nothing().label("c"),
-                )
-                .where(self._stages_in(period, "withdrawn_on"))
-                .group_by(s.c.stage),
-                select(
-                    s.c.stage,
-                    func.count(),
-                    _tally(
-                        and_(s.c.responded_on.is_not(None), s.c.responded_on <= s.c.response_due)
-                    ),
-                    _nothing(),
-                    _nothing(),
-                )
-                .where(self._stages_in(period, "response_due"))
-                .group_by(s.c.stage),
-                select(
-                    s.c.stage,
-                    func.count(),
-                    _tally(s.c.acknowledged_on_time.is_(True)),
-                    _nothing(),
-                    _nothing(),
-                )
-                .where(self._stages_in(period, "acknowledged_on"))
-                .group_by(s.c.stage),
-                # Open at the end: not answered yet, or answered after the end. Two
-                # ranges of the responses' index, so that the stages closed by then
-                # are never read; the start is tested in the tallies, not the filter,
-                # or the start's index (every stage begun by then) would be chosen.
-                *(
-                    select(
-                        s.c.stage,
-                        _tally(s.c.started_on <= end),
-                        _tally(and_(s.c.started_on > month, s.c.started_on <= end)),
-                        _tally(_between(s.c.started_on, quarter, month)),
-                        _tally(s.c.started_on < quarter),
-                    )
-                    .where(
-                        s.c.procedure == self.procedure,
-                        s.c.stage.in_(ALL_STAGES),
-                        answered_when,
-                        or_(s.c.withdrawn_on.is_(None), s.c.withdrawn_on > end),
-                    )
-                    .group_by(s.c.stage)
-                    for answered_when in (s.c.responded_on.is_(None), s.c.responded_on > end)
-                ),
-                select(
-                    s.c.stage,
-                    func.count(),
-                    _tally(s.c.panel_on_time.is_(True)),
-                    _tally(s.c.findings_changed.is_(True)),
-                    _nothing(),
-                )
-                .where(self._stages_in(period, "panel_met_on"))
-                .group_by(s.c.stage),
-            ]
+            values = {
+                **self._in(period),
+                "month_before_end": period.end - timedelta(days=30),
+                "quarter_before_end": period.end - timedelta(days=90),
+            }
+            found = self._rows(_tallies_statement(), values)
+            names = STAGE_TALLIES
             tallies = {(name, stage): (0, 0, 0, 0) for name in names for stage in ALL_STAGES}
-            for name, rows in zip(
-                names, _branches(self._rows(_union(branches)), len(names)), strict=True
-            ):
-                for row in rows:
+            for name, each in zip(names, _branches(found, len(names)), strict=True):
+                for row in each:
                     n, a, b, c = tallies[name, int(row[0])]
                     tallies[name, int(row[0])] = (
                         n + int(row[1]),
@@ -444,18 +734,6 @@ class AnnualReport:
         some merit (upheld or partly upheld) and that as a rate."""
         return self._stage1_in(period)["uphold"]  # type: ignore[no-any-return]
 
-    #: The Stage 1 received breakdowns, each a column of the case (reasons apart).
-    _RECEIVED_BY = (
-        "service_area",
-        "team",
-        "channel",
-        "role",
-        "age_band",
-        "ethnicity",
-        "disability",
-    )
-    _FLAGS = ("direct_from_child", "advocate_offered", "advocate_accepted")
-
     def _received_in(self, period: Period) -> dict[str, Any]:
         """Stage 1 received in the period, counted by each breakdown, and the child's
         and the advocate's flags."""
@@ -468,82 +746,15 @@ class AnnualReport:
         materialised ``WITH``), and the reasons' rows of those stages; the case's facts
         are copied onto both, so nothing is joined to its case (ADR 0045)."""
         if period not in self._received_cache:
-            s, reason = t.stages, t.case_reasons
-            columns = (
-                s.c.started_on,
-                s.c.responded_on,
-                s.c.outcome,
-                *(s.c[name] for name in (*self._RECEIVED_BY, *self._FLAGS)),
-            )
-            in_period = _between(s.c.started_on, period.start, period.end)
-            stage1 = union_all(
-                select(*columns).where(
-                    self._stage_filter(1, period.start, period.end, "started_on")
-                ),
-                select(*columns).where(
-                    self._stage_filter(1, period.start, period.end, "responded_on"),
-                    ~in_period,
-                ),
-            ).cte("stage1")
-            entered = _between(stage1.c.started_on, period.start, period.end)
-            answered = _between(stage1.c.responded_on, period.start, period.end)
-            merit = and_(answered, stage1.c.outcome.in_(MERIT_FOUND))
-            # Each reason's Stage 1 is on the reason's row: the same two ranges.
-            reason_columns = (
-                reason.c.reason,
-                reason.c.stage1_started_on.label("started_on"),
-                reason.c.stage1_responded_on.label("responded_on"),
-                reason.c.stage1_outcome.label("outcome"),
-            )
-            reason_entered = _between(reason.c.stage1_started_on, period.start, period.end)
-            reasons = union_all(
-                select(*reason_columns).where(
-                    reason.c.procedure == self.procedure, reason_entered
-                ),
-                select(*reason_columns).where(
-                    reason.c.procedure == self.procedure,
-                    _between(reason.c.stage1_responded_on, period.start, period.end),
-                    ~reason_entered,
-                ),
-            ).subquery("reasons")
-            reason_answered = _between(reasons.c.responded_on, period.start, period.end)
-
-            def figures(name: Any, *counted: Any) -> Select[Any]:
-                padded = [*counted, *(_nothing() for _ in range(3 - len(counted)))]
-                return select(
-                    name.label("name"),
-                    padded[0].label("n"),
-                    padded[1].label("responded"),
-                    padded[2].label("merit"),
-                )
-
-            branches = [
-                figures(stage1.c[name], func.count()).where(entered).group_by(stage1.c[name])
-                for name in self._RECEIVED_BY
-            ]
-            branches += [
-                figures(literal_column("NULL"), _tally(stage1.c[flag].is_(True))).where(entered)
-                for flag in self._FLAGS
-            ]
-            branches += [
-                figures(
-                    reasons.c.reason,
-                    _tally(_between(reasons.c.started_on, period.start, period.end)),
-                    _tally(reason_answered),
-                    _tally(and_(reason_answered, reasons.c.outcome.in_(MERIT_FOUND))),
-                ).group_by(reasons.c.reason),
-                figures(stage1.c.team, _nothing(), func.count(), _tally(merit))
-                .where(answered)
-                .group_by(stage1.c.team),
-            ]
-            grouped = _branches(self._rows(_union(branches)), len(branches))
-            count = len(self._RECEIVED_BY)
+            found = self._rows(_stage1_statement(), self._in(period))
+            grouped = _branches(found, len(RECEIVED_BY) + len(FLAGS) + 2)
+            count = len(RECEIVED_BY)
             received: dict[str, Any] = {
-                name: _counted(rows)
-                for name, rows in zip(self._RECEIVED_BY, grouped[:count], strict=True)
+                name: _counted(each)
+                for name, each in zip(RECEIVED_BY, grouped[:count], strict=True)
             }
-            for name, rows in zip(self._FLAGS, grouped[count:], strict=False):
-                received[name] = int(rows[0].n)
+            for name, each in zip(FLAGS, grouped[count:], strict=False):
+                received[name] = int(each[0].n)
             received["advocate_used"] = received.pop("advocate_accepted")
             by_reason, by_team = grouped[-2:]
             received["reason"] = _counted(r for r in by_reason if r.n)
@@ -600,15 +811,7 @@ class AnnualReport:
         figures["change_percent"] = _change(figures["received"], figures["received_previous"])
         figures.update(self._closed(2, period))
         findings: Counter[str] = Counter()
-        for row in self._rows(
-            select(t.points.c.finding, func.count().label("n"))
-            .where(
-                t.points.c.procedure == self.procedure,
-                t.points.c.stage == 2,
-                _between(t.points.c.responded_on, period.start, period.end),
-            )
-            .group_by(t.points.c.finding)
-        ):
+        for row in self._rows(_points_statement(), self._in(period)):
             findings[_key(row.finding)] += int(row.n)
         figures["points_by_finding"] = {_key(f): findings[_key(f)] for f in POINT_FINDINGS}
         figures["response_bands"] = self._long_response_bands(2, period)
@@ -634,40 +837,20 @@ class AnnualReport:
         """Ombudsman enquiries in the period, a year before and each trend year: one
         statement (read once per period, like the stages entered)."""
         if period not in self._enquiries_cache:
-            o = t.ombudsman
             periods = self._counted_periods(period)
-            branches = [
-                select(func.count().label("n")).where(
-                    o.c.procedure == self.procedure, _between(o.c.enquiry_on, p.start, p.end)
-                )
-                for p in periods
-            ]
+            found = self._rows(
+                _enquiries_statement(len(periods)),
+                {"procedure": self.procedure, **in_periods(periods)},
+            )
             self._enquiries_cache[period] = {
-                p: int(rows[0].n)
-                for p, rows in zip(
-                    periods, _branches(self._rows(_union(branches)), len(periods)), strict=True
-                )
+                p: int(each[0].n)
+                for p, each in zip(periods, _branches(found, len(periods)), strict=True)
             }
         return self._enquiries_cache[period]
 
     def ombudsman(self, period: Period) -> dict[str, Any]:
-        o = t.ombudsman
         enquiries = self._enquiries_made(period)
-        decided = self._rows(
-            select(
-                o.c.decision,
-                func.count().label("n"),
-                _tally(o.c.due.is_not(None)).label("with_deadline"),
-                _tally(and_(o.c.complied_on.is_not(None), o.c.complied_on <= o.c.due)).label(
-                    "complied"
-                ),
-                _tally(o.c.satisfactory_remedy.is_(True)).label("satisfactory"),
-            )
-            .where(
-                o.c.procedure == self.procedure, _between(o.c.decided_on, period.start, period.end)
-            )
-            .group_by(o.c.decision)
-        )
+        decided = self._rows(_decisions_statement(), self._in(period))
         decisions: Counter[str] = Counter()
         for row in decided:
             decisions[_key(row.decision)] += int(row.n)
@@ -694,45 +877,22 @@ class AnnualReport:
     def remedies(self, period: Period) -> dict[str, dict[str, int]]:
         """Remedies given at each stage's response and required by the Ombudsman,
         counted by the date they were given."""
-        rm = t.remedies
-        rows = self._rows(
-            select(rm.c.stage, rm.c.remedy, func.count().label("n"))
-            .where(
-                rm.c.procedure == self.procedure, _between(rm.c.given_on, period.start, period.end)
-            )
-            .group_by(rm.c.stage, rm.c.remedy)
-        )
         by_stage: dict[str, Counter[str]] = {}
-        for row in rows:
+        for row in self._rows(_remedies_statement(), self._in(period)):
             by_stage.setdefault(row.stage, Counter())[_key(row.remedy)] += int(row.n)
         return {stage: dict(sorted(counts.items())) for stage, counts in sorted(by_stage.items())}
 
     # ------------------------------------------------------------------ money
     def compensation(self, period: Period) -> dict[str, Any]:
-        p = t.payments
-        paid = and_(
-            p.c.procedure == self.procedure, _between(p.c.paid_on, period.start, period.end)
-        )
-        # Summed in whole pence (each amount is held to two places), so that SQLite's
-        # floating point adds exactly what PostgreSQL's numeric does.
-        pence = func.sum(func.round(p.c.amount * 100))
-        rows = self._rows(
-            select(p.c.stage, p.c.reason, pence.label("pence"), func.count().label("n"))
-            .where(paid)
-            .group_by(p.c.stage, p.c.reason)
-        )
-        cases = int(
-            self.session.execute(
-                select(func.count(p.c.case_id.distinct())).where(paid)
-            ).scalar_one()
-        )
+        payments = self._rows(_payments_statement(), self._in(period))
+        cases = int(self._rows(_paid_cases_statement(), self._in(period))[0][0])
         stages = [str(n) for n in range(1, FINAL_STAGE[self.procedure] + 1)] + ["ombudsman"]
         if self.procedure == "corporate":
             stages = ["1", "2", "3", "ombudsman"]
         by_stage = {stage: Decimal("0") for stage in stages}
         by_reason: dict[str, Decimal] = {}
         total = Decimal("0")
-        for row in sorted(rows, key=lambda r: (r.stage, r.reason or "")):
+        for row in sorted(payments, key=lambda r: (r.stage, r.reason or "")):
             amount = Decimal(int(row.pence)) / 100
             by_stage[row.stage] = by_stage.get(row.stage, Decimal("0")) + amount
             reason = row.reason or NOT_RECORDED
@@ -741,36 +901,14 @@ class AnnualReport:
         return {
             "total": _money(total),
             "cases": cases,
-            "payments": sum(int(r.n) for r in rows),
+            "payments": sum(int(r.n) for r in payments),
             "by_stage": {k: _money(v) for k, v in by_stage.items()},
             "by_reason": {k: _money(v) for k, v in sorted(by_reason.items())},
         }
 
     # -------------------------------------------------------- recommendations
     def recommendations(self, period: Period) -> dict[str, Any]:
-        r = t.recommendations
-        end = period.end
-        accepted = and_(r.c.decision == "accepted", r.c.decided_on <= end)
-        rejected = and_(r.c.decision == "rejected", r.c.decided_on <= end)
-        completed = and_(accepted, r.c.completed_on <= end)
-        overdue = and_(
-            accepted,
-            or_(r.c.completed_on.is_(None), r.c.completed_on > end),
-            r.c.due.is_not(None),
-            r.c.due < end,
-        )
-        rows = self._rows(
-            select(
-                r.c.theme.label("name"),
-                func.count().label("n"),
-                _tally(accepted).label("accepted"),
-                _tally(rejected).label("rejected"),
-                _tally(completed).label("completed"),
-                _tally(overdue).label("overdue"),
-            )
-            .where(r.c.procedure == self.procedure, _between(r.c.made_on, period.start, end))
-            .group_by(r.c.theme)
-        )
+        rows = self._rows(_recommendations_statement(), self._in(period))
         made = sum(int(x.n) for x in rows)
         rejected_count = sum(int(x.rejected) for x in rows)
         completed_count = sum(int(x.completed) for x in rows)
@@ -793,70 +931,22 @@ class AnnualReport:
         """The figures of every kind of representation received in the period (two
         statements, read once per period): tallies, and counts by each breakdown."""
         if (kind, period) not in self._representations_cache:
-            rep = t.representations
-            received = and_(
-                rep.c.kind.in_(KINDS), _between(rep.c.received_on, period.start, period.end)
-            )
-            answered = rep.c.responded_on.is_not(None)
+            values = in_period(period)
             tallies = {
-                row.kind: row
-                for row in self._rows(
-                    select(
-                        rep.c.kind,
-                        func.count().label("received"),
-                        _tally(rep.c.publishable.is_(True)).label("publishable"),
-                        _tally(rep.c.source == "councillor").label("councillor"),
-                        _tally(rep.c.source == "mp").label("mp"),
-                        _tally(answered).label("answered"),
-                        _tally(
-                            and_(
-                                answered, or_(rep.c.due.is_(None), rep.c.responded_on <= rep.c.due)
-                            )
-                        ).label("on_time"),
-                        _tally(rep.c.complaint_ref.is_not(None)).label("complaint"),
-                    )
-                    .where(received)
-                    .group_by(rep.c.kind)
-                )
+                row.kind: row for row in self._rows(_representation_tallies_statement(), values)
             }
-            # Each breakdown over the kinds whose section shows it, from the period's
-            # rows read once (a materialised ``WITH``).
-            fields = {
-                "team": ("compliment", "enquiry", "feedback"),
-                "service_area": ("compliment",),
-                "channel": ("compliment",),
-                "role": ("compliment",),
-                "source": ("feedback",),
-                "age_band": ("advocacy",),
-                "theme": ("advocacy",),
-            }
-            rows_in = select(rep.c.kind, *(rep.c[name] for name in fields)).where(received)
-            period_rows = rows_in.cte("representations_in_period")
-            branches = [
-                select(
-                    period_rows.c.kind, period_rows.c[name].label("name"), func.count().label("n")
-                )
-                .where(period_rows.c.kind.in_(kinds))
-                .group_by(period_rows.c.kind, period_rows.c[name])
-                for name, kinds in fields.items()
-            ]
-            grouped = _branches(self._rows(_union(branches)), len(fields))
+            grouped = _branches(
+                self._rows(_representation_breakdowns_statement(), values),
+                len(REPRESENTATIONS_BY),
+            )
             for each in KINDS:
                 row = tallies.get(each)
                 figures: dict[str, Any] = {
                     name: int(getattr(row, name)) if row is not None else 0
-                    for name in (
-                        "received",
-                        "publishable",
-                        "councillor",
-                        "mp",
-                        "answered",
-                        "on_time",
-                        "complaint",
-                    )
+                    for name in REPRESENTATION_TALLIES
                 }
-                for name, rows in zip(fields, grouped, strict=True):
-                    figures[f"by_{name}"] = _counted(r for r in rows if r.kind == each)
+                for name, rows_by in zip(REPRESENTATIONS_BY, grouped, strict=True):
+                    figures[f"by_{name}"] = _counted(r for r in rows_by if r.kind == each)
                 self._representations_cache[each, period] = figures
         return self._representations_cache[kind, period]
 

@@ -5,12 +5,14 @@ procedures, new issues raised during a case, and related cases linked."""
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, func, literal_column, null, select, union_all
 from sqlalchemy.orm import Session
 
 from projections import tables as t
+from reports.statements import END, PROCEDURE, START, in_period, rows
 
 if TYPE_CHECKING:
     from reports.annual import Period
@@ -28,49 +30,48 @@ _LINKED = {
 }
 
 
-def case_link_figures(session: Session, procedure: str, period: Period) -> dict[str, Any]:
-    """The ``case_links`` section of the annual report for ``procedure`` and ``period``:
-    one statement, a branch (numbered) for the re-openings by stage, the duplicates
-    merged and each figure of linked cases."""
+@cache
+def _case_links_statement() -> Any:
+    """A branch (numbered) for the re-openings by stage, the duplicates merged and each
+    figure of linked cases; built once (ADR 0052)."""
     r, c, links = t.reopenings, t.cases, t.links
     branches: list[Any] = [
         select(r.c.stage.label("stage"), func.count().label("n"))
-        .where(
-            and_(
-                r.c.procedure == procedure,
-                r.c.reopened_on >= period.start,
-                r.c.reopened_on <= period.end,
-            )
-        )
+        .where(and_(r.c.procedure == PROCEDURE, r.c.reopened_on >= START, r.c.reopened_on <= END))
         .group_by(r.c.stage),
         select(null().label("stage"), func.count())
         .select_from(c)
         .where(
             and_(
-                c.c.procedure == procedure,
+                c.c.procedure == PROCEDURE,
                 c.c.ended == "merged",
-                c.c.ended_on >= period.start,
-                c.c.ended_on <= period.end,
+                c.c.ended_on >= START,
+                c.c.ended_on <= END,
             )
         ),
         *(
             select(null(), func.count(func.distinct(links.c.case_id))).where(
                 and_(
-                    links.c.procedure == procedure,
+                    links.c.procedure == PROCEDURE,
                     links.c.kind.in_(kinds),
-                    links.c.linked_on >= period.start,
-                    links.c.linked_on <= period.end,
+                    links.c.linked_on >= START,
+                    links.c.linked_on <= END,
                 )
             )
             for kinds in _LINKED.values()
         ),
     ]
-    numbered = union_all(
+    return union_all(
         *(b.add_columns(literal_column(str(i)).label("branch")) for i, b in enumerate(branches))
     )
+
+
+def case_link_figures(session: Session, procedure: str, period: Period) -> dict[str, Any]:
+    """The ``case_links`` section of the annual report for ``procedure`` and ``period``:
+    one statement."""
     by_stage = {str(stage): 0 for stage in REOPENABLE[procedure]}
-    counts = [0] * len(branches)
-    for row in session.execute(numbered):
+    counts = [0] * (2 + len(_LINKED))
+    for row in rows(session, _case_links_statement(), in_period(period, procedure)):
         if int(row.branch) == 0:
             by_stage[str(row.stage)] = int(row.n)
         else:

@@ -13,6 +13,7 @@ answered.
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, case, distinct, func, select
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session
 from domain.casework import COST_KINDS, JOINT_LEADS, SATISFIED_FROM, SURVEY_QUESTIONS, SURVEY_SCALE
 from domain.procedure import FINAL_STAGE
 from projections import tables as t
+from reports.statements import END, PROCEDURE, START, in_period, rows
 
 if TYPE_CHECKING:
     from reports.annual import Period
@@ -32,8 +34,97 @@ def _money(amount: Any) -> str:
     return f"{Decimal(amount or 0):.2f}"
 
 
-def _within(column: Any, period: Period) -> Any:
-    return and_(column >= period.start, column <= period.end)
+def _within(column: Any) -> Any:
+    return and_(column >= START, column <= END)
+
+
+# The sections' statements, built once (ADR 0052).
+@cache
+def _providers_statement() -> Any:
+    s = t.stages
+    return (
+        select(s.c.provider, func.count())
+        .where(and_(s.c.procedure == PROCEDURE, s.c.stage == 1, _within(s.c.started_on)))
+        .group_by(s.c.provider)
+    )
+
+
+def _joint_in_period() -> Any:
+    w = t.casework
+    return and_(w.c.procedure == PROCEDURE, _within(w.c.joint_on))
+
+
+@cache
+def _joint_bodies_statement() -> Any:
+    w = t.casework
+    return (
+        select(w.c.joint_body, func.count())
+        .where(_joint_in_period())
+        .group_by(w.c.joint_body)
+        .order_by(w.c.joint_body)
+    )
+
+
+@cache
+def _joint_leads_statement() -> Any:
+    w = t.casework
+    return select(w.c.joint_lead, func.count()).where(_joint_in_period()).group_by(w.c.joint_lead)
+
+
+@cache
+def _responses_agreed_statement() -> Any:
+    w = t.casework
+    return select(func.count()).where(
+        and_(w.c.procedure == PROCEDURE, _within(w.c.joint_response_on))
+    )
+
+
+def _costs_in_period() -> Any:
+    c = t.costs
+    return and_(c.c.procedure == PROCEDURE, _within(c.c.paid_on))
+
+
+@cache
+def _costs_statement() -> Any:
+    c = t.costs
+    return select(func.sum(c.c.amount), func.count(distinct(c.c.case_id)), func.count()).where(
+        _costs_in_period()
+    )
+
+
+@cache
+def _costs_by_statement(column: str) -> Any:
+    c = t.costs
+    return (
+        select(c.c[column], func.sum(c.c.amount)).where(_costs_in_period()).group_by(c.c[column])
+    )
+
+
+@cache
+def _surveys_sent_statement() -> Any:
+    w = t.casework
+    return select(func.count(), func.count(w.c.survey_answered_on)).where(
+        and_(w.c.procedure == PROCEDURE, _within(w.c.survey_sent_on))
+    )
+
+
+@cache
+def _surveys_answered_statement() -> Any:
+    w = t.casework
+    return select(func.count()).where(
+        and_(w.c.procedure == PROCEDURE, _within(w.c.survey_answered_on))
+    )
+
+
+@cache
+def _scores_statement() -> Any:
+    sc = t.survey_scores
+    satisfied = func.sum(case((sc.c.score >= SATISFIED_FROM, 1), else_=0))
+    return (
+        select(sc.c.question, func.count(), func.avg(sc.c.score), satisfied)
+        .where(and_(sc.c.procedure == PROCEDURE, _within(sc.c.answered_on)))
+        .group_by(sc.c.question)
+    )
 
 
 class CaseworkSections:
@@ -43,20 +134,11 @@ class CaseworkSections:
         self.session = session
         self.procedure = procedure
 
+    def _rows(self, statement: Any, period: Period) -> list[Any]:
+        return rows(self.session, statement, in_period(period, self.procedure))
+
     def providers(self, period: Period) -> dict[str, Any]:
-        s = t.stages
-        query = (
-            select(s.c.provider, func.count())
-            .where(
-                and_(
-                    s.c.procedure == self.procedure,
-                    s.c.stage == 1,
-                    _within(s.c.started_on, period),
-                )
-            )
-            .group_by(s.c.provider)
-        )
-        counts = {row[0]: int(row[1]) for row in self.session.execute(query)}
+        counts = {row[0]: int(row[1]) for row in self._rows(_providers_statement(), period)}
         about = {name: n for name, n in counts.items() if name is not None}
         return {
             "about_a_provider": sum(about.values()),
@@ -64,27 +146,13 @@ class CaseworkSections:
         }
 
     def joint(self, period: Period) -> dict[str, Any]:
-        w = t.casework
-        mine = w.c.procedure == self.procedure
         by_body = {
-            str(body): int(n)
-            for body, n in self.session.execute(
-                select(w.c.joint_body, func.count())
-                .where(and_(mine, _within(w.c.joint_on, period)))
-                .group_by(w.c.joint_body)
-                .order_by(w.c.joint_body)
-            )
+            str(body): int(n) for body, n in self._rows(_joint_bodies_statement(), period)
         }
         by_lead = {lead: 0 for lead in JOINT_LEADS}
-        for lead, n in self.session.execute(
-            select(w.c.joint_lead, func.count())
-            .where(and_(mine, _within(w.c.joint_on, period)))
-            .group_by(w.c.joint_lead)
-        ):
+        for lead, n in self._rows(_joint_leads_statement(), period):
             by_lead[str(lead)] = int(n)
-        agreed = self.session.execute(
-            select(func.count()).where(and_(mine, _within(w.c.joint_response_on, period)))
-        ).scalar_one()
+        [(agreed,)] = self._rows(_responses_agreed_statement(), period)
         return {
             "complaints": sum(by_body.values()),
             "by_body": by_body,
@@ -93,23 +161,13 @@ class CaseworkSections:
         }
 
     def expenditure(self, period: Period, with_previous: bool = True) -> dict[str, Any]:
-        c = t.costs
-        where = and_(c.c.procedure == self.procedure, _within(c.c.paid_on, period))
-        total, cases, payments = self.session.execute(
-            select(func.sum(c.c.amount), func.count(distinct(c.c.case_id)), func.count()).where(
-                where
-            )
-        ).one()
+        [(total, cases, payments)] = self._rows(_costs_statement(), period)
         by_kind = {kind: _money(0) for kind in COST_KINDS}
-        for kind, amount in self.session.execute(
-            select(c.c.kind, func.sum(c.c.amount)).where(where).group_by(c.c.kind)
-        ):
+        for kind, amount in self._rows(_costs_by_statement("kind"), period):
             by_kind[str(kind)] = _money(amount)
         stages = [str(n) for n in range(1, FINAL_STAGE[self.procedure] + 1)]
         by_stage = {stage: _money(0) for stage in stages}
-        for stage, amount in self.session.execute(
-            select(c.c.stage, func.sum(c.c.amount)).where(where).group_by(c.c.stage)
-        ):
+        for stage, amount in self._rows(_costs_by_statement("stage"), period):
             by_stage[str(stage)] = _money(amount)
         section: dict[str, Any] = {
             "total": _money(total),
@@ -123,23 +181,10 @@ class CaseworkSections:
         return section
 
     def satisfaction(self, period: Period) -> dict[str, Any]:
-        w, sc = t.casework, t.survey_scores
-        mine = w.c.procedure == self.procedure
-        sent, answered = self.session.execute(
-            select(func.count(), func.count(w.c.survey_answered_on)).where(
-                and_(mine, _within(w.c.survey_sent_on, period))
-            )
-        ).one()
-        answered_in_period = self.session.execute(
-            select(func.count()).where(and_(mine, _within(w.c.survey_answered_on, period)))
-        ).scalar_one()
-        satisfied = func.sum(case((sc.c.score >= SATISFIED_FROM, 1), else_=0))
+        [(sent, answered)] = self._rows(_surveys_sent_statement(), period)
+        [(answered_in_period,)] = self._rows(_surveys_answered_statement(), period)
         by_question: dict[str, dict[str, Any]] = {}
-        for question, n, average, content in self.session.execute(
-            select(sc.c.question, func.count(), func.avg(sc.c.score), satisfied)
-            .where(and_(sc.c.procedure == self.procedure, _within(sc.c.answered_on, period)))
-            .group_by(sc.c.question)
-        ):
+        for question, n, average, content in self._rows(_scores_statement(), period):
             by_question[str(question)] = {
                 "answers": int(n),
                 "average_score": round(float(average), 2),

@@ -13,24 +13,29 @@ and overdue at the period's end; internal reviews asked for and decided, by outc
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from projections import tables
+from reports.statements import END, START, in_period, rows
 
 if TYPE_CHECKING:
     from reports.annual import Period
 
 
-def _between(column: Any, period: Period) -> Any:
-    return and_(column >= period.start, column <= period.end)
+def _between(column: Any) -> Any:
+    return and_(column >= START, column <= END)
 
 
-def _counted(session: Session, column: Any, *where: Any) -> dict[str, int]:
-    query = select(column, func.count()).where(*where).group_by(column).order_by(column)
-    return {str(name): int(n) for name, n in session.execute(query)}
+def _counted(session: Session, statement: Any, period: Period) -> dict[str, int]:
+    return {str(name): int(n) for name, n in rows(session, statement, in_period(period))}
+
+
+def _counted_statement(column: Any, *where: Any) -> Any:
+    return select(column, func.count()).where(*where).group_by(column).order_by(column)
 
 
 def _tally(condition: Any) -> Any:
@@ -38,23 +43,79 @@ def _tally(condition: Any) -> Any:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
+# The sections' statements, built once (ADR 0052).
+def _in_force() -> tuple[Any, Any]:
+    """Restrictions in force at the period's end."""
+    t = tables.restrictions
+    return t.c.decided_on <= END, or_(t.c.lifted_on.is_(None), t.c.lifted_on > END)
+
+
+@cache
+def _in_force_by_kind_statement() -> Any:
+    return _counted_statement(tables.restrictions.c.kind, *_in_force())
+
+
+@cache
+def _restriction_counts_statement() -> Any:
+    t = tables.restrictions
+    in_force = _in_force()
+    return select(
+        _tally(_between(t.c.decided_on)).label("decided"),
+        _tally(_between(t.c.lifted_on)).label("lifted"),
+        _tally(and_(*in_force, t.c.review_on < END)).label("review_overdue"),
+        func.count(func.distinct(case((and_(*in_force), t.c.ref)))).label("people"),
+    )
+
+
+@cache
+def _request_counts_statement() -> Any:
+    """Every count of the subject access requests in one statement (a register's few
+    rows a year)."""
+    t = tables.access_requests
+    answered = _between(t.c.responded_on)
+    open_at_end = and_(
+        t.c.received_on <= END,
+        or_(t.c.responded_on.is_(None), t.c.responded_on > END),
+    )
+    return select(
+        _tally(_between(t.c.received_on)).label("received"),
+        _tally(answered).label("responded"),
+        _tally(and_(answered, t.c.responded_on <= t.c.due)).label("on_time"),
+        _tally(_between(t.c.extended_on)).label("extended"),
+        _tally(open_at_end).label("open_at_end"),
+        _tally(and_(open_at_end, t.c.due < END)).label("overdue_at_end"),
+        _tally(_between(t.c.review_requested_on)).label("reviews_requested"),
+        _tally(_between(t.c.reviewed_on)).label("reviews_decided"),
+    )
+
+
+@cache
+def _requests_by_statement(column: str, dated_by: str) -> Any:
+    t = tables.access_requests
+    return _counted_statement(t.c[column], _between(t.c[dated_by]))
+
+
+def _requests_by(session: Session, period: Period, column: str, dated_by: str) -> dict[str, int]:
+    """The requests whose ``dated_by`` falls in the period, counted by ``column``."""
+    return _counted(session, _requests_by_statement(column, dated_by), period)
+
+
+@cache
+def _answered_by_area_and_outcome_statement() -> Any:
+    t = tables.access_requests
+    return (
+        select(t.c.service_area, t.c.outcome, func.count())
+        .where(_between(t.c.responded_on))
+        .group_by(t.c.service_area, t.c.outcome)
+        .order_by(t.c.service_area, t.c.outcome)
+    )
+
+
 def restrictions(session: Session, period: Period) -> dict[str, Any]:
     """Restrictions on contact: in force at the period's end (by kind), decided, lifted
     and reviewed in the period."""
-    t = tables.restrictions
-    in_force = (
-        t.c.decided_on <= period.end,
-        or_(t.c.lifted_on.is_(None), t.c.lifted_on > period.end),
-    )
-    by_kind = _counted(session, t.c.kind, *in_force)
-    counts = session.execute(
-        select(
-            _tally(_between(t.c.decided_on, period)).label("decided"),
-            _tally(_between(t.c.lifted_on, period)).label("lifted"),
-            _tally(and_(*in_force, t.c.review_on < period.end)).label("review_overdue"),
-            func.count(func.distinct(case((and_(*in_force), t.c.ref)))).label("people"),
-        )
-    ).one()
+    by_kind = _counted(session, _in_force_by_kind_statement(), period)
+    [counts] = rows(session, _restriction_counts_statement(), in_period(period))
     return {
         "in_force_at_end": sum(by_kind.values()),
         "in_force_by_kind": by_kind,
@@ -68,40 +129,18 @@ def restrictions(session: Session, period: Period) -> dict[str, Any]:
 def subject_access_requests(session: Session, period: Period) -> dict[str, Any]:
     """Subject access requests received by children's services, as seed reports publish
     them beside complaints."""
-    t = tables.access_requests
-    received = _between(t.c.received_on, period)
-    answered = _between(t.c.responded_on, period)
-    open_at_end = and_(
-        t.c.received_on <= period.end,
-        or_(t.c.responded_on.is_(None), t.c.responded_on > period.end),
-    )
-    # Every count in one statement over the requests (a register's few rows a year).
-    counts = session.execute(
-        select(
-            _tally(received).label("received"),
-            _tally(answered).label("responded"),
-            _tally(and_(answered, t.c.responded_on <= t.c.due)).label("on_time"),
-            _tally(_between(t.c.extended_on, period)).label("extended"),
-            _tally(open_at_end).label("open_at_end"),
-            _tally(and_(open_at_end, t.c.due < period.end)).label("overdue_at_end"),
-            _tally(_between(t.c.review_requested_on, period)).label("reviews_requested"),
-            _tally(_between(t.c.reviewed_on, period)).label("reviews_decided"),
-        )
-    ).one()
+    [counts] = rows(session, _request_counts_statement(), in_period(period))
     on_time, responded = int(counts.on_time), int(counts.responded)
     return {
         "received": int(counts.received),
-        "by_service_area": _counted(session, t.c.service_area, received),
-        "by_requester": _counted(session, t.c.requester, received),
+        "by_service_area": _requests_by(session, period, "service_area", "received_on"),
+        "by_requester": _requests_by(session, period, "requester", "received_on"),
         "responded": responded,
-        "by_outcome": _counted(session, t.c.outcome, answered),
+        "by_outcome": _requests_by(session, period, "outcome", "responded_on"),
         "by_service_area_and_outcome": {
             f"{area}: {outcome}": int(n)
-            for area, outcome, n in session.execute(
-                select(t.c.service_area, t.c.outcome, func.count())
-                .where(answered)
-                .group_by(t.c.service_area, t.c.outcome)
-                .order_by(t.c.service_area, t.c.outcome)
+            for area, outcome, n in rows(
+                session, _answered_by_area_and_outcome_statement(), in_period(period)
             )
         },
         "on_time": on_time,
@@ -111,7 +150,7 @@ def subject_access_requests(session: Session, period: Period) -> dict[str, Any]:
         "overdue_at_end": int(counts.overdue_at_end),
         "reviews_requested": int(counts.reviews_requested),
         "reviews_decided": int(counts.reviews_decided),
-        "review_outcomes": _counted(session, t.c.review_outcome, _between(t.c.reviewed_on, period)),
+        "review_outcomes": _requests_by(session, period, "review_outcome", "reviewed_on"),
     }
 
 
