@@ -373,8 +373,9 @@ def _tallies_statement() -> Any:
 
 @cache
 def _stage1_statement() -> Any:
-    """Stage 1 received in the period by each of ``RECEIVED_BY`` and ``FLAGS``, then
-    answered in it by reason and by team, with merit found: a branch each."""
+    """Stage 1 received in the period by each of ``RECEIVED_BY``, then the ``FLAGS``
+    (one branch, a tally each, over one pass of the rows), then answered in it by reason
+    and by team, with merit found."""
     s, reason = t.stages, t.case_reasons
     columns = (
         s.c.started_on,
@@ -423,10 +424,8 @@ def _stage1_statement() -> Any:
         for name in RECEIVED_BY
     ]
     branches += [
-        figures(literal_column("NULL"), _tally(stage1.c[flag].is_(True))).where(entered)
-        for flag in FLAGS
-    ]
-    branches += [
+        figures(literal_column("NULL"), *(_tally(stage1.c[flag].is_(True)) for flag in FLAGS))
+        .where(entered),
         figures(
             reasons.c.reason,
             _tally(_between(reasons.c.started_on, START, END)),
@@ -747,16 +746,14 @@ class AnnualReport:
         are copied onto both, so nothing is joined to its case (ADR 0045)."""
         if period not in self._received_cache:
             found = self._rows(_stage1_statement(), self._in(period))
-            grouped = _branches(found, len(RECEIVED_BY) + len(FLAGS) + 2)
-            count = len(RECEIVED_BY)
+            *by_breakdown, [flags], by_reason, by_team = _branches(found, len(RECEIVED_BY) + 3)
             received: dict[str, Any] = {
-                name: _counted(each)
-                for name, each in zip(RECEIVED_BY, grouped[:count], strict=True)
+                name: _counted(each) for name, each in zip(RECEIVED_BY, by_breakdown, strict=True)
             }
-            for name, each in zip(FLAGS, grouped[count:], strict=False):
-                received[name] = int(each[0].n)
+            # The flags' branch carries its three tallies in the union's three counts.
+            for name, tallied in zip(FLAGS, (flags.n, flags.responded, flags.merit), strict=True):
+                received[name] = int(tallied)
             received["advocate_used"] = received.pop("advocate_accepted")
-            by_reason, by_team = grouped[-2:]
             received["reason"] = _counted(r for r in by_reason if r.n)
             uphold = {
                 "by_team": _rated((r.name, int(r.responded), int(r.merit)) for r in by_team),
