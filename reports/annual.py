@@ -598,7 +598,9 @@ class AnnualReport:
 
     Every figure is counted by the database (``COUNT``, ``SUM(CASE ...)``, ``GROUP BY``)
     over the read models' indexes, in the same number of statements whatever the
-    ledger's size; Python only arranges the grouped counts (ADR 0035)."""
+    ledger's size; Python only arranges the grouped counts (ADR 0035). Each statement is
+    built once per process and executed with the procedure and the period as parameters
+    (ADR 0052)."""
 
     def __init__(self, session: Session, procedure: str) -> None:
         if procedure not in PROCEDURES:

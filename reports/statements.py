@@ -50,5 +50,7 @@ def in_periods(periods: Iterable[Period]) -> dict[str, date]:
 
 
 def rows(session: Session, statement: Executable, values: Mapping[str, Any]) -> list[Any]:
-    """The rows of a kept ``statement`` executed with ``values``."""
+    """The rows of a kept ``statement`` executed with ``values`` on the session's
+    connection, in its transaction (the statements are Core: the ORM's own execution
+    path would add work and nothing they use)."""
     return list(session.connection().execute(statement, values))
