@@ -9,7 +9,7 @@ same few (the holds that stopped the clock, the day it started, the response due
 none of those is worked out twice; a rule asks for one figure and works out only it.
 
 A clock answers for the case as it stands when the clock is made: it is made afresh
-for every question or set of questions, never kept while the case changes.
+for every question or set of questions, never kept while the case changes (ADR 0050).
 """
 
 from __future__ import annotations

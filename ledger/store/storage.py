@@ -311,7 +311,7 @@ class EventMapper(Mapper[UUID]):
 
     A cipher, a compressor or an id that is not a :class:`~uuid.UUID` (so might need
     converting) leaves the event to the library's own path, and so does state that
-    cannot be decoded (which raises the library's error)."""
+    cannot be decoded (which raises the library's error). ADR 0050."""
 
     def __init__(
         self, transcoder: Transcoder, compressor: Any = None, cipher: Any = None
