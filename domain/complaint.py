@@ -23,8 +23,8 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate
 
 from domain import errors
-from domain.calendar import ClockStopped, Pause
-from domain.case_links import ALL_LINK_KINDS, MERGED, REOPENING
+from domain.calendar import Pause
+from domain.case_links import ALL_LINK_KINDS, MERGED
 from domain.casework import (
     CaseworkState,
     Cost,
@@ -38,7 +38,6 @@ from domain.casework import (
     check_survey_sent,
 )
 from domain.procedure import (
-    ACKNOWLEDGEMENT,
     APPOINTMENT_ROLES,
     CHILD_ROLES,
     CORPORATE,
@@ -60,6 +59,7 @@ from domain.procedure import (
     check_name,
 )
 from domain.registers import PROVIDER
+from domain.stage_clock import StageClock
 from domain.state import (
     Amendment,
     Appointment,
@@ -709,6 +709,11 @@ class Complaint(Aggregate):
             pauses.append((first, resumed))
         return pauses
 
+    def stage_clock(self, stage: StageState, policy: ProcedurePolicy) -> StageClock:
+        """The clock of ``stage`` as the case stands: what it counts from, its
+        deadlines, whether each was met (each worked out once; :mod:`domain.stage_clock`)."""
+        return StageClock(self, stage, policy)
+
     def stage_deadline(self, stage: StageState, policy: ProcedurePolicy) -> date | None:
         """When the stage's next step is due, as validly extended and paused; ``None``
         while the case is on hold (the clock has stopped).
@@ -716,149 +721,44 @@ class Complaint(Aggregate):
         Stages 1, 2 and corporate stages: the response. Stage 3: the panel meeting,
         then the panel's report, then the council's response.
         """
-        try:
-            return self._stage_deadline(stage, policy)
-        except ClockStopped:
-            return None
-
-    def _stage_deadline(self, stage: StageState, policy: ProcedurePolicy) -> date:
-        add = policy.calendar.add_working_days
-        pauses = self.pauses_for(stage)
-        if self.procedure == STATUTORY and stage.number == 3:
-            if stage.panel_reported_on is not None:
-                return add(stage.panel_reported_on, stage.response_days, pauses)
-            if stage.panel_met_on is not None:
-                return add(stage.panel_met_on, stage.report_days, pauses)
-            return add(stage.clock_from, stage.working_days, pauses)
-        if stage.counts_from == ACKNOWLEDGEMENT and stage.acknowledged_on is None:
-            return self._acknowledgement_due(stage, policy)
-        return self._response_due(stage, policy)
-
-    def _response_due(self, stage: StageState, policy: ProcedurePolicy) -> date:
-        """Stages 1, 2 and corporate stages: the response, as validly extended and paused
-        (raises :class:`ClockStopped` on hold)."""
-        start = self._clock_start(stage, policy)
-        return policy.calendar.add_working_days(start, stage.working_days, self.pauses_for(stage))
-
-    def _acknowledgement_due(self, stage: StageState, policy: ProcedurePolicy) -> date:
-        days = stage.acknowledge_days
-        if days is None:
-            days = self.timescales(policy).acknowledge
-        return policy.calendar.add_working_days(stage.clock_from, days, self.pauses_for(stage))
+        return self.stage_clock(stage, policy).deadline
 
     def acknowledgement_deadline(self, stage: StageState, policy: ProcedurePolicy) -> date | None:
         """The date by which the stage was to be acknowledged; ``None`` on hold."""
-        try:
-            return self._acknowledgement_due(stage, policy)
-        except ClockStopped:
-            return None
+        return self.stage_clock(stage, policy).acknowledgement_due
 
     def acknowledged_on_time(self, stage: StageState, policy: ProcedurePolicy) -> bool | None:
         """Whether the stage was acknowledged within its days; ``None`` until it is."""
-        if stage.acknowledged_on is None:
-            return None
-        due = self.acknowledgement_deadline(stage, policy)
-        return due is not None and stage.acknowledged_on <= due
+        return self.stage_clock(stage, policy).acknowledged_on_time
 
     def timescales(self, policy: ProcedurePolicy) -> Timescales:
         """The timescales this case follows: those in force on the day it was received."""
         return policy.timescales_on(self.received_on)
 
     def clock_basis(self, stage: StageState, policy: ProcedurePolicy) -> str:
-        """What the stage's clock counts from: ``receipt`` (Stage 1), ``request`` (later
-        stages), ``statement`` (the agreed statement at Stage 2 where the council counts
-        from it) or ``acknowledgement`` (the Complaint Handling Code); ``re-opening``
-        once the stage was re-opened (ADR 0038)."""
-        if stage.reopened_on is not None:
-            return REOPENING
-        if stage.counts_from == ACKNOWLEDGEMENT:
-            return ACKNOWLEDGEMENT
-        if stage.number == 1:
-            return RECEIPT
-        if (
-            stage.number == 2
-            and self.timescales(policy).stage2_clock == "statement"
-            and stage.statement_agreed_on is not None
-        ):
-            return "statement"
-        return "request"
-
-    def _clock_start(self, stage: StageState, policy: ProcedurePolicy) -> date:
-        basis = self.clock_basis(stage, policy)
-        if stage.reopened_on is not None:
-            return stage.reopened_on
-        if basis == ACKNOWLEDGEMENT:
-            # Unacknowledged, the clock starts when the acknowledgement was due.
-            return stage.acknowledged_on or self._acknowledgement_due(stage, policy)
-        if basis == "statement":
-            assert stage.statement_agreed_on is not None
-            return stage.statement_agreed_on
-        return stage.clock_from
+        """What the stage's clock counts from (:attr:`StageClock.basis`)."""
+        return self.stage_clock(stage, policy).basis
 
     def clock_start(self, stage: StageState, policy: ProcedurePolicy) -> date | None:
         """Day 0 of the stage's response timescale (see :meth:`clock_basis`); ``None``
         while it waits on an acknowledgement that is on hold."""
-        try:
-            return self._clock_start(stage, policy)
-        except ClockStopped:
-            return None
+        return self.stage_clock(stage, policy).start
 
     def response_deadline(self, stage: StageState, policy: ProcedurePolicy) -> date | None:
         """The date by which the response ending ``stage`` is due; ``None`` on hold."""
-        if not (self.procedure == STATUTORY and stage.number == 3):
-            try:
-                return self._response_due(stage, policy)
-            except ClockStopped:
-                return None
-        add = policy.calendar.add_working_days
-        pauses = self.pauses_for(stage)
-        try:
-            if stage.panel_reported_on is not None:
-                return add(stage.panel_reported_on, stage.response_days, pauses)
-            panel_due = stage.panel_met_on or add(stage.clock_from, stage.working_days, pauses)
-            report_due = add(panel_due, stage.report_days, pauses)
-            return add(report_due, stage.response_days, pauses)
-        except ClockStopped:
-            return None
+        return self.stage_clock(stage, policy).response_due
 
     def responded_on_time(self, stage: StageState, policy: ProcedurePolicy) -> bool | None:
-        """Whether the stage's response came within its (validly extended) timescale.
-
-        Stage 3 is on time only if every step was: the panel met within its timescale
-        of the request, reported within its days of meeting, and the council responded
-        within its days of the report.
-        """
-        if stage.responded_on is None:
-            return None
-        if self.procedure == STATUTORY and stage.number == 3:
-            panel = self.panel_on_time(stage, policy)
-            if panel is False:
-                return False
-            if stage.panel_reported_on is not None and stage.panel_met_on is not None:
-                report_due = policy.calendar.add_working_days(
-                    stage.panel_met_on, stage.report_days, self.pauses_for(stage)
-                )
-                if stage.panel_reported_on > report_due:
-                    return False
-        deadline = self.response_deadline(stage, policy)
-        return deadline is not None and stage.responded_on <= deadline
+        """Whether the stage's response came within its (validly extended) timescale
+        (:attr:`StageClock.responded_on_time`)."""
+        return self.stage_clock(stage, policy).responded_on_time
 
     def panel_on_time(self, stage: StageState, policy: ProcedurePolicy) -> bool | None:
         """Whether the review panel met within its timescale of the Stage 3 request."""
-        if stage.panel_met_on is None:
-            return None
-        due = policy.calendar.add_working_days(
-            stage.clock_from, stage.working_days, self.pauses_for(stage)
-        )
-        return stage.panel_met_on <= due
+        return self.stage_clock(stage, policy).panel_on_time
 
     def working_days_to_response(self, stage: StageState, policy: ProcedurePolicy) -> int | None:
-        start = self.clock_start(stage, policy)
-        if stage.responded_on is None or start is None:
-            return None
-        return policy.calendar.working_days_between(
-            start, stage.responded_on, self.pauses_for(stage)
-        )
+        return self.stage_clock(stage, policy).working_days_to_response
 
     # ------------------------------------------------------- late steps, voids
     def _steps_after(self, on: date) -> bool:
@@ -1346,7 +1246,7 @@ class Complaint(Aggregate):
         timescale = self.timescales(policy).for_stage(self.procedure, stage.number)
         if self.procedure == STATUTORY and stage.number == 3:
             raise errors.ExtensionRefused("Stage 3 timescales cannot be extended")
-        deadline = self._response_due(stage, policy)
+        deadline = self.stage_clock(stage, policy).response_due_or_stop
         if on > deadline:
             raise errors.ExtensionAfterDeadline(
                 f"Stage {stage.number} deadline {deadline.isoformat()} has already passed; "

@@ -25,6 +25,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import (
     InfrastructureFactory,
     IntegrityError,
+    Mapper,
     OperationalError,
     PersistenceError,
     Recording,
@@ -103,6 +104,7 @@ from ledger.store.read_model_guard import GuardedRowStore, install_read_model_gu
 from ledger.store.storage import (
     WRITE_OPTION,
     WRITER_LOCK,
+    EventMapper,
     OrjsonTranscoder,
     database_url,
     events_table,
@@ -551,6 +553,9 @@ class Ledger(Application[UUID]):
 
     def construct_transcoder(self) -> Transcoder:
         return OrjsonTranscoder()
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        return self.factory.mapper(self.construct_transcoder(), mapper_class=EventMapper)
 
     def _create_schema(self) -> None:
         tables = storage_tables(self)

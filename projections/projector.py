@@ -254,88 +254,82 @@ class CaseFactsProjection:
         whose earlier events were projected before is loaded at its latest version
         here, then folded on. A record the source holds at that version already (the
         one a command has just saved) is taken as it is."""
-        latest: dict[UUID, int] = {}
-        kinds: dict[UUID, str] = {}
         pending: dict[UUID, list[Notification]] = {}
         for notification in notifications:
-            kind = stored_kind(notification.topic)
-            if kind not in PROJECTED_KINDS:
+            if stored_kind(notification.topic) not in PROJECTED_KINDS:
                 continue  # personal details and reference sequences feed no figure
             originator = notification.originator_id
             aggregate_id = originator if isinstance(originator, UUID) else UUID(originator)
-            kinds[aggregate_id] = kind
-            latest[aggregate_id] = notification.originator_version
-            pending.setdefault(aggregate_id, []).append(notification)
+            found = pending.get(aggregate_id)
+            if found is None:
+                pending[aggregate_id] = [notification]
+            else:
+                found.append(notification)
         changes = []
-        for aggregate_id, version in latest.items():
-            first = pending[aggregate_id][0]
+        for aggregate_id, events in pending.items():
+            first, last = events[0], events[-1]
+            version = last.originator_version
+            aggregate = folded.get(aggregate_id)  # a folded record is never None
             # rows are written with the position, so a record created after it has none
-            fresh = first.originator_version == 1 and aggregate_id not in folded
-            held = None if aggregate_id in folded else source.held(aggregate_id, version)
+            fresh = aggregate is None and first.originator_version == 1
+            held = None if aggregate is not None else source.held(aggregate_id, version)
             if held is not None:
                 aggregate = held
-            elif aggregate_id in folded or first.originator_version == 1:
-                aggregate = folded.get(aggregate_id)
-                for notification in pending[aggregate_id]:
-                    aggregate = _folded(source, notification, aggregate)
+            elif aggregate is not None or first.originator_version == 1:
+                aggregate = _folded(source, events, aggregate)
             else:
                 aggregate = source.aggregate_at(aggregate_id, version)
             folded[aggregate_id] = aggregate
-            if kinds[aggregate_id] == COMPLAINT:
-                assert isinstance(aggregate, Complaint)
-                rows = complaint_rows(aggregate, self.policy)
-                changes.append(Change(str(aggregate_id), COMPLAINT, str(aggregate.id), rows, fresh))
-            elif kinds[aggregate_id] == LEARNING:
-                assert isinstance(aggregate, LearningStatement)
-                changes.append(
-                    Change(
-                        str(aggregate_id),
-                        LEARNING,
-                        aggregate.ref,
-                        {str(tables.learning.name): [learning_row(aggregate)]},
-                        fresh,
-                    )
-                )
-            elif kinds[aggregate_id] in (CONTACT_REGISTER, ACCESS_REQUEST):
-                changes.append(_register_change(aggregate_id, kinds[aggregate_id], aggregate))
-            else:
-                assert isinstance(aggregate, Representation)
-                row = representation_row(aggregate, self.policy)
-                changes.append(
-                    Change(
-                        str(aggregate_id),
-                        REPRESENTATION,
-                        str(row["ref"]),
-                        {str(tables.representations.name): [row]},
-                        fresh,
-                    )
-                )
+            kind = stored_kind(last.topic)
+            assert kind is not None
+            changes.append(self._change(str(aggregate_id), kind, aggregate, fresh))
         return changes
 
+    def _change(self, aggregate_id: str, kind: str, aggregate: Any, fresh: bool) -> Change:
+        """The rows of one record of ``kind`` (its id as text) from its state."""
+        if kind == COMPLAINT:
+            assert isinstance(aggregate, Complaint)
+            # the case's id is its aggregate's: its rows' key
+            rows = complaint_rows(aggregate, self.policy)
+            return Change(aggregate_id, COMPLAINT, aggregate_id, rows, fresh)
+        if kind == LEARNING:
+            assert isinstance(aggregate, LearningStatement)
+            rows = {str(tables.learning.name): [learning_row(aggregate)]}
+            return Change(aggregate_id, LEARNING, aggregate.ref, rows, fresh)
+        if kind in (CONTACT_REGISTER, ACCESS_REQUEST):
+            return _register_change(aggregate_id, kind, aggregate)
+        assert isinstance(aggregate, Representation)
+        row = representation_row(aggregate, self.policy)
+        rows = {str(tables.representations.name): [row]}
+        return Change(aggregate_id, REPRESENTATION, str(row["ref"]), rows, fresh)
 
-def _register_change(aggregate_id: UUID, kind: str, aggregate: Any) -> Change:
+
+def _register_change(aggregate_id: str, kind: str, aggregate: Any) -> Change:
     """The rows of a contact register (keyed by its case) or an access request."""
     if isinstance(aggregate, ContactRegister):
         rows = {
             str(tables.restrictions.name): restriction_rows(aggregate),
             str(tables.adjustments.name): adjustment_rows(aggregate),
         }
-        return Change(str(aggregate_id), kind, aggregate.case_ref, rows)
+        return Change(aggregate_id, kind, aggregate.case_ref, rows)
     assert isinstance(aggregate, AccessRequest)
     rows = {str(tables.access_requests.name): [access_request_row(aggregate)]}
-    return Change(str(aggregate_id), kind, aggregate.ref, rows)
+    return Change(aggregate_id, kind, aggregate.ref, rows)
 
 
-def _folded(source: EventSource, notification: Notification, aggregate: Any) -> Any:
-    """``aggregate`` with the notification's event applied; an event that cannot follow
-    its record's state (a version out of turn, a creation event again) was written
-    behind the ledger's back."""
-    if aggregate is not None and notification.originator_version <= aggregate.version:
-        return aggregate  # folded already, by an attempt whose transaction was retried
-    try:
-        return source.domain_event(notification).mutate(aggregate)
-    except Exception:
-        raise LedgerTampered(notification.id) from None
+def _folded(source: EventSource, notifications: list[Notification], aggregate: Any) -> Any:
+    """``aggregate`` with the notifications' events (one record's, in order) applied; an
+    event that cannot follow its record's state (a version out of turn, a creation
+    event again) was written behind the ledger's back."""
+    domain_event = source.domain_event
+    for notification in notifications:
+        if aggregate is not None and notification.originator_version <= aggregate.version:
+            continue  # folded already, by an attempt whose transaction was retried
+        try:
+            aggregate = domain_event(notification).mutate(aggregate)
+        except Exception:
+            raise LedgerTampered(notification.id) from None
+    return aggregate
 
 
 class ProjectionStatements:

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 import orjson
-from eventsourcing.persistence import Transcoder
+from eventsourcing.persistence import Mapper, StoredEvent, Transcoder, find_id_convertor
+from eventsourcing.utils import resolve_topic
 from sqlalchemy import Engine, Table, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
@@ -254,19 +256,31 @@ _REVIVERS: dict[str, Callable[[str], Any]] = {
 def _revive(value: Any) -> Any:
     """``value`` (just parsed, so changed in place) with its dates, times and amounts
     revived; only containers are descended into, plain values stay where they are."""
-    if isinstance(value, dict):
+    if type(value) is dict:
         kind = value.get("_type_")
         if kind is not None and len(value) == 2 and "_data_" in value:
             return _REVIVERS[kind](value["_data_"])
-        for key, item in value.items():
-            if isinstance(item, dict | list):
-                value[key] = _revive(item)
-        return value
-    if isinstance(value, list):
-        for index, item in enumerate(value):
-            if isinstance(item, dict | list):
-                value[index] = _revive(item)
+        _revive_within(value, value.items())
+    elif type(value) is list:
+        _revive_within(value, enumerate(value))
     return value
+
+
+def _revive_within(container: Any, items: Iterable[tuple[Any, Any]]) -> None:
+    """Revive the values of a parsed dict or list in place. A typed value (a date, a
+    time, an amount: the commonest container in an event) is revived here, without a
+    call of :func:`_revive` for it; parsed JSON holds only plain ``dict`` and ``list``
+    containers, so their exact types are tested."""
+    for key, item in items:
+        container_type = type(item)
+        if container_type is dict:
+            kind = item.get("_type_")
+            if kind is not None and len(item) == 2 and "_data_" in item:
+                container[key] = _REVIVERS[kind](item["_data_"])
+            else:
+                _revive_within(item, item.items())
+        elif container_type is list:
+            _revive_within(item, enumerate(item))
 
 
 class OrjsonTranscoder(Transcoder):
@@ -286,3 +300,49 @@ class OrjsonTranscoder(Transcoder):
 
     def decode(self, data: bytes) -> Any:
         return _revive(orjson.loads(data))
+
+
+class EventMapper(Mapper[UUID]):
+    """The library's mapper, with a stored event turned into its domain event as the
+    library turns it (``Mapper.to_domain_event``: the class of its topic, the decoded
+    state with the originator's id and version, upcast to the class's version, set as
+    the new object's ``__dict__``) but with what is the same for every event of a topic
+    (its class, its class version, the check of its id's type) worked out once.
+
+    A cipher, a compressor or an id that is not a :class:`~uuid.UUID` (so might need
+    converting) leaves the event to the library's own path, and so does state that
+    cannot be decoded (which raises the library's error). ADR 0050."""
+
+    def __init__(
+        self, transcoder: Transcoder, compressor: Any = None, cipher: Any = None
+    ) -> None:
+        super().__init__(transcoder, compressor=compressor, cipher=cipher)
+        self._classes: dict[str, tuple[type[Any], int]] = {}
+
+    def to_domain_event(self, stored_event: StoredEvent) -> Any:
+        originator_id = stored_event.originator_id
+        if self.cipher or self.compressor or type(originator_id) is not UUID:
+            return super().to_domain_event(stored_event)
+        found = self._classes.get(stored_event.topic)
+        if found is None:
+            found = self._class_of(stored_event.topic)
+        cls, class_version = found
+        try:
+            state = self.transcoder.decode(stored_event.state)
+        except Exception:
+            return super().to_domain_event(stored_event)
+        state["originator_id"] = originator_id
+        state["originator_version"] = stored_event.originator_version
+        from_version = state.pop("class_version", 1)
+        while from_version < class_version:
+            getattr(cls, f"upcast_v{from_version}_v{from_version + 1}")(state)
+            from_version += 1
+        event = object.__new__(cls)
+        object.__setattr__(event, "__dict__", state)
+        return event
+
+    def _class_of(self, topic: str) -> tuple[type[Any], int]:
+        cls = resolve_topic(topic)
+        find_id_convertor(cls, UUID)  # a UUID passes as it is (or the class is refused)
+        found = self._classes[topic] = (cls, getattr(cls, "class_version", 1))
+        return found
