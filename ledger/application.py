@@ -108,6 +108,7 @@ from ledger.store.storage import (
     events_table,
     is_transient,
     make_engine,
+    savepoint,
     schema_lock,
     schema_names,
     storage_tables,
@@ -388,6 +389,9 @@ class Ledger(Application[UUID]):
         self._group_chained = 0
         #: The group's batch lines whose marks were read at once, and those found.
         self._group_marks: tuple[set[int], dict[int, str]] | None = None
+        #: The group's lines that recorded something, with what they printed: marked
+        #: together when the group ends (ADR 0051).
+        self._group_recorded: list[tuple[BatchLine, str]] = []
         #: Records the current line took as an earlier line of the group saved them,
         #: and records holding sealed text (those are always loaded from the log).
         self._group_taken: set[UUID] = set()
@@ -729,44 +733,47 @@ class Ledger(Application[UUID]):
     @contextmanager
     def batch_group(self) -> Iterator[None]:
         """:meth:`one_transaction` for a run of batch lines (ADR 0037): each line's units
-        of work join it and record their events, but the hash chain is extended and the
-        read models caught up once, for all of them, when the block ends (a unit that
-        reads catches them up first). Run each line inside :meth:`batch_savepoint`."""
+        of work join it and record their events, but the hash chain is extended, the
+        read models caught up and the lines marked recorded once, for all of them, when
+        the block ends (a unit that reads catches them up first). Run each line inside
+        :meth:`batch_savepoint`."""
         with self.one_transaction():
             self._grouped, self._group_behind, self._group_chained = True, False, 0
             self._group_taken, self._group_sealed = set(), set()
+            self._group_recorded = []
             self._written, self._saved, self._saved_records = [], [], {}
             try:
                 yield
                 self._group_catch_up()
+                mark_recorded(self.sessions(), self._group_recorded)
             finally:
                 self._grouped = self._group_behind = False
                 self._group_marks = None
+                self._group_recorded = []
 
     @contextmanager
     def batch_savepoint(self) -> Iterator[None]:
         """One line inside :meth:`batch_group`: when it raises, what it wrote (events,
-        mark, read models caught up meanwhile) is rolled back to where it began, and
-        the group goes on as if it had not run."""
+        read models caught up meanwhile) is rolled back to where it began, and the
+        group goes on as if it had not run."""
         if not self._grouped:
             raise AssertionError("a batch savepoint is taken inside batch_group")
         written, warnings = len(self._written), len(self._warnings)
         records, behind = dict(self._saved_records), self._group_behind
-        chained = self._group_chained
+        chained, recorded = self._group_chained, len(self._group_recorded)
         self._group_taken = set()
-        savepoint = self.sessions().begin_nested()
         try:
-            yield
+            with savepoint(self.sessions().connection()):
+                yield
         except BaseException:
-            savepoint.rollback()
             del self._written[written:]
             del self._warnings[warnings:]
+            del self._group_recorded[recorded:]
             for taken in self._group_taken:  # it may have changed them in memory
                 records.pop(taken, None)
             self._saved_records, self._group_behind = records, behind
             self._group_chained = chained
             raise
-        savepoint.commit()
 
     def _group_held(self, aggregate_id: UUID) -> Aggregate | None:
         """Inside :meth:`batch_group`: the record as an earlier line saved it, instead
@@ -894,7 +901,10 @@ class Ledger(Application[UUID]):
         self._joined_wrote = False
         output = run()
         if self._joined_wrote:
-            mark_recorded(self.sessions(), line, output)
+            if self._grouped:  # marked when the group ends, with the group's other lines
+                self._group_recorded.append((line, output))
+            else:
+                mark_recorded(self.sessions(), [(line, output)])
         return LineRun(output, earlier=False)
 
     def last_position_now(self) -> int:
