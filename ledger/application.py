@@ -108,6 +108,7 @@ from ledger.store.storage import (
     events_table,
     is_transient,
     make_engine,
+    on_driver,
     savepoint,
     schema_lock,
     schema_names,
@@ -200,14 +201,15 @@ class TurnTakingRecorder(SQLAlchemyApplicationRecorder):
     def _insert_on_sqlite(
         self, connection: Connection, stored_events: Sequence[StoredEvent]
     ) -> list[int]:
-        """The events through the driver (one row: ``execute``; more: ``executemany``),
-        the columns' own conversions applied (worked out once). SQLite gives a row of a
-        table without AUTOINCREMENT the position after the largest in the table, row
-        after row, and the writing transaction holds the database's write lock (``BEGIN
-        IMMEDIATE``): so when the connection changed exactly as many rows as there are
-        events (its ``total_changes``, which counts what triggers change too), the
-        positions are the ones up to the last row inserted (its ``last_insert_rowid``).
-        Anything else is refused, and the unit of work rolled back (ADR 0051)."""
+        """The events through the driver's own connection (one row: ``execute``; more:
+        ``executemany``), the columns' own conversions applied (worked out once). SQLite
+        gives a row of a table without AUTOINCREMENT the position after the largest in
+        the table, row after row, and the writing transaction holds the database's write
+        lock (``BEGIN IMMEDIATE``): so when the connection changed exactly as many rows
+        as there are events (its ``total_changes``, which counts what triggers change
+        too), the positions are the ones up to the last row inserted (its
+        ``last_insert_rowid``). Anything else is refused, and the unit of work rolled
+        back (ADR 0051)."""
         found = self._sqlite_insert
         if found is None:
             events = events_table(self)
@@ -228,10 +230,10 @@ class TurnTakingRecorder(SQLAlchemyApplicationRecorder):
         driver: Any = connection.connection.driver_connection  # sqlite3's own connection
         changes = driver.total_changes
         if len(values) == 1:
-            last = connection.exec_driver_sql(insert_sql, values[0]).lastrowid
+            last = on_driver(connection, insert_sql, values[0]).lastrowid
         else:
-            connection.exec_driver_sql(insert_sql, values)
-            last = connection.exec_driver_sql("SELECT last_insert_rowid()").scalar_one()
+            on_driver(connection, insert_sql, values, many=True)
+            last = on_driver(connection, "SELECT last_insert_rowid()").fetchone()[0]
         changed = driver.total_changes - changes
         if changed != len(values):
             raise RuntimeError(
