@@ -4,6 +4,7 @@ place, :mod:`cli.failures`."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -12,21 +13,24 @@ import click
 
 from cli.options import Refusal
 
+#: The surrogates Python keeps bytes that are not UTF-8 as.
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")
+
 
 def refuse_unreadable(words: Sequence[str]) -> None:
     """Refuse a command line holding text that is not UTF-8 (the shell passed bytes such
     as 0xFF: Python keeps them as surrogates) or a NUL character: on either engine,
     before anything is opened (exit 1)."""
-    from cli.failures import printable
-
     for index, word in enumerate(words):
         problem = None
         if "\x00" in word:
             problem = "contains a NUL character"
-        elif any("\udc80" <= char <= "\udcff" for char in word):
+        elif _NOT_UTF8.search(word) is not None:
             problem = "is not UTF-8 text"
         if problem is None:
             continue
+        from cli.failures import printable
+
         if word.startswith("--") and "=" in word:
             label = word.split("=", 1)[0]
         elif index > 0 and words[index - 1].startswith("-") and not word.startswith("-"):
