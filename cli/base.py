@@ -4,6 +4,7 @@ place, :mod:`cli.failures`."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -12,21 +13,24 @@ import click
 
 from cli.options import Refusal
 
+#: The surrogates Python keeps bytes that are not UTF-8 as.
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")
+
 
 def refuse_unreadable(words: Sequence[str]) -> None:
     """Refuse a command line holding text that is not UTF-8 (the shell passed bytes such
     as 0xFF: Python keeps them as surrogates) or a NUL character: on either engine,
     before anything is opened (exit 1)."""
-    from cli.failures import printable
-
     for index, word in enumerate(words):
         problem = None
         if "\x00" in word:
             problem = "contains a NUL character"
-        elif any("\udc80" <= char <= "\udcff" for char in word):
+        elif _NOT_UTF8.search(word) is not None:
             problem = "is not UTF-8 text"
         if problem is None:
             continue
+        from cli.failures import printable
+
         if word.startswith("--") and "=" in word:
             label = word.split("=", 1)[0]
         elif index > 0 and words[index - 1].startswith("-") and not word.startswith("-"):
@@ -36,11 +40,10 @@ def refuse_unreadable(words: Sequence[str]) -> None:
         raise Refusal(f"{printable(label)}: '{printable(word)}' {problem} [bad-data]")
 
 
-def refuse_repeated_options(command: click.Command, ctx: click.Context, args: list[str]) -> None:
+def refuse_repeated_options(ctx: click.Context, order: Sequence[Any]) -> None:
     """An option that takes one value given twice (``--outcome upheld --outcome
-    not-upheld``) is a usage mistake, not "the last one wins" (exit 2)."""
-    parser = command.make_parser(ctx)
-    _opts, _rest, order = parser.parse_args(args=list(args))
+    not-upheld``) is a usage mistake, not "the last one wins" (exit 2). ``order``: the
+    parameters in the order the option parser met them on the command line."""
     counts = Counter(id(param) for param in order)
     for param in dict.fromkeys(order):
         if (
@@ -53,6 +56,21 @@ def refuse_repeated_options(command: click.Command, ctx: click.Context, args: li
             raise click.UsageError(
                 f"{param.opts[0]} was given {counts[id(param)]} times; give it once", ctx=ctx
             )
+
+
+def _refusing_repeats(parser: Any) -> Any:
+    """click's option parser, refusing a repeated single-valued option as it parses:
+    the check and click's processing share one parse of the line (ADR 0051)."""
+    parse = parser.parse_args
+
+    def parse_args(args: list[str]) -> tuple[dict[str, Any], list[str], list[Any]]:
+        opts, rest, order = parse(args=args)
+        if not parser.ctx.resilient_parsing:
+            refuse_repeated_options(parser.ctx, order)
+        return opts, rest, order
+
+    parser.parse_args = parse_args
+    return parser
 
 
 #: Where a command line's root context keeps the option parsers it has made (ADR 0047).
@@ -123,8 +141,6 @@ class _Checked(click.Command):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         try:
-            if not ctx.resilient_parsing:
-                refuse_repeated_options(self, ctx, args)
             return super().parse_args(ctx, args)
         finally:
             # A parser kept for the next line holds no context (nor, through it, a ledger).
@@ -146,9 +162,9 @@ class _Checked(click.Command):
         return list(made[1])
 
     def make_parser(self, ctx: click.Context) -> Any:
-        """click's option parser for this command, made once per command line (checking
-        repeated options and parsing share it) and once per ``batch`` run for all its
-        lines; it parses with the context it is given (errors name that context)."""
+        """click's option parser for this command, made once per command line and once
+        per ``batch`` run for all its lines, refusing repeated options as it parses; it
+        parses with the context it is given (errors name that context)."""
         key = (
             self,
             ctx.allow_interspersed_args,
@@ -158,7 +174,7 @@ class _Checked(click.Command):
         parsers = _parsers(ctx)
         parser = parsers.get(key)
         if parser is None:
-            parser = parsers[key] = super().make_parser(ctx)
+            parser = parsers[key] = _refusing_repeats(super().make_parser(ctx))
         parser.ctx = ctx
         return parser
 

@@ -110,6 +110,8 @@ from ledger.store.storage import (
     events_table,
     is_transient,
     make_engine,
+    on_driver,
+    savepoint,
     schema_lock,
     schema_names,
     storage_tables,
@@ -143,9 +145,9 @@ def _as_it_is(value: Any) -> Any:
     return value
 
 
-#: SQLite's insert of events, its last-position query and the conversions of the
-#: identity and state columns (worked out on a recorder's first insert).
-_SqliteInsert = tuple[str, str, Callable[[Any], Any], Callable[[Any], Any]]
+#: SQLite's insert of events and the conversions of the identity and state columns
+#: (worked out on a recorder's first insert).
+_SqliteInsert = tuple[str, Callable[[Any], Any], Callable[[Any], Any]]
 
 
 class TurnTakingRecorder(SQLAlchemyApplicationRecorder):
@@ -158,6 +160,7 @@ class TurnTakingRecorder(SQLAlchemyApplicationRecorder):
     """
 
     _sqlite_insert: _SqliteInsert | None
+    _insert_returning: Any
 
     def _lock_table(self, session: Session) -> None:
         return None
@@ -174,8 +177,11 @@ class TurnTakingRecorder(SQLAlchemyApplicationRecorder):
         connection = session.connection()
         if connection.dialect.name == "sqlite":
             return self._insert_on_sqlite(connection, stored_events)
-        events = events_table(self)
-        statement = insert(events).returning(events.c.id, sort_by_parameter_order=True)
+        statement = self._insert_returning
+        if statement is None:  # built once: SQLAlchemy finds its compiled form again
+            events = events_table(self)
+            statement = insert(events).returning(events.c.id, sort_by_parameter_order=True)
+            self._insert_returning = statement
         rows = [
             {
                 "originator_id": e.originator_id,
@@ -185,7 +191,7 @@ class TurnTakingRecorder(SQLAlchemyApplicationRecorder):
             }
             for e in stored_events
         ]
-        return [int(row.id) for row in session.execute(statement, rows)]
+        return [int(row.id) for row in connection.execute(statement, rows)]
 
     def _notify_channel(self, session: Session) -> None:
         """No ``NOTIFY``: nothing listens (the ledger subscribes to nothing), and on
@@ -197,12 +203,15 @@ class TurnTakingRecorder(SQLAlchemyApplicationRecorder):
     def _insert_on_sqlite(
         self, connection: Connection, stored_events: Sequence[StoredEvent]
     ) -> list[int]:
-        """The events through the driver's ``executemany``, the columns' own conversions
-        applied (worked out once). SQLite gives a row of a table without AUTOINCREMENT
-        the position after the largest in the table, row after row: the writing
-        transaction holds the database's write lock (``BEGIN IMMEDIATE``), so the
-        positions are the ones after the largest before the insert, which the largest
-        after it proves (anything else is refused, and the unit of work rolled back)."""
+        """The events through the driver's own connection (one row: ``execute``; more:
+        ``executemany``), the columns' own conversions applied (worked out once). SQLite
+        gives a row of a table without AUTOINCREMENT the position after the largest in
+        the table, row after row, and the writing transaction holds the database's write
+        lock (``BEGIN IMMEDIATE``): so when the connection changed exactly as many rows
+        as there are events (its ``total_changes``, which counts what triggers change
+        too), the positions are the ones up to the last row inserted (its
+        ``last_insert_rowid``). Anything else is refused, and the unit of work rolled
+        back (ADR 0051)."""
         found = self._sqlite_insert
         if found is None:
             events = events_table(self)
@@ -211,25 +220,29 @@ class TurnTakingRecorder(SQLAlchemyApplicationRecorder):
             found = (
                 f"INSERT INTO {table} (originator_id, originator_version, topic, state) "
                 "VALUES (?, ?, ?, ?)",
-                f"SELECT max(id) FROM {table}",
                 events.c.originator_id.type.bind_processor(dialect) or _as_it_is,
                 events.c.state.type.bind_processor(dialect) or _as_it_is,
             )
             self._sqlite_insert = found
-        insert_sql, last_sql, convert_id, convert_state = found
+        insert_sql, convert_id, convert_state = found
         values = [
             (convert_id(e.originator_id), e.originator_version, e.topic, convert_state(e.state))
             for e in stored_events
         ]
-        before = connection.exec_driver_sql(last_sql).scalar() or 0
-        connection.exec_driver_sql(insert_sql, values)
-        after = connection.exec_driver_sql(last_sql).scalar() or 0
-        if after - before != len(values):
+        driver: Any = connection.connection.driver_connection  # sqlite3's own connection
+        changes = driver.total_changes
+        if len(values) == 1:
+            last = on_driver(connection, insert_sql, values[0]).lastrowid
+        else:
+            on_driver(connection, insert_sql, values, many=True)
+            last = on_driver(connection, "SELECT last_insert_rowid()").fetchone()[0]
+        changed = driver.total_changes - changes
+        if changed != len(values):
             raise RuntimeError(
-                f"{len(values)} events inserted after position {before}, "
-                f"but the last position is now {after}"
+                f"{len(values)} events inserted, but {changed} rows changed: "
+                "their positions cannot be proved"
             )
-        return list(range(before + 1, after + 1))
+        return list(range(last - len(values) + 1, last + 1))
 
     #: The positions the current unit of work wrote and has not chained yet (the
     #: ledger sets this); every other event loaded must hold its chain link.
@@ -239,6 +252,7 @@ class TurnTakingRecorder(SQLAlchemyApplicationRecorder):
         super().__init__(*args, **kwargs)
         self._queries: dict[tuple[bool, bool, bool, bool], Any] = {}
         self._sqlite_insert = None
+        self._insert_returning = None
 
     def _events_query(self, gt: bool, lte: bool, desc: bool, limit: bool) -> Any:
         """One shape of the library's events query, built once, with its chain links."""
@@ -271,7 +285,12 @@ class TurnTakingRecorder(SQLAlchemyApplicationRecorder):
             query = self._queries[shape] = self._events_query(*shape)
         params = {"originator_id": originator_id, "gt": gt, "lte": lte, "limit": limit}
         with self.transaction(commit=False) as session:
-            rows = session.execute(query, {k: v for k, v in params.items() if v is not None}).all()
+            # Through the session's connection (Core), not the ORM session's execute:
+            # the query selects no ORM entity, and the ORM's handling of the statement
+            # was a quarter to a third of the query (every receive asks it, ADR 0051).
+            connection = session.connection()
+            bound = {k: v for k, v in params.items() if v is not None}
+            rows = connection.execute(query, bound).all()
             first = None if desc or limit is not None else (gt or 0) + 1
             tampered = first_tampered(rows, first, self.unchained())
         if tampered is not None:
@@ -374,6 +393,9 @@ class Ledger(Application[UUID]):
         self._group_chained = 0
         #: The group's batch lines whose marks were read at once, and those found.
         self._group_marks: tuple[set[int], dict[int, str]] | None = None
+        #: The group's lines that recorded something, with what they printed: marked
+        #: together when the group ends (ADR 0051).
+        self._group_recorded: list[tuple[BatchLine, str]] = []
         #: Records the current line took as an earlier line of the group saved them,
         #: and records holding sealed text (those are always loaded from the log).
         self._group_taken: set[UUID] = set()
@@ -718,44 +740,47 @@ class Ledger(Application[UUID]):
     @contextmanager
     def batch_group(self) -> Iterator[None]:
         """:meth:`one_transaction` for a run of batch lines (ADR 0037): each line's units
-        of work join it and record their events, but the hash chain is extended and the
-        read models caught up once, for all of them, when the block ends (a unit that
-        reads catches them up first). Run each line inside :meth:`batch_savepoint`."""
+        of work join it and record their events, but the hash chain is extended, the
+        read models caught up and the lines marked recorded once, for all of them, when
+        the block ends (a unit that reads catches them up first). Run each line inside
+        :meth:`batch_savepoint`."""
         with self.one_transaction():
             self._grouped, self._group_behind, self._group_chained = True, False, 0
             self._group_taken, self._group_sealed = set(), set()
+            self._group_recorded = []
             self._written, self._saved, self._saved_records = [], [], {}
             try:
                 yield
                 self._group_catch_up()
+                mark_recorded(self.sessions(), self._group_recorded)
             finally:
                 self._grouped = self._group_behind = False
                 self._group_marks = None
+                self._group_recorded = []
 
     @contextmanager
     def batch_savepoint(self) -> Iterator[None]:
         """One line inside :meth:`batch_group`: when it raises, what it wrote (events,
-        mark, read models caught up meanwhile) is rolled back to where it began, and
-        the group goes on as if it had not run."""
+        read models caught up meanwhile) is rolled back to where it began, and the
+        group goes on as if it had not run."""
         if not self._grouped:
             raise AssertionError("a batch savepoint is taken inside batch_group")
         written, warnings = len(self._written), len(self._warnings)
         records, behind = dict(self._saved_records), self._group_behind
-        chained = self._group_chained
+        chained, recorded = self._group_chained, len(self._group_recorded)
         self._group_taken = set()
-        savepoint = self.sessions().begin_nested()
         try:
-            yield
+            with savepoint(self.sessions().connection()):
+                yield
         except BaseException:
-            savepoint.rollback()
             del self._written[written:]
             del self._warnings[warnings:]
+            del self._group_recorded[recorded:]
             for taken in self._group_taken:  # it may have changed them in memory
                 records.pop(taken, None)
             self._saved_records, self._group_behind = records, behind
             self._group_chained = chained
             raise
-        savepoint.commit()
 
     def _group_held(self, aggregate_id: UUID) -> Aggregate | None:
         """Inside :meth:`batch_group`: the record as an earlier line saved it, instead
@@ -883,7 +908,10 @@ class Ledger(Application[UUID]):
         self._joined_wrote = False
         output = run()
         if self._joined_wrote:
-            mark_recorded(self.sessions(), line, output)
+            if self._grouped:  # marked when the group ends, with the group's other lines
+                self._group_recorded.append((line, output))
+            else:
+                mark_recorded(self.sessions(), [(line, output)])
         return LineRun(output, earlier=False)
 
     def last_position_now(self) -> int:

@@ -11,6 +11,7 @@ prints it again: a generated reference reads the same on every run.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import BigInteger, Column, MetaData, String, Table, Text, insert, select
@@ -123,7 +124,18 @@ def recorded_outputs(session: Session, lines: list[BatchLine]) -> dict[int, str]
     return found
 
 
-def mark_recorded(session: Session, line: BatchLine, output: str) -> None:
-    session.execute(
-        insert(batch_marks).values(prefix=line.identity, line=line.number, output=output)
-    )
+#: The insert of marks, built once (SQLAlchemy compiles it once and finds it again).
+_MARK = insert(batch_marks)
+
+
+def mark_recorded(session: Session, recorded: Sequence[tuple[BatchLine, str]]) -> None:
+    """Mark each line recorded, with what it printed: one statement for all of them (a
+    group's lines are marked together when the group ends, ADR 0051)."""
+    if recorded:
+        session.execute(
+            _MARK,
+            [
+                {"prefix": line.identity, "line": line.number, "output": output}
+                for line, output in recorded
+            ],
+        )

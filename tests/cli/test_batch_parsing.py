@@ -1,18 +1,23 @@
 """``batch`` reads each line with one option parser per command for the whole run
 (ADR 0047): made once, it parses every line as it parsed them when made per line,
 repeated options are still refused, and no parser is kept holding a context (through
-which it would hold the run's ledger) once its line is parsed."""
+which it would hold the run's ledger) once its line is parsed. A line is cut into words
+exactly as ``shlex.split(line, comments=True)`` cuts it (ADR 0051)."""
 
 from __future__ import annotations
 
+import shlex
 from collections import Counter
 from typing import Any
 
 import click
 import pytest
 from click.testing import CliRunner
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from cli.base import PARSERS
+from cli.batch import line_words
 from cli.main import cli
 from tests.cli.conftest import Complaints
 
@@ -90,3 +95,33 @@ def test_an_unknown_option_on_a_later_line_is_named_as_on_its_own(
     said_alone = alone.stderr.strip()[len("Error: ") :].replace("'cli ", "'complaints ")
     assert "no-such-option" in said_alone  # (the runner calls the program "cli")
     assert result.stderr.strip() == "Error: line 9: " + said_alone
+
+
+def _shlex_words(text: str) -> list[str] | str:
+    try:
+        return shlex.split(text, comments=True)
+    except ValueError as error:
+        return str(error)
+
+
+def _line_words(text: str) -> list[str] | str:
+    try:
+        return line_words(text)
+    except ValueError as error:
+        return str(error)
+
+
+#: Quotes, escapes, comments, shlex's whitespace and whitespace it does not split at.
+_LINE_CHARACTERS = st.sampled_from(
+    list(" \t\r\n\x0b\x0c\x1f\x85\xa0\u2028\u3000'\"\\#-=aZ9é\x00\udcff")
+)
+
+
+@settings(max_examples=3000)
+@given(st.one_of(st.text(_LINE_CHARACTERS, max_size=30), st.text(max_size=30)))
+@example("receive --ref CSC-2025-0101 --on 2025-04-07 --procedure statutory")
+@example('receive --team \'Locality North\' --summary "He said \\"no\\"" # note')
+@example("a#b c")
+@example("x ''")
+def test_a_line_is_cut_into_the_words_shlex_cuts_it_into(text: str) -> None:
+    assert _line_words(text) == _shlex_words(text)

@@ -1,7 +1,7 @@
-"""ADR 0048: on SQLite a save's events go in through the driver's ``executemany`` and
-their positions are worked out, not returned by the database; they must be exactly the
-positions the rows were given, in the order the events were saved, or nothing is
-written."""
+"""ADR 0048 and 0051: on SQLite a save's events go in through the driver and their
+positions are worked out from the last row inserted, not returned by the database; they
+must be exactly the positions the rows were given, in the order the events were saved,
+or nothing is written."""
 
 from __future__ import annotations
 
@@ -130,7 +130,7 @@ def test_positions_that_cannot_be_proved_are_refused(
                 )
         finally:
             engine.dispose()
-        with pytest.raises(RuntimeError, match="the last position is now"):
+        with pytest.raises(RuntimeError, match="rows changed: their positions cannot be proved"):
             ledger.record_many(chunks[1])
         assert _stored(sqlite_url) == before
     finally:
