@@ -224,12 +224,20 @@ class CaseFactsProjection:
                 progress(len(notifications))
             if len(notifications) < batch_size:
                 break
+        if max_batches is None and read >= batch_size:
+            # a backlog caught up, perhaps the rest of a rebuild cut short (ADR 0053)
+            self.create_missing_indexes(session)
         return read
 
-    def reset(self, session: Session) -> None:
+    def reset(self, session: Session, indexes_deferred: bool = False) -> None:
         """Empty the read models and start again from the first event. A table whose
         shape the code has changed is recreated, so a new column needs no migration
-        (that needs the tables' owner; emptying needs only the writer's rights)."""
+        (that needs the tables' owner; emptying needs only the writer's rights).
+
+        With ``indexes_deferred`` (a rebuild from scratch) the tables' secondary
+        indexes are dropped too, where the engine allows it, so that the pages are
+        written without maintaining them; :meth:`create_missing_indexes` builds them
+        once at the end (ADR 0053)."""
         connection = session.connection()
         existing = inspect(connection)
         for table in tables.READ_MODEL_TABLES:
@@ -239,6 +247,12 @@ class CaseFactsProjection:
                 table.create(connection)
         self.store.lock(session)
         self.store.reset(session, self.version)
+        if indexes_deferred:
+            tables.drop_secondary_indexes(connection)
+
+    def create_missing_indexes(self, session: Session) -> None:
+        """Build each read-model index a rebuild from scratch dropped (ADR 0053)."""
+        tables.create_missing_indexes(session.connection())
 
     def _changes(
         self,

@@ -395,3 +395,44 @@ def indexes_it_holds(connection: Connection, table: Table, indexes: list[Index])
         return []
     stored = {column["name"] for column in inspect(connection).get_columns(table.name)}
     return [index for index in indexes if {c.name for c in index.columns} <= stored]
+
+
+#: The engines on which a rebuild from scratch writes its rows without the read models'
+#: secondary indexes and builds each once at the end (ADR 0053). Not PostgreSQL: the
+#: writer role does not own the tables (ADR 0024), and dropping an index locks its
+#: table against every reader for the whole rebuild.
+INDEXES_DEFERRED_ON = frozenset({"sqlite"})
+
+
+def secondary_indexes() -> list[Index]:
+    """The read models' declared indexes (not their primary keys), by name."""
+    found = [index for table in READ_MODEL_TABLES for index in table.indexes]
+    return sorted(found, key=lambda index: str(index.name))
+
+
+def drop_secondary_indexes(connection: Connection) -> None:
+    """Take the secondary indexes off the read models (emptied for a rebuild from
+    scratch), on an engine that defers them; :func:`create_missing_indexes` puts them
+    back. A rebuild killed before then leaves them missing until the next catch-up of
+    a backlog or the next opening of the ledger creates them."""
+    if connection.dialect.name not in INDEXES_DEFERRED_ON:
+        return
+    quote = connection.dialect.identifier_preparer.quote
+    for index in secondary_indexes():
+        connection.exec_driver_sql(f"DROP INDEX IF EXISTS {quote(str(index.name))}")
+
+
+def create_missing_indexes(connection: Connection) -> None:
+    """Create each read-model index the database lacks (each one sort of its table),
+    as far as the stored tables hold their columns; one query when none is missing."""
+    if connection.dialect.name not in INDEXES_DEFERRED_ON:
+        return  # never dropped there
+    present = set(
+        connection.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'index'")
+        .scalars()
+        .all()
+    )
+    for table in READ_MODEL_TABLES:
+        missing = [index for index in table.indexes if index.name not in present]
+        for index in indexes_it_holds(connection, table, missing):
+            index.create(connection)

@@ -22,6 +22,7 @@ from ledger.application import Ledger
 from ledger.store.storage import WRITER_LOCK_HELD
 from projections import tables
 from reports.annual import parse_year
+from tests.projections.test_indexes_built_at_the_end import read_model_indexes
 from tests.projections.test_rebuild_equals_incremental import snapshot
 
 COMPLAINTS = str(Path(sys.executable).with_name("complaints"))
@@ -106,6 +107,7 @@ def test_rebuild_killed_half_way_then_caught_up_equals_clean_rebuild(db_url: str
     ledger = fill(db_url)
     head = ledger.projection_status().head
     reference = snapshot(ledger)
+    indexes = read_model_indexes(db_url)
     env = {**os.environ, "COMPLAINTS_DB": db_url}
     process = subprocess.Popen(
         [COMPLAINTS, "projections", "rebuild"],
@@ -120,6 +122,9 @@ def test_rebuild_killed_half_way_then_caught_up_equals_clean_rebuild(db_url: str
     assert ledger.projection_status().position == head
     assert snapshot(ledger) == reference
     ledger.close()
+    # The indexes the rebuild dropped (SQLite, ADR 0053) are back once the ledger opens.
+    Ledger(db_url, POLICY).close()
+    assert read_model_indexes(db_url) == indexes
 
 
 def test_catch_up_killed_half_way_writes_nothing_and_a_rerun_completes(db_url: str) -> None:
