@@ -151,6 +151,20 @@ class StageClock:
         return self._add(self.stage.clock_from, self.stage.working_days)
 
     @once
+    def report_due_or_stop(self) -> date:
+        """Stage 3: when the panel was to report, its days from the meeting (from when
+        the meeting was due, until it met)."""
+        stage = self.stage
+        return self._add(stage.panel_met_on or self.panel_due_or_stop, stage.report_days)
+
+    @once
+    def council_response_due_or_stop(self) -> date:
+        """Stage 3: when the council was to respond, its days from the panel's report
+        (from when the report was due, until it came)."""
+        stage = self.stage
+        return self._add(stage.panel_reported_on or self.report_due_or_stop, stage.response_days)
+
+    @once
     def deadline_or_stop(self) -> date:
         """When the stage's next step is due. Stages 1, 2 and corporate stages: the
         response. Stage 3: the panel meeting, then the panel's report, then the
@@ -158,9 +172,9 @@ class StageClock:
         stage = self.stage
         if self.is_panel_stage:
             if stage.panel_reported_on is not None:
-                return self._add(stage.panel_reported_on, stage.response_days)
+                return self.council_response_due_or_stop
             if stage.panel_met_on is not None:
-                return self._add(stage.panel_met_on, stage.report_days)
+                return self.report_due_or_stop
             return self.panel_due_or_stop
         if stage.counts_from == ACKNOWLEDGEMENT and stage.acknowledged_on is None:
             return self.acknowledgement_due_or_stop
@@ -177,15 +191,10 @@ class StageClock:
     @once
     def response_due(self) -> date | None:
         """The date by which the response ending the stage is due; ``None`` on hold."""
-        stage = self.stage
         try:
-            if not self.is_panel_stage:
-                return self.response_due_or_stop
-            if stage.panel_reported_on is not None:
-                return self._add(stage.panel_reported_on, stage.response_days)
-            panel_due = stage.panel_met_on or self.panel_due_or_stop
-            report_due = self._add(panel_due, stage.report_days)
-            return self._add(report_due, stage.response_days)
+            if self.is_panel_stage:
+                return self.council_response_due_or_stop
+            return self.response_due_or_stop
         except ClockStopped:
             return None
 
@@ -211,10 +220,14 @@ class StageClock:
         if self.is_panel_stage:
             if self.panel_on_time is False:
                 return False
-            if stage.panel_reported_on is not None and stage.panel_met_on is not None:
-                report_due = self._add(stage.panel_met_on, stage.report_days)
-                if stage.panel_reported_on > report_due:
-                    return False
+            reported_on = stage.panel_reported_on
+            reported_late = (
+                reported_on is not None
+                and stage.panel_met_on is not None
+                and reported_on > self.report_due_or_stop
+            )
+            if reported_late:
+                return False
         deadline = self.response_due
         return deadline is not None and stage.responded_on <= deadline
 
