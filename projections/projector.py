@@ -65,6 +65,15 @@ KEYS_PER_STATEMENT = 500
 #: each page. A command's catch-up reads the few events it wrote in one page; a
 #: rebuild, a restore or a bulk load write each read-model table once per page.
 PAGE = 5000
+#: Most pages a rebuild from scratch commits at once, on the engines in
+#: :data:`GROWING_COMMITS_ON`: its first transaction resets the read models and writes
+#: one page, each later one as many pages as were committed before it, up to this
+#: (ADR 0055). Every commit writes back the index pages its rows touched (the primary
+#: keys of the case tables are random ids, so a page of events touches most of them).
+REBUILD_PAGES_PER_COMMIT = 10
+#: Engines on which a rebuild from scratch commits growing runs of pages (elsewhere one
+#: page a transaction, as a catch-up does).
+GROWING_COMMITS_ON = frozenset({"sqlite"})
 #: Records a catch-up keeps folded in memory between its batches; past this many it
 #: starts again (a record it no longer holds is loaded at its version once more).
 MAX_FOLDED = 50_000
