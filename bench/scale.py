@@ -1008,7 +1008,11 @@ def limits(sizes: list[Size], found: dict[str, list[ProfileRow]]) -> list[str]:
         "event is decoded in one pass and built with its topic's class worked out once, "
         "and a stage's clock works out each of its figures once (ADR 0050); on SQLite a "
         "rebuild from scratch writes its pages without the read models' secondary "
-        "indexes and builds them once at the end (ADR 0053). What is left is spread "
+        "indexes and builds them once at the end (ADR 0053), and commits growing runs "
+        "of pages (up to ten, 50,000 events) with the write-ahead log checkpointed "
+        "every 16,384 pages during its own transactions (ADR 0055): each commit wrote "
+        "back most pages of the case tables' primary keys (random ids), so a 1M "
+        "rebuild wrote 29 GB one page at a time. What is left is spread "
         "thin: Python per event (the library's event classes, our domain's apply), per "
         "case (its facts and rows) and SQLite's own insert of each row with its table "
         "and primary key, with no part above a few per cent of the whole.",

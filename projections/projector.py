@@ -62,8 +62,9 @@ MORE_TABLES_OF_KIND = {CONTACT_REGISTER: (tables.adjustments,)}
 #: Keys in one ``DELETE ... WHERE key IN (...)`` (SQLite allows 999 parameters).
 KEYS_PER_STATEMENT = 500
 #: Events a catch-up reads, folds and writes at a time (a page); a rebuild commits
-#: each page. A command's catch-up reads the few events it wrote in one page; a
-#: rebuild, a restore or a bulk load write each read-model table once per page.
+#: each page (on SQLite growing runs of pages, ADR 0055). A command's catch-up reads
+#: the few events it wrote in one page; a rebuild, a restore or a bulk load write each
+#: read-model table once per page.
 PAGE = 5000
 #: Most pages a rebuild from scratch commits at once, on the engines in
 #: :data:`GROWING_COMMITS_ON`: its first transaction resets the read models and writes
