@@ -265,6 +265,7 @@ class TurnTakingRecorder(SQLAlchemyApplicationRecorder):
         self._queries: dict[tuple[bool, bool, bool, bool], Any] = {}
         self._sqlite_insert = None
         self._insert_returning = None
+        self._ends_query: Any = None
 
     def _events_query(self, gt: bool, lte: bool, desc: bool, limit: bool) -> Any:
         """One shape of the library's events query, built once, with its chain links."""
@@ -279,6 +280,45 @@ class TurnTakingRecorder(SQLAlchemyApplicationRecorder):
         if limit:
             query = query.limit(bindparam("limit"))
         return query
+
+    def select_ends(self, originator_id: UUID) -> list[StoredEvent]:
+        """A record's first event and its last (one event when it has one; none when it
+        has none), in one statement, each with its chain link checked as
+        :meth:`select_events` checks what it loads (ADR 0056)."""
+        query = self._ends_query
+        if query is None:
+            events = events_table(self)
+            version = events.c.originator_version
+            last = (
+                select(func.max(version))
+                .where(events.c.originator_id == bindparam("originator_id"))
+                .scalar_subquery()
+            )
+            query = self._ends_query = (
+                linked_events(events)
+                .where(events.c.originator_id == bindparam("originator_id"))
+                .where((version == 1) | (version == last))
+                .order_by(version)
+            )
+        with self.transaction(commit=False) as session:
+            rows = session.connection().execute(query, {"originator_id": originator_id}).all()
+            unchained = self.unchained()
+            # the first must be version 1 (a record whose start is gone is refused, as a
+            # full load refuses it); the last is checked alone (those between are skipped)
+            tampered = first_tampered(rows[:1], 1, unchained)
+            if tampered is None:
+                tampered = first_tampered(rows[1:], None, unchained)
+        if tampered is not None:
+            raise errors.LedgerTampered(tampered)
+        return [
+            StoredEvent(
+                originator_id=row.originator_id,
+                originator_version=row.originator_version,
+                topic=row.topic,
+                state=bytes(row.state),
+            )
+            for row in rows
+        ]
 
     def select_events(
         self,
@@ -1232,16 +1272,13 @@ class Ledger(Application[UUID]):
             if held is not None:
                 assert isinstance(held, ReferenceSequence)
                 return held
-        last = self.recorder.select_events(sequence, desc=True, limit=1)
-        if not last:
+        ends = self.recorder.select_ends(sequence)  # type: ignore[attr-defined]
+        if not ends:
             return None
-        first = last if last[0].originator_version == 1 else None
-        if first is None:
-            first = self.recorder.select_events(sequence, limit=1)
-        started: Any = self.mapper.to_domain_event(first[0])
+        started: Any = self.mapper.to_domain_event(ends[0])
         loaded = started.mutate(None)
-        if first is not last:
-            issued: Any = self.mapper.to_domain_event(last[0])
+        if len(ends) > 1:
+            issued: Any = self.mapper.to_domain_event(ends[-1])
             loaded.version = issued.originator_version - 1  # the events between, skipped
             loaded = issued.mutate(loaded)
         assert isinstance(loaded, ReferenceSequence)
