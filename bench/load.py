@@ -473,11 +473,14 @@ def report_lines(workers: int = 8, commands: int = 150, seconds: float = 120.0) 
         "",
         "Issue 14's target is 400 commands/s on PostgreSQL: on two cores that is at most "
         "5 ms of CPU per command, workers and server together, and at most 3.3 ms of the "
-        "writers' turn per write (three commands in four write). Measured alone (ADR "
-        "0056), a write costs 10 to 15 ms of CPU over about ten statements and an annual "
-        "report 60 to 75 ms over 76 (this year's figures and last year's), so the mix "
-        "costs about 25 ms a command: the ceiling above, well short of 400 whatever the "
-        "turn covers. Taking the chain and the catch-up out of the turn (one sealer after "
+        "writers' turn per write (three commands in four write). Measured one command at "
+        "a time (ADR 0056), a write costs 8 to 27 ms of CPU, workers and server, over "
+        "about ten statements (the most for a case with a long history, replayed on "
+        "every command), and an annual report 75 to 95 ms over 76 statements (this "
+        "year's figures and last year's), so the mix costs about 30 ms a command: the "
+        "ceiling above, well short of 400 whatever the turn covers, and the turn is held "
+        "nearly all the time because its holder shares the cores with the reports. "
+        "Taking the chain and the catch-up out of the turn (one sealer after "
         "commit, ADR 0037's next step) moves work, it does not remove it, and the turn "
         "would still hold the record's load, the insert and the commit's flush.",
         "",
