@@ -36,8 +36,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from domain.stored_names import MOVED, event_classes
-from ledger.store.storage import events_table
-from projections.bulk import insert_rows
+from ledger.store.storage import events_table, on_driver
 
 GENESIS = bytes(32)
 BATCH = 2000
@@ -146,6 +145,20 @@ def _read_back_sql(table: str) -> str:
 
 #: SQLite: the links of :meth:`HashChain.extend`, through the driver.
 _WRITE_LINKS = f"INSERT INTO {chain.name} (position, previous_position, hash) VALUES (?, ?, ?)"
+#: PostgreSQL: the same, and the events read back, through the driver (ADR 0056).
+_WRITE_LINKS_PG = (
+    f"INSERT INTO {chain.name} (position, previous_position, hash) VALUES (%s, %s, %s)"
+)
+#: The chain's head, through the driver on either engine (ADR 0056).
+_HEAD = f"SELECT position, hash FROM {chain.name} ORDER BY position DESC LIMIT 1"
+
+
+def _read_back_sql_pg(table: str) -> str:
+    """PostgreSQL: the events between two positions, as the chain hashes them."""
+    return (
+        f'SELECT id, originator_id, originator_version, topic, state FROM "{table}" '
+        "WHERE id BETWEEN %s AND %s ORDER BY id"
+    )
 
 
 def install_append_only_triggers(connection: Connection) -> None:
@@ -446,29 +459,19 @@ class HashChain:
             return 0
         members = set(written)
         wanted = sorted(members)
-        position, previous = self.head(session)
-        links: list[tuple[int, int, bytes]] = []
         connection = session.connection()
+        # The head, the events read back and the links go to the database driver as
+        # written: SQLAlchemy cost about three times the driver's CPU on every one of
+        # these statements, and a command runs each once (ADR 0056).
+        head = on_driver(connection, _HEAD).fetchone()
+        position, previous = (int(head[0]), bytes(head[1])) if head else (0, GENESIS)
+        links: list[tuple[int, int, bytes]] = []
         on_sqlite = connection.dialect.name == "sqlite"
         events = events_table(self.recorder)
+        read_back = (_read_back_sql if on_sqlite else _read_back_sql_pg)(events.name)
         for offset in range(0, len(wanted), BATCH):
             some = wanted[offset : offset + BATCH]
-            if on_sqlite:
-                stored: Iterable[Any] = connection.exec_driver_sql(
-                    _read_back_sql(events.name), (some[0], some[-1])
-                )
-            else:
-                stored = session.execute(
-                    select(
-                        events.c.id,
-                        events.c.originator_id,
-                        events.c.originator_version,
-                        events.c.topic,
-                        events.c.state,
-                    )
-                    .where(events.c.id.between(some[0], some[-1]))
-                    .order_by(events.c.id)
-                )
+            stored: Iterable[Any] = on_driver(connection, read_back, (some[0], some[-1]))
             for at, identity, version, topic, state in stored:
                 if at not in members:
                     continue
@@ -480,9 +483,8 @@ class HashChain:
         if on_sqlite:
             connection.exec_driver_sql(_WRITE_LINKS, links)
         else:
-            rows = [{"position": p, "previous_position": b, "hash": h} for p, b, h in links]
-            for offset in range(0, len(rows), BATCH):
-                insert_rows(session, chain, rows[offset : offset + BATCH])
+            for offset in range(0, len(links), BATCH):
+                on_driver(connection, _WRITE_LINKS_PG, links[offset : offset + BATCH], many=True)
         return len(links)
 
     def verify(self, session: Session) -> Verdict:

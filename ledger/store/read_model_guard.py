@@ -36,6 +36,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from domain.stored_names import KIND_OF_TOPIC
+from ledger.store.storage import on_driver
 from projections import tables
 from projections.projector import (
     ACCESS_REQUEST,
@@ -66,8 +67,11 @@ class GuardedRowStore:
     """The projection's rows and position, written through the guard's functions."""
 
     def lock(self, session: Session) -> tuple[int, str] | None:
-        row = session.execute(text(f"SELECT * FROM {LOCK}()")).first()
-        return None if row is None else (int(row.held_position), str(row.held_version))
+        # Through the driver, as the store below (ADR 0056): once per writing command.
+        row = on_driver(
+            session.connection(), f"SELECT held_position, held_version FROM {LOCK}()"
+        ).fetchone()
+        return None if row is None else (int(row[0]), str(row[1]))
 
     def reset(self, session: Session, version: str) -> None:
         session.execute(text(f"SELECT {RESET}(:version)"), {"version": version})
@@ -83,14 +87,12 @@ class GuardedRowStore:
             }
             for change in changes
         }
-        session.execute(
-            text(f"SELECT {STORE}(:start, :through, :version, CAST(:changes AS jsonb))"),
-            {
-                "start": start,
-                "through": through,
-                "version": version,
-                "changes": orjson.dumps(payload, default=_default).decode(),
-            },
+        # The driver's statement, not SQLAlchemy's (about a third of the client's CPU
+        # for a statement run once per writing command; ADR 0056).
+        on_driver(
+            session.connection(),
+            f"SELECT {STORE}(%s, %s, %s, CAST(%s AS jsonb))",
+            (start, through, version, orjson.dumps(payload, default=_default).decode()),
         )
 
 

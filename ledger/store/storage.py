@@ -215,7 +215,11 @@ def on_driver(
     error_class = connection.dialect.loaded_dbapi.Error
     try:
         if many:
-            return driver.executemany(statement, parameters)
+            if hasattr(driver, "executemany"):  # sqlite3's connection
+                return driver.executemany(statement, parameters)
+            cursor = driver.cursor()  # psycopg's: only its cursors have executemany
+            cursor.executemany(statement, parameters)
+            return cursor
         if parameters is None:
             return driver.execute(statement)
         return driver.execute(statement, parameters)
