@@ -106,6 +106,7 @@ from ledger.store.storage import (
     WRITER_LOCK,
     EventMapper,
     OrjsonTranscoder,
+    checkpoint_and_truncate,
     checkpoint_less_often,
     database_url,
     events_table,
@@ -1025,6 +1026,7 @@ class Ledger(Application[UUID]):
                     committed += pages
                     total += step
                 self.unit_of_work(build_indexes, catch_up=False)
+                checkpoint_and_truncate(self.engine)
             finally:
                 folded.clear()
         return total

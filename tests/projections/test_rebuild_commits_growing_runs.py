@@ -7,6 +7,7 @@ the rest caught up afterwards gives a clean rebuild's rows."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -126,3 +127,20 @@ def test_a_rebuild_cut_short_inside_a_run_keeps_the_runs_before_it_and_catches_u
     ledger.close()
     Ledger(db_url, POLICY).close()  # opening to write puts back any index (ADR 0053)
     assert read_model_indexes(db_url) == indexes
+
+
+def test_a_rebuild_on_sqlite_leaves_its_write_ahead_log_empty(sqlite_url: str) -> None:
+    ledger = Ledger(sqlite_url, POLICY)
+    try:
+        for chunk in generate(7, 2, 40, 2024, ledger.policy, chunk_size=25):
+            ledger.record_many(chunk)
+        log = Path(sqlite_url.removeprefix("sqlite:///") + "-wal")
+        assert log.stat().st_size > 0  # the recording left pages in the log
+        rows = snapshot(ledger)
+        ledger.rebuild_projections()
+        # every page moved back into the database file and the log cut to nothing,
+        # inside the rebuild (ADR 0055), with the ledger still open
+        assert log.stat().st_size == 0
+        assert snapshot(ledger) == rows
+    finally:
+        ledger.close()
