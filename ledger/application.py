@@ -657,6 +657,7 @@ class Ledger(Application[UUID]):
                     # its rebuild, which creates the index with the table (ADR 0045).
                     for index in read_models.indexes_it_holds(connection, table, missing):
                         index.create(connection, checkfirst=True)
+                read_models.drop_retired_indexes(connection, present)
                 install_append_only_triggers(connection)
                 install_read_model_guard(connection)
                 stored = StoredBankHolidays.load(connection)

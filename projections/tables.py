@@ -490,3 +490,27 @@ def create_missing_indexes(connection: Connection) -> None:
         missing = [index for index in table.indexes if index.name not in present]
         for index in indexes_it_holds(connection, table, missing):
             index.create(connection)
+
+
+#: Indexes an earlier version declared and this one replaces: the report's stage and
+#: representation indexes, now covering under new names (ADR 0054). Kept beside their
+#: successors they would only cost every write their upkeep.
+RETIRED_INDEXES = (
+    "rm_stage_by_started_on",
+    "rm_stage_by_responded_on",
+    "rm_stage_by_panel_met_on",
+    "rm_stage_by_response_due",
+    "rm_stage_by_acknowledged_on",
+    "rm_representation_by_received",
+)
+
+
+def drop_retired_indexes(connection: Connection, present: set[str]) -> None:
+    """Drop each of :data:`RETIRED_INDEXES` that ``present`` (the schema's table and
+    index names) still holds: once, when a ledger made before is first opened to write
+    (on PostgreSQL by the tables' owner, as for creating their successors)."""
+    quote = connection.dialect.identifier_preparer.quote
+    for name in RETIRED_INDEXES:
+        if name in present:
+            connection.exec_driver_sql(f"DROP INDEX IF EXISTS {quote(name)}")
+            present.discard(name)
