@@ -1053,11 +1053,17 @@ def limits(sizes: list[Size], found: dict[str, list[ProfileRow]]) -> list[str]:
         f"{_calls(found, report, 'SQLite handing over rows'):,} grouped rows "
         f"({_share(found, report, 'SQLite handing over rows')} of the time); the rest is "
         "SQLite's own counting: no statement joins a stage, reason, point or remedy to "
-        "its case (the case's fields are copied onto those rows, ADR 0045), and the "
-        "Stage 1 statement, the largest, groups each period's stage rows seventeen ways, "
-        "this year and again last year. The GROUP BY baseline over one flat table takes "
+        "its case (the case's fields are copied onto those rows, ADR 0045), the stages' "
+        "and representations' statements count from covering indexes without reading "
+        "the tables' rows, and Stage 1 and the representations group the period's rows "
+        "once by all their breakdowns together, each breakdown adding up those "
+        "combinations (ADR 0054). What is left is SQLite sorting a year's rows for each "
+        "`GROUP BY` (Stage 1's grouping, its reasons, the responses, the remedies), "
+        "this year and again last year, so the time still grows with a year's cases. "
+        "The GROUP BY baseline over one flat table takes "
         f"{_ms(x['group_by_time'])} for 14 of the report's figures; what would close the "
-        "rest is counts kept per year by the projection itself, which is not built.",
+        "rest is counts kept per day by the projection itself (a case's contribution "
+        "moved between counts whenever it is re-written), which is not built.",
     ]
 
 
