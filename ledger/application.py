@@ -165,6 +165,19 @@ def _fold(aggregate: Aggregate | None, domain_events: Iterable[Any]) -> Aggregat
     return aggregate
 
 
+def _stored_events(rows: Iterable[Any]) -> list[StoredEvent]:
+    """The library's stored events from the event log's rows, as the recorder loads them."""
+    return [
+        StoredEvent(
+            originator_id=row.originator_id,
+            originator_version=row.originator_version,
+            topic=row.topic,
+            state=bytes(row.state),
+        )
+        for row in rows
+    ]
+
+
 #: SQLite's insert of events and the conversions of the identity and state columns
 #: (worked out on a recorder's first insert).
 _SqliteInsert = tuple[str, Callable[[Any], Any], Callable[[Any], Any]]
@@ -318,15 +331,7 @@ class TurnTakingRecorder(SQLAlchemyApplicationRecorder):
                 tampered = first_tampered(rows[1:], None, unchained)
         if tampered is not None:
             raise errors.LedgerTampered(tampered)
-        return [
-            StoredEvent(
-                originator_id=row.originator_id,
-                originator_version=row.originator_version,
-                topic=row.topic,
-                state=bytes(row.state),
-            )
-            for row in rows
-        ]
+        return _stored_events(rows)
 
     def select_events(
         self,
@@ -355,15 +360,7 @@ class TurnTakingRecorder(SQLAlchemyApplicationRecorder):
             tampered = first_tampered(rows, first, self.unchained())
         if tampered is not None:
             raise errors.LedgerTampered(tampered)
-        return [
-            StoredEvent(
-                originator_id=row.originator_id,
-                originator_version=row.originator_version,
-                topic=row.topic,
-                state=bytes(row.state),
-            )
-            for row in rows
-        ]
+        return _stored_events(rows)
 
 
 class LedgerUnavailable(Exception):

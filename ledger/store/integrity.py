@@ -134,31 +134,30 @@ def link_digest(
     ).digest()
 
 
+#: The driver's mark for a parameter, by engine (sqlite3's ``qmark``, psycopg's ``format``).
+_MARK = {"sqlite": "?", "postgresql": "%s"}
+
+
 @lru_cache(maxsize=8)
-def _read_back_sql(table: str) -> str:
-    """SQLite: the events between two positions, as the chain hashes them."""
+def _read_back_sql(table: str, mark: str) -> str:
+    """The events between two positions, as the chain hashes them, for the driver."""
     return (
         f'SELECT id, originator_id, originator_version, topic, state FROM "{table}" '
-        "WHERE id BETWEEN ? AND ? ORDER BY id"
+        f"WHERE id BETWEEN {mark} AND {mark} ORDER BY id"
     )
 
 
-#: SQLite: the links of :meth:`HashChain.extend`, through the driver.
-_WRITE_LINKS = f"INSERT INTO {chain.name} (position, previous_position, hash) VALUES (?, ?, ?)"
-#: PostgreSQL: the same, and the events read back, through the driver (ADR 0056).
-_WRITE_LINKS_PG = (
-    f"INSERT INTO {chain.name} (position, previous_position, hash) VALUES (%s, %s, %s)"
-)
+@lru_cache(maxsize=2)
+def _write_links_sql(mark: str) -> str:
+    """The links of :meth:`HashChain.extend`, for the driver (ADR 0056)."""
+    return (
+        f"INSERT INTO {chain.name} (position, previous_position, hash) "
+        f"VALUES ({mark}, {mark}, {mark})"
+    )
+
+
 #: The chain's head, through the driver on either engine (ADR 0056).
 _HEAD = f"SELECT position, hash FROM {chain.name} ORDER BY position DESC LIMIT 1"
-
-
-def _read_back_sql_pg(table: str) -> str:
-    """PostgreSQL: the events between two positions, as the chain hashes them."""
-    return (
-        f'SELECT id, originator_id, originator_version, topic, state FROM "{table}" '
-        "WHERE id BETWEEN %s AND %s ORDER BY id"
-    )
 
 
 def install_append_only_triggers(connection: Connection) -> None:
@@ -466,9 +465,8 @@ class HashChain:
         head = on_driver(connection, _HEAD).fetchone()
         position, previous = (int(head[0]), bytes(head[1])) if head else (0, GENESIS)
         links: list[tuple[int, int, bytes]] = []
-        on_sqlite = connection.dialect.name == "sqlite"
-        events = events_table(self.recorder)
-        read_back = (_read_back_sql if on_sqlite else _read_back_sql_pg)(events.name)
+        mark = _MARK[connection.dialect.name]
+        read_back = _read_back_sql(events_table(self.recorder).name, mark)
         for offset in range(0, len(wanted), BATCH):
             some = wanted[offset : offset + BATCH]
             stored: Iterable[Any] = on_driver(connection, read_back, (some[0], some[-1]))
@@ -480,11 +478,8 @@ class HashChain:
                 position, previous = at, digest
         if len(links) != len(wanted):
             raise RuntimeError("events written in this transaction could not be read back")
-        if on_sqlite:
-            connection.exec_driver_sql(_WRITE_LINKS, links)
-        else:
-            for offset in range(0, len(links), BATCH):
-                on_driver(connection, _WRITE_LINKS_PG, links[offset : offset + BATCH], many=True)
+        for offset in range(0, len(links), BATCH):
+            on_driver(connection, _write_links_sql(mark), links[offset : offset + BATCH], many=True)
         return len(links)
 
     def verify(self, session: Session) -> Verdict:
