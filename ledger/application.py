@@ -102,6 +102,7 @@ from ledger.store.integrity import (
 from ledger.store.log_pages import LoggedEvent, linked_page, logged_events
 from ledger.store.read_model_guard import GuardedRowStore, install_read_model_guard
 from ledger.store.storage import (
+    SNAPSHOT_ISOLATION,
     WRITE_OPTION,
     WRITER_LOCK,
     EventMapper,
@@ -701,8 +702,11 @@ class Ledger(Application[UUID]):
         super().close()
 
     # ----------------------------------------------------------- unit of work
-    def _begin(self, session: Session, write: bool) -> None:
-        connection = session.connection(execution_options={WRITE_OPTION: write})
+    def _begin(self, session: Session, write: bool, snapshot: bool = False) -> None:
+        options: dict[str, Any] = {WRITE_OPTION: write}
+        if snapshot and not write and self.engine.dialect.name == "postgresql":
+            options["isolation_level"] = SNAPSHOT_ISOLATION  # one snapshot (ADR 0057)
+        connection = session.connection(execution_options=options)
         if write and connection.dialect.name == "postgresql":
             # One writer at a time, as SQLite's BEGIN IMMEDIATE gives: the event
             # insert takes an exclusive table lock anyway, and taking turns from the
@@ -710,7 +714,9 @@ class Ledger(Application[UUID]):
             on_driver(connection, WRITER_LOCK)  # the driver's, not SQLAlchemy's (ADR 0056)
 
     @contextmanager
-    def _transaction(self, write: bool, catch_up: bool = True) -> Iterator[None]:
+    def _transaction(
+        self, write: bool, catch_up: bool = True, snapshot: bool = False
+    ) -> Iterator[None]:
         session = self.sessions()
         if self._joined:
             if self._grouped:  # the group's events stay unchained until its end
@@ -735,7 +741,7 @@ class Ledger(Application[UUID]):
                     self.projection.catch_up(session, self)
             return
         try:
-            self._begin(session, write)
+            self._begin(session, write, snapshot)
             self._written = []
             self._saved = []
             self._saved_records = {}
@@ -866,16 +872,19 @@ class Ledger(Application[UUID]):
         write: bool = True,
         attempts: int = MAX_ATTEMPTS,
         catch_up: bool = True,
+        snapshot: bool = False,
     ) -> T:
         """Run ``work`` in one transaction, retrying when a concurrent writer won.
 
         ``work`` must be repeatable: it reads what it needs afresh on every attempt.
+        ``snapshot``: a reading transaction sees one snapshot throughout, which a second
+        reader can share (PostgreSQL's ``REPEATABLE READ``; SQLite's reads always do).
         """
         if self._joined:
             attempts = 1  # a joined transaction cannot be retried from here
         for attempt in range(1, attempts + 1):
             try:
-                with self._transaction(write, catch_up):
+                with self._transaction(write, catch_up, snapshot):
                     return work()
             except (IntegrityError, sqlalchemy.exc.IntegrityError):
                 self.conflicts += 1
@@ -894,8 +903,8 @@ class Ledger(Application[UUID]):
                 raise LedgerUnavailable(_first_line(error)) from None
         raise AssertionError("unreachable")
 
-    def read(self, work: Callable[[], T]) -> T:
-        return self.unit_of_work(work, write=False)
+    def read(self, work: Callable[[], T], snapshot: bool = False) -> T:
+        return self.unit_of_work(work, write=False, snapshot=snapshot)
 
     def record_many(self, aggregates: Sequence[Aggregate]) -> None:
         """Save the pending events of many aggregates in one transaction (bulk loads).
@@ -1029,11 +1038,13 @@ class Ledger(Application[UUID]):
                 folded.clear()
         return total
 
-    def query(self, question: Callable[[Session], T]) -> T:
+    def query(self, question: Callable[[Session], T], snapshot: bool = False) -> T:
         """Answer ``question`` from the read models, caught up first (never stale).
 
         When they are already up to date the answer comes from a read-only transaction,
-        so a read-only role (an auditor) can ask too.
+        so a read-only role (an auditor) can ask too. ``snapshot``: that transaction
+        keeps one snapshot, which an :class:`~ledger.store.alongside.Alongside` reader
+        can share (ADR 0057).
         """
 
         def read_if_current() -> tuple[bool, T | None]:
@@ -1044,7 +1055,7 @@ class Ledger(Application[UUID]):
             return True, question(session)
 
         for attempt in range(QUERY_CATCH_UPS + 1):
-            current, answer = self.read(read_if_current)
+            current, answer = self.read(read_if_current, snapshot)
             if current:
                 return answer  # type: ignore[return-value]
             if self.read_only:  # cannot catch up: answer from the events, in memory
@@ -1087,12 +1098,13 @@ class Ledger(Application[UUID]):
     ) -> dict[str, Any]:
         """The annual report's document; with ``suppress_below``, the public version;
         with ``as_of``, exactly as the ledger stood at that moment."""
-        from reports.annual import AnnualReport
         from reports.document import annual_document
 
         extracts = you_said_we_did = None
         if as_of is None:
-            figures = self.query(lambda session: AnnualReport(session, procedure).build(period))
+            figures = self.query(
+                lambda session: self._annual_figures(session, period, procedure), snapshot=True
+            )
             position, digest = self.head()
             extracts = self.compliment_extracts(period)
             you_said_we_did = self.code.you_said_we_did(period)
@@ -1116,6 +1128,15 @@ class Ledger(Application[UUID]):
             you_said_we_did=you_said_we_did,
             suppress_below=suppress_below,
         )
+
+    def _annual_figures(self, session: Session, period: Period, procedure: str) -> dict[str, Any]:
+        """The annual report's figures, last year's asked of a second reader of the same
+        snapshot at the same time as this year's (ADR 0057)."""
+        from ledger.store.alongside import Alongside
+        from reports.annual import AnnualReport
+
+        with Alongside(self.engine, session, self.projection.tracked) as alongside:
+            return AnnualReport(session, procedure).build(period, alongside=alongside.ask)
 
     def _annual_report_as_of(
         self, period: Period, procedure: str, as_of: datetime

@@ -186,13 +186,19 @@ class CaseFactsProjection:
             return 0, self.version
         return held
 
-    def status(self, session: Session, source: EventSource) -> Status:
+    def tracked(self, session: Session) -> tuple[int, str]:
+        """The position and version the read models stand at, as ``session`` sees them:
+        they are written in the same transaction as these (ADR 0008), so two sessions
+        that see the same pair see the same rows."""
         row = session.execute(
             select(tables.tracking.c.position, tables.tracking.c.version).where(
                 tables.tracking.c.projection == NAME
             )
         ).first()
-        position, version = (int(row.position), str(row.version)) if row else (0, "none")
+        return (int(row.position), str(row.version)) if row else (0, "none")
+
+    def status(self, session: Session, source: EventSource) -> Status:
+        position, version = self.tracked(session)
         return Status(NAME, position, source.last_position(), version, self.version)
 
     # -------------------------------------------------------------- catching up

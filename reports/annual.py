@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from sqlalchemy import (
@@ -42,6 +42,9 @@ from reports.contact_registers import contact_register_sections
 from reports.statements import END, PROCEDURE, START, in_period, in_periods, nth_period, rows
 
 NOT_RECORDED = "not recorded"
+#: Asks a question of a second reader of the same snapshot and gives a function that
+#: returns its answer (``ledger.store.alongside.Alongside.ask``, ADR 0057).
+AskAlongside = Callable[[Callable[[Session], Any]], Callable[[], Any]]
 TREND_YEARS = 5
 
 
@@ -1062,7 +1065,17 @@ class AnnualReport:
             for year in self._trend_years(period)
         ]
 
-    def build(self, period: Period, with_previous: bool = True) -> dict[str, Any]:
+    def build(
+        self, period: Period, with_previous: bool = True, alongside: AskAlongside | None = None
+    ) -> dict[str, Any]:
+        """The report's figures for ``period``, with last year's beside them
+        (``with_previous``).
+
+        With ``alongside``, a second reader of the same snapshot counts last year's
+        figures while this one counts this year's (ADR 0057); the document is the same."""
+        previous = None
+        if with_previous and alongside is not None:
+            previous = alongside(partial(_previous_figures, self.procedure, period))
         stage1 = self.stage1(period)
         stage2 = self.stage2(period)
         document: dict[str, Any] = {
@@ -1101,11 +1114,19 @@ class AnnualReport:
         document["case_links"] = case_link_figures(self.session, self.procedure, period)
         document.update(contact_register_sections(self.session, period))  # ADR 0040
         if with_previous:
-            # Last year's figures, counted the same way, for every table's comparison.
-            previous = self.build(period.previous(), with_previous=False)
-            del previous["trend"]
-            document["previous"] = previous
+            document["previous"] = self.previous(period) if previous is None else previous()
         return document
+
+    def previous(self, period: Period) -> dict[str, Any]:
+        """Last year's figures, counted the same way, for every table's comparison."""
+        figures = self.build(period.previous(), with_previous=False)
+        del figures["trend"]
+        return figures
+
+
+def _previous_figures(procedure: str, period: Period, session: Session) -> dict[str, Any]:
+    """:meth:`AnnualReport.previous`, asked of another session (ADR 0057)."""
+    return AnnualReport(session, procedure).previous(period)
 
 
 def _change(now: int, before: int) -> float | None:

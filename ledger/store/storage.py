@@ -27,6 +27,9 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from domain.errors import BadData
 
 WRITE_OPTION = "complaints_write"
+#: The isolation of a reading unit of work that a second reader may join on PostgreSQL
+#: (ADR 0057): one snapshot for the whole transaction, which it can export.
+SNAPSHOT_ISOLATION = "REPEATABLE READ"
 SQLITE_BUSY_TIMEOUT_SECONDS = 60
 #: The writers' turn on PostgreSQL: an advisory lock keyed by the ledger's schema, so
 #: ledgers in other schemas of the same database never wait for it (ADR 0037).
