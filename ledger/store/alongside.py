@@ -27,7 +27,7 @@ import re
 from collections.abc import Callable, Hashable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session
@@ -62,7 +62,6 @@ class Alongside:
         self.session = session
         self.state = state
         self._workers = ThreadPoolExecutor(max_workers=1, thread_name_prefix="alongside")
-        self._pending: list[Future[Any]] = []
         #: How many answers came from the second connection, and how many were asked
         #: again of the first because the ledger had moved (for tests and benchmarks).
         self.answered_alongside = 0
@@ -72,7 +71,9 @@ class Alongside:
         return self
 
     def __exit__(self, *_exc: object) -> None:
-        self._workers.shutdown(wait=True)
+        # A question not started yet is dropped; one running is waited for (its error,
+        # if nobody asked for its answer, goes with it: the report has failed anyway).
+        self._workers.shutdown(wait=True, cancel_futures=True)
 
     def ask(self, question: Callable[[Session], T]) -> Callable[[], T]:
         """Start ``question`` on the second connection now; the function returned gives
@@ -82,8 +83,9 @@ class Alongside:
             return lambda: question(self.session)  # statements see newer commits anyway
         expected = self.state(self.session)
         snapshot = self._export_snapshot()
-        future = self._workers.submit(self._answer, question, expected, snapshot)
-        self._pending.append(future)
+        future: Future[T | _Moved] = self._workers.submit(
+            self._answer, question, expected, snapshot
+        )
 
         def answer() -> T:
             found = future.result()

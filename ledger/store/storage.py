@@ -23,6 +23,7 @@ from eventsourcing.utils import resolve_topic
 from sqlalchemy import Connection, Engine, Table, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.pool import QueuePool
 
 from domain.errors import BadData
 
@@ -122,7 +123,10 @@ def _read_only_sqlite_engine(path: str) -> Engine:
             uri, uri=True, timeout=SQLITE_BUSY_TIMEOUT_SECONDS, check_same_thread=False
         )
 
-    engine = create_engine("sqlite://", creator=connect, future=True)
+    # A queue of connections, as a file URL gets: with no file in the URL SQLAlchemy
+    # would keep one connection per thread, up to five, and close one (even one in use)
+    # to make room for a sixth thread's, such as a report's second reader (ADR 0057).
+    engine = create_engine("sqlite://", creator=connect, future=True, poolclass=QueuePool)
 
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -8,12 +8,14 @@ report is in neither half of it."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import orjson
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from demo.generator import generate
@@ -130,3 +132,63 @@ def test_a_reader_in_read_committed_asks_nothing_alongside(
         assert (answered, asked_again) == (0, 0)
     else:
         assert (answered, asked_again) == (1, 0)
+
+
+def test_the_annual_report_counts_on_two_readers(
+    ledger_and_rest: tuple[Ledger, list[Any]],
+) -> None:
+    """``Ledger.annual_report`` itself asks last year's figures of a second reader: its
+    statements come from two threads (on PostgreSQL, a report that fell back to one
+    reader, for want of its snapshot, would come from one)."""
+    ledger, rest = ledger_and_rest
+    ledger.record_many(rest)
+    year = parse_year(str(FIRST_YEAR + YEARS - 1))
+    ledger.annual_report(year, "statutory")  # caught up first: only the report is counted
+    threads: set[int] = set()
+
+    def seen(*_: Any) -> None:
+        threads.add(threading.get_ident())
+
+    event.listen(ledger.engine, "before_cursor_execute", seen)
+    try:
+        ledger.annual_report(year, "statutory")
+    finally:
+        event.remove(ledger.engine, "before_cursor_execute", seen)
+    assert len(threads) == 2
+
+
+def test_writers_after_a_report_are_read_committed_again(
+    ledger_and_rest: tuple[Ledger, list[Any]],
+) -> None:
+    """The report's isolation is its own transaction's: the pooled connection goes back
+    to the engine's own level, so a writer after it is not held to one snapshot."""
+    ledger, rest = ledger_and_rest
+
+    def level() -> str:
+        return str(ledger.sessions().connection().get_isolation_level())
+
+    before = ledger.unit_of_work(level)
+    during = ledger.query(lambda _session: level(), snapshot=True)
+    ledger.record_many(rest)
+    after = ledger.unit_of_work(level)
+    assert after == before
+    if ledger.engine.dialect.name == "postgresql":
+        assert (before, during) == ("READ COMMITTED", "REPEATABLE READ")
+
+
+def test_a_read_only_ledger_gives_many_reports_in_one_process(tmp_path: Path) -> None:
+    """An auditor's read-only SQLite ledger, many reports in one process: each report's
+    second reader takes a connection of its own, and never closes the first's (a pool
+    that keeps one connection per thread, up to five, closed one in use)."""
+    path = tmp_path / "ledger.db"
+    writer = Ledger(str(path))
+    for chunk in generate(2026, YEARS, CASES_PER_YEAR, FIRST_YEAR, writer.policy):
+        writer.record_many(chunk)
+    writer.close()
+    auditor = Ledger(str(path), read_only=True)
+    year = parse_year(str(FIRST_YEAR + YEARS - 1))
+    try:
+        reports = [orjson.dumps(auditor.annual_report(year, "statutory")) for _ in range(12)]
+    finally:
+        auditor.close()
+    assert len(set(reports)) == 1
