@@ -281,8 +281,10 @@ access_requests = Table(
 # that it counts from the index alone, never reading the table's rows (ADR 0054): the
 # case's facts by the entry, the response's figures and what makes a stage open by the
 # response, the panel's figures by the panel.
-#: The case's facts copied onto each stage (ADR 0045), as the Stage 1 figures count them.
-STAGE_FACTS = (
+#: The case's facts copied onto each stage (ADR 0045) that the Stage 1 figures break
+#: down by, in the report's order, then the flags they tally (``reports.annual`` counts
+#: by these very names, so the index below holds each of them).
+STAGE_BREAKDOWNS = (
     "service_area",
     "team",
     "channel",
@@ -290,10 +292,9 @@ STAGE_FACTS = (
     "age_band",
     "ethnicity",
     "disability",
-    "direct_from_child",
-    "advocate_offered",
-    "advocate_accepted",
 )
+STAGE_FLAGS = ("direct_from_child", "advocate_offered", "advocate_accepted")
+STAGE_FACTS = (*STAGE_BREAKDOWNS, *STAGE_FLAGS)
 COUNTED_BY = {
     "started_on": ("responded_on", "outcome", *STAGE_FACTS, "provider"),
     "responded_on": (

@@ -224,17 +224,10 @@ class _Responses:
 #: 30 and 90 days before the period's end, for the ages of the stages open at the end.
 MONTH_BEFORE_END = bindparam("month_before_end", type_=Date)
 QUARTER_BEFORE_END = bindparam("quarter_before_end", type_=Date)
-#: The Stage 1 received breakdowns, each a column copied from the case (reasons apart).
-RECEIVED_BY = (
-    "service_area",
-    "team",
-    "channel",
-    "role",
-    "age_band",
-    "ethnicity",
-    "disability",
-)
-FLAGS = ("direct_from_child", "advocate_offered", "advocate_accepted")
+#: The Stage 1 received breakdowns, each a column copied from the case (reasons apart),
+#: and the flags tallied: the stages' index by entry holds them (ADR 0054).
+RECEIVED_BY = t.STAGE_BREAKDOWNS
+FLAGS = t.STAGE_FLAGS
 #: The representations' breakdowns, each over the kinds whose section shows it.
 REPRESENTATIONS_BY = {
     "team": ("compliment", "enquiry", "feedback"),

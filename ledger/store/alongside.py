@@ -79,10 +79,10 @@ class Alongside:
         """Start ``question`` on the second connection now; the function returned gives
         its answer (waiting for it, or asking the first session again if the second saw
         another state). Call that function from the thread that owns ``session``."""
-        if not self._shares_snapshot():
+        shares, snapshot = self._snapshot()
+        if not shares:
             return lambda: question(self.session)  # statements see newer commits anyway
         expected = self.state(self.session)
-        snapshot = self._export_snapshot()
         future: Future[T | _Moved] = self._workers.submit(
             self._answer, question, expected, snapshot
         )
@@ -98,26 +98,23 @@ class Alongside:
         return answer
 
     # ------------------------------------------------------------------ internals
-    def _shares_snapshot(self) -> bool:
-        """Whether a second connection can read what the session reads. SQLite: a
-        reading transaction keeps one snapshot. PostgreSQL: only in
-        ``REPEATABLE READ`` (or stricter); in ``READ COMMITTED`` each statement sees
-        the commits before it, so a second reader could add nothing consistent."""
+    def _snapshot(self) -> tuple[bool, str | None]:
+        """Whether a second connection can read what the session reads, and on
+        PostgreSQL the snapshot it imports to do so. SQLite: a reading transaction keeps
+        one snapshot. PostgreSQL: only in ``REPEATABLE READ`` (or stricter); in ``READ
+        COMMITTED`` each statement sees the commits before it, so a second reader could
+        add nothing consistent."""
         connection = self.session.connection()
         if connection.engine is not self.engine:
-            return False  # another database (the ledger as it stood, in memory)
+            return False, None  # another database (the ledger as it stood, in memory)
         if connection.dialect.name != "postgresql":
-            return True
-        return connection.get_isolation_level().upper() in (SNAPSHOT_ISOLATION, "SERIALIZABLE")
-
-    def _export_snapshot(self) -> str | None:
-        connection = self.session.connection()
-        if connection.dialect.name != "postgresql":
-            return None
+            return True, None
+        if connection.get_isolation_level().upper() not in (SNAPSHOT_ISOLATION, "SERIALIZABLE"):
+            return False, None
         found = str(connection.execute(text("SELECT pg_export_snapshot()")).scalar_one())
         if not _SNAPSHOT_ID.fullmatch(found):
             raise ValueError(f"unexpected snapshot id {found!r}")
-        return found
+        return True, found
 
     def _answer(
         self, question: Callable[[Session], T], expected: Hashable, snapshot: str | None
